@@ -1,0 +1,7 @@
+package dev.ttsapi.engine;
+
+public enum Gender {
+  FEMALE,
+  MALE,
+  NEUTRAL
+}
