@@ -1,0 +1,40 @@
+package dev.ttsapi.audio;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Where encoded audio lives, addressed by content key: the hex SHA-256 of everything that decides
+ * the sound (engine, voice, settings, format, normalized text). The same key always names the same
+ * bytes, so writing a key twice is harmless and readers never see a half-written object.
+ *
+ * <p>This is the seam between the service and its storage: {@link FileSystemAudioStore} for one
+ * machine (the embedded default, {@code ./data/audio}); an S3-compatible implementation can replace
+ * it without callers changing. Implementations are safe for concurrent use.
+ */
+public interface AudioStore {
+
+  /**
+   * The object stored under {@code key}, if any.
+   *
+   * @throws IllegalArgumentException when {@code key} is not a hex string
+   */
+  Optional<StoredAudio> find(String key);
+
+  /**
+   * Stores the audio {@code writer} produces under {@code key}. The object becomes visible only
+   * once complete (written aside, then moved into place atomically). If the key is already stored,
+   * the existing object is kept and returned, and {@code writer} may not be called at all.
+   *
+   * @throws IOException when the writer or the storage fails; nothing is stored then
+   * @throws IllegalArgumentException when {@code key} is not a hex string
+   */
+  StoredAudio put(String key, AudioFormat format, AudioWriter writer) throws IOException;
+
+  /**
+   * Removes the object under {@code key}.
+   *
+   * @return whether there was one
+   */
+  boolean delete(String key);
+}
