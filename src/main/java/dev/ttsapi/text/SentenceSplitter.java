@@ -1,0 +1,108 @@
+package dev.ttsapi.text;
+
+import java.text.BreakIterator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Cuts normalized text into chunks an engine synthesizes one at a time. Chunks end at sentence
+ * boundaries where possible (several short sentences share a chunk); a sentence longer than the
+ * limit is cut after a comma or similar, else at a space, and a single word longer than the limit
+ * is cut hard (never inside a surrogate pair or before a combining mark). Every chunk is trimmed,
+ * non-blank and at most {@code maxChunkChars} long; putting the chunks back together, whitespace
+ * aside, gives the input.
+ */
+public final class SentenceSplitter {
+
+  private SentenceSplitter() {}
+
+  public static List<String> split(String text, int maxChunkChars) {
+    return split(text, maxChunkChars, Locale.ROOT);
+  }
+
+  public static List<String> split(String text, int maxChunkChars, Locale locale) {
+    if (maxChunkChars < 2) {
+      throw new IllegalArgumentException("chunks must allow at least 2 chars: " + maxChunkChars);
+    }
+    List<String> chunks = new ArrayList<>();
+    if (text == null || text.isBlank()) {
+      return chunks;
+    }
+    StringBuilder current = new StringBuilder();
+    for (String sentence : sentences(text, locale)) {
+      for (String piece : cutToSize(sentence, maxChunkChars)) {
+        if (current.length() > 0 && current.length() + 1 + piece.length() > maxChunkChars) {
+          chunks.add(current.toString());
+          current.setLength(0);
+        }
+        if (current.length() > 0) {
+          current.append(' ');
+        }
+        current.append(piece);
+      }
+    }
+    if (current.length() > 0) {
+      chunks.add(current.toString());
+    }
+    return chunks;
+  }
+
+  /** Sentences, trimmed and non-blank; a line break always ends one. */
+  private static List<String> sentences(String text, Locale locale) {
+    List<String> result = new ArrayList<>();
+    BreakIterator iterator = BreakIterator.getSentenceInstance(locale);
+    for (String line : text.split("\n")) {
+      iterator.setText(line);
+      int start = iterator.first();
+      for (int end = iterator.next(); end != BreakIterator.DONE; start = end, end = iterator.next()) {
+        String sentence = line.substring(start, end).strip();
+        if (!sentence.isEmpty()) {
+          result.add(sentence);
+        }
+      }
+    }
+    return result;
+  }
+
+  private static List<String> cutToSize(String sentence, int max) {
+    List<String> pieces = new ArrayList<>();
+    String rest = sentence;
+    while (rest.length() > max) {
+      int cut = lastBreak(rest, max);
+      pieces.add(rest.substring(0, cut).strip());
+      rest = rest.substring(cut).strip();
+    }
+    if (!rest.isEmpty()) {
+      pieces.add(rest);
+    }
+    return pieces;
+  }
+
+  /**
+   * Where to end a piece of at most {@code max} chars: after the last clause punctuation, else at
+   * the last space, else a hard cut. Only cuts that leave non-blank text before them count.
+   */
+  private static int lastBreak(String s, int max) {
+    for (int i = max - 1; i > 0; i--) {
+      char c = s.charAt(i);
+      if ((c == ',' || c == ';' || c == ':' || c == '\u3001' || c == '\uFF0C')
+          && !s.substring(0, i + 1).isBlank()) {
+        return i + 1;
+      }
+    }
+    for (int i = max; i > 0; i--) {
+      if (Character.isWhitespace(s.charAt(i)) && !s.substring(0, i).isBlank()) {
+        return i;
+      }
+    }
+    int cut = max;
+    while (cut > 1
+        && (Character.isLowSurrogate(s.charAt(cut))
+            || Character.getType(s.charAt(cut)) == Character.NON_SPACING_MARK
+            || Character.getType(s.charAt(cut)) == Character.COMBINING_SPACING_MARK)) {
+      cut--;
+    }
+    return cut;
+  }
+}
