@@ -1,0 +1,42 @@
+package dev.ttsapi.api;
+
+import dev.ttsapi.auth.Caller;
+import dev.ttsapi.auth.UserService;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/**
+ * Every {@code /tts} and {@code /admin} call needs {@code Authorization: Bearer <key>}. The caller
+ * is found by the key's hash and handed to controllers as a {@link Caller} argument.
+ */
+class ApiKeyInterceptor implements HandlerInterceptor {
+
+  static final String CALLER_ATTRIBUTE = ApiKeyInterceptor.class.getName() + ".caller";
+  private static final String BEARER = "Bearer ";
+
+  private final UserService users;
+
+  ApiKeyInterceptor(UserService users) {
+    this.users = users;
+  }
+
+  @Override
+  public boolean preHandle(
+      HttpServletRequest request, HttpServletResponse response, Object handler) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      throw new UnauthenticatedException("Send your API key as 'Authorization: Bearer <key>'");
+    }
+    Caller caller =
+        users
+            .authenticate(header.substring(BEARER.length()))
+            .orElseThrow(() -> new UnauthenticatedException("The API key is not valid"));
+    if (request.getRequestURI().startsWith("/admin") && !caller.admin()) {
+      throw new ForbiddenException("This needs an admin API key");
+    }
+    request.setAttribute(CALLER_ATTRIBUTE, caller);
+    return true;
+  }
+}

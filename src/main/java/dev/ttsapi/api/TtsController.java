@@ -1,0 +1,247 @@
+package dev.ttsapi.api;
+
+import dev.ttsapi.api.InvalidInputException.FieldError;
+import dev.ttsapi.api.TtsDtos.RequestPage;
+import dev.ttsapi.api.TtsDtos.RequestSummary;
+import dev.ttsapi.api.TtsDtos.StatusResponse;
+import dev.ttsapi.api.TtsDtos.SubmitBody;
+import dev.ttsapi.api.TtsDtos.SubmitResponse;
+import dev.ttsapi.api.TtsDtos.VoiceList;
+import dev.ttsapi.api.TtsDtos.VoiceResponse;
+import dev.ttsapi.api.TtsDtos.VoiceSettingsBody;
+import dev.ttsapi.audio.AudioFormat;
+import dev.ttsapi.audio.AudioStore;
+import dev.ttsapi.audio.StoredAudio;
+import dev.ttsapi.auth.Caller;
+import dev.ttsapi.auth.UserService;
+import dev.ttsapi.config.ConditionalOnRole;
+import dev.ttsapi.config.Role;
+import dev.ttsapi.engine.SpeechSettings;
+import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.queue.Priority;
+import dev.ttsapi.request.RequestService;
+import dev.ttsapi.request.RequestStateException;
+import dev.ttsapi.request.RequestStatus;
+import dev.ttsapi.request.SubmitCommand;
+import dev.ttsapi.request.TtsRequest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.core.io.Resource;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The seed's {@code /tts} endpoints. */
+@RestController
+@RequestMapping("/tts")
+@ConditionalOnRole(Role.API)
+class TtsController {
+
+  private static final String DEFAULT_LANGUAGE = "en-US";
+
+  private final RequestService requests;
+  private final UserService users;
+  private final VoiceCatalog voices;
+  private final AudioStore audioStore;
+
+  TtsController(
+      RequestService requests, UserService users, VoiceCatalog voices, AudioStore audioStore) {
+    this.requests = requests;
+    this.users = users;
+    this.voices = voices;
+    this.audioStore = audioStore;
+  }
+
+  /** Accepts text to speak. 200 (the seed's load test counts anything else as a failure). */
+  @PostMapping(
+      path = "/request",
+      consumes = MediaType.APPLICATION_JSON_VALUE,
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  SubmitResponse submit(Caller caller, @RequestBody SubmitBody body) {
+    SubmitCommand command = validate(caller, body);
+    return SubmitResponse.of(requests.submit(command));
+  }
+
+  private SubmitCommand validate(Caller caller, SubmitBody body) {
+    List<FieldError> errors = new ArrayList<>();
+    if (body.text() == null) {
+      errors.add(new FieldError("text", "is required"));
+    } else if (body.text().isBlank()) {
+      errors.add(new FieldError("text", "must not be empty or only whitespace"));
+    }
+    VoiceSettingsBody settings =
+        body.voiceSettings() != null
+            ? body.voiceSettings()
+            : new VoiceSettingsBody(null, null, null, null);
+    double speed = settings.speed() != null ? settings.speed() : 1.0;
+    double pitch = settings.pitch() != null ? settings.pitch() : 0.0;
+    if (speed < SpeechSettings.MIN_SPEED || speed > SpeechSettings.MAX_SPEED) {
+      errors.add(
+          new FieldError(
+              "voice_settings.speed",
+              "must be between " + SpeechSettings.MIN_SPEED + " and " + SpeechSettings.MAX_SPEED));
+    }
+    if (pitch < SpeechSettings.MIN_PITCH || pitch > SpeechSettings.MAX_PITCH) {
+      errors.add(
+          new FieldError(
+              "voice_settings.pitch",
+              "must be between "
+                  + SpeechSettings.MIN_PITCH
+                  + " and "
+                  + SpeechSettings.MAX_PITCH
+                  + " semitones"));
+    }
+    AudioFormat format = AudioFormat.WAV;
+    if (body.format() != null) {
+      format = AudioFormat.parse(body.format()).orElse(null);
+      if (format == null) {
+        errors.add(new FieldError("format", "must be one of " + names(AudioFormat.values())));
+      }
+    }
+    Priority priority = Priority.NORMAL;
+    if (body.priority() != null) {
+      priority = Priority.parse(body.priority()).orElse(null);
+      if (priority == null) {
+        errors.add(new FieldError("priority", "must be one of " + names(Priority.values())));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+    String language = blankToNull(settings.language());
+    String voice = blankToNull(settings.voice());
+    if (language == null && voice == null) {
+      language = DEFAULT_LANGUAGE;
+    }
+    return new SubmitCommand(
+        owner(caller, body.userId()),
+        body.text(),
+        language,
+        voice,
+        new SpeechSettings(speed, pitch),
+        format,
+        priority);
+  }
+
+  /**
+   * Whose request it is. {@code user_id} may be left out; if given it must name the caller (by id
+   * or name), unless the caller is an admin acting for another user.
+   */
+  private UUID owner(Caller caller, String userId) {
+    if (userId == null || userId.isBlank()) {
+      return caller.userId();
+    }
+    if (userId.equals(caller.userId().toString()) || userId.equals(caller.name())) {
+      return caller.userId();
+    }
+    if (!caller.admin()) {
+      throw new ForbiddenException("user_id must be your own; only an admin may submit for others");
+    }
+    return users
+        .findUser(userId)
+        .map(Caller::userId)
+        .orElseThrow(() -> new InvalidInputException("user_id", "no user '" + userId + "'"));
+  }
+
+  @GetMapping(path = "/status/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+  ResponseEntity<StatusResponse> status(Caller caller, @PathVariable String id) {
+    // Status changes while a job runs: clients may cache it only if they revalidate each time.
+    return ResponseEntity.ok()
+        .cacheControl(CacheControl.noCache())
+        .body(StatusResponse.of(requests.status(caller.userId(), caller.admin(), id)));
+  }
+
+  /**
+   * Streams the audio from the store: Content-Length, ETag (the content key, so a 304 on
+   * If-None-Match) and Range requests (206) come from Spring's Resource handling.
+   */
+  @GetMapping("/audio/{id}")
+  ResponseEntity<Resource> audio(Caller caller, @PathVariable String id) {
+    TtsRequest request = requests.get(caller.userId(), caller.admin(), id);
+    if (request.status() != RequestStatus.COMPLETED) {
+      throw new RequestStateException(
+          "The audio is not ready: the request is " + request.status().wireName(),
+          request.status());
+    }
+    StoredAudio audio =
+        audioStore
+            .find(request.contentKey())
+            .orElseThrow(
+                () ->
+                    new RequestStateException(
+                        "The audio of this request is no longer stored", request.status()));
+    return ResponseEntity.ok()
+        .contentType(MediaType.parseMediaType(audio.format().contentType()))
+        .eTag("\"" + request.contentKey() + "\"")
+        .cacheControl(CacheControl.maxAge(java.time.Duration.ofDays(365)).cachePrivate().immutable())
+        .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+        .header(
+            HttpHeaders.CONTENT_DISPOSITION,
+            ContentDisposition.inline()
+                .filename(request.id() + "." + audio.format().extension())
+                .build()
+                .toString())
+        .body(audio.resource());
+  }
+
+  @DeleteMapping(path = "/request/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+  StatusResponse cancel(Caller caller, @PathVariable String id) {
+    TtsRequest cancelled = requests.cancel(caller.userId(), caller.admin(), id);
+    return StatusResponse.of(requests.status(cancelled.userId(), true, id));
+  }
+
+  @GetMapping(path = "/requests", produces = MediaType.APPLICATION_JSON_VALUE)
+  RequestPage list(
+      Caller caller,
+      @RequestParam(required = false) String status,
+      @RequestParam(defaultValue = "20") int limit,
+      @RequestParam(required = false) String cursor) {
+    RequestStatus wanted = null;
+    if (status != null && !status.isBlank()) {
+      wanted =
+          Arrays.stream(RequestStatus.values())
+              .filter(s -> s.wireName().equals(status.trim().toLowerCase(Locale.ROOT)))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new InvalidInputException(
+                          "status", "must be one of " + names(RequestStatus.values())));
+    }
+    if (limit < 1) {
+      throw new InvalidInputException("limit", "must be at least 1");
+    }
+    RequestService.Page page = requests.list(caller.userId(), wanted, cursor, limit);
+    return new RequestPage(
+        page.items().stream().map(RequestSummary::of).toList(), page.nextCursor());
+  }
+
+  @GetMapping(path = "/voices", produces = MediaType.APPLICATION_JSON_VALUE)
+  VoiceList voices(@RequestParam(required = false) String language) {
+    var list = language == null || language.isBlank() ? voices.voices() : voices.voices(language);
+    return new VoiceList(list.stream().map(VoiceResponse::of).toList());
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  private static String names(Enum<?>[] values) {
+    return Arrays.stream(values)
+        .map(v -> v.name().toLowerCase(Locale.ROOT))
+        .collect(Collectors.joining(", "));
+  }
+}

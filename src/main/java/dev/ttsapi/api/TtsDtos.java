@@ -1,0 +1,137 @@
+package dev.ttsapi.api;
+
+import dev.ttsapi.engine.Voice;
+import dev.ttsapi.request.StatusSnapshot;
+import dev.ttsapi.request.TtsRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The JSON shapes of the {@code /tts} API. Field names are snake_case on the wire (the seed's
+ * payload), set once for the whole application in {@code spring.jackson}.
+ */
+final class TtsDtos {
+
+  private TtsDtos() {}
+
+  /** The seed's body, plus optional {@code format} and {@code priority}. */
+  record SubmitBody(
+      String text, VoiceSettingsBody voiceSettings, String userId, String format, String priority) {}
+
+  record VoiceSettingsBody(String language, String voice, Double speed, Double pitch) {}
+
+  record Links(String status, String audio) {
+    static Links of(TtsRequest r) {
+      return new Links("/tts/status/" + r.id(), "/tts/audio/" + r.id());
+    }
+  }
+
+  record SubmitResponse(
+      String requestId,
+      String status,
+      String voice,
+      String voiceRequested,
+      String language,
+      String format,
+      String priority,
+      boolean cacheHit,
+      Instant createdAt,
+      Links links) {
+
+    static SubmitResponse of(TtsRequest r) {
+      return new SubmitResponse(
+          r.id().toString(),
+          r.status().wireName(),
+          r.voice(),
+          r.voiceRequested(),
+          r.language(),
+          r.format().extension(),
+          r.priority().wireName(),
+          r.cacheHit(),
+          r.createdAt(),
+          Links.of(r));
+    }
+  }
+
+  record AudioInfo(Double durationSeconds, Long bytes, String url) {}
+
+  record StatusResponse(
+      String requestId,
+      String status,
+      double progress,
+      String voice,
+      String format,
+      Instant createdAt,
+      Instant startedAt,
+      Instant completedAt,
+      String error,
+      AudioInfo audio) {
+
+    static StatusResponse of(StatusSnapshot s) {
+      AudioInfo audio =
+          s.audioBytes() == null
+              ? null
+              : new AudioInfo(
+                  s.audioDurationMs() == null ? null : s.audioDurationMs() / 1000.0,
+                  s.audioBytes(),
+                  "/tts/audio/" + s.id());
+      return new StatusResponse(
+          s.id().toString(),
+          s.status().wireName(),
+          s.progress(),
+          s.voice(),
+          s.format(),
+          s.createdAt(),
+          s.startedAt(),
+          s.completedAt(),
+          s.error(),
+          audio);
+    }
+  }
+
+  record RequestSummary(
+      String requestId,
+      String status,
+      String voice,
+      String format,
+      String priority,
+      Instant createdAt,
+      Instant completedAt,
+      Double durationSeconds,
+      String error,
+      Links links) {
+
+    static RequestSummary of(TtsRequest r) {
+      return new RequestSummary(
+          r.id().toString(),
+          r.status().wireName(),
+          r.voice(),
+          r.format().extension(),
+          r.priority().wireName(),
+          r.createdAt(),
+          r.completedAt(),
+          r.audioDurationMs() == null ? null : r.audioDurationMs() / 1000.0,
+          r.error(),
+          Links.of(r));
+    }
+  }
+
+  record RequestPage(List<RequestSummary> items, String nextCursor) {}
+
+  record VoiceResponse(
+      String id, String engine, String name, String language, String gender, int sampleRate) {
+
+    static VoiceResponse of(Voice v) {
+      return new VoiceResponse(
+          v.id(),
+          v.engine(),
+          v.name(),
+          v.language(),
+          v.gender().name().toLowerCase(Locale.ROOT),
+          v.sampleRate());
+    }
+  }
+
+  record VoiceList(List<VoiceResponse> voices) {}
+}

@@ -1,0 +1,102 @@
+package dev.ttsapi.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Users and API keys. A key is 32 random bytes, shown once when it is made; only its SHA-256 hash
+ * is stored, so a database leak reveals no usable key.
+ */
+@Service
+public class UserService {
+
+  private static final Logger log = LoggerFactory.getLogger(UserService.class);
+  private static final String KEY_PREFIX = "tts_";
+
+  private final UserRepository users;
+  private final TransactionTemplate transactions;
+  private final SecureRandom random = new SecureRandom();
+
+  UserService(UserRepository users, TransactionTemplate transactions) {
+    this.users = users;
+    this.transactions = transactions;
+  }
+
+  /** A new key in clear, returned once. */
+  public record IssuedKey(UUID keyId, UUID userId, String key) {}
+
+  public Optional<Caller> authenticate(String key) {
+    if (key == null || key.isBlank()) {
+      return Optional.empty();
+    }
+    return users.findByKeyHash(hash(key.trim()));
+  }
+
+  public Caller createUser(String name, Caller.Role role) {
+    if (users.nameTaken(name)) {
+      throw new UserNameTakenException(name);
+    }
+    UUID id = UUID.randomUUID();
+    try {
+      users.insertUser(id, name, role);
+    } catch (org.springframework.dao.DuplicateKeyException e) {
+      throw new UserNameTakenException(name);
+    }
+    return new Caller(id, name, role);
+  }
+
+  public IssuedKey issueKey(UUID userId) {
+    users.findUser(userId).orElseThrow(() -> new UserNotFoundException(userId.toString()));
+    byte[] secret = new byte[32];
+    random.nextBytes(secret);
+    String key = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    UUID keyId = UUID.randomUUID();
+    users.insertKey(keyId, userId, hash(key), key.substring(0, KEY_PREFIX.length() + 6));
+    return new IssuedKey(keyId, userId, key);
+  }
+
+  /** A user by id or by name; empty if neither matches. */
+  public Optional<Caller> findUser(String idOrName) {
+    try {
+      return users.findUser(UUID.fromString(idOrName));
+    } catch (IllegalArgumentException notAnId) {
+      return users.findUserByName(idOrName);
+    }
+  }
+
+  /**
+   * On first start with an empty database: creates the admin user and key, and prints the key
+   * once. Nodes starting together take a lock, so exactly one creates it.
+   */
+  public Optional<IssuedKey> bootstrapAdmin() {
+    Optional<IssuedKey> issued =
+        transactions.execute(
+            tx -> {
+              users.lockBootstrap();
+              if (users.anyUser()) {
+                return Optional.<IssuedKey>empty();
+              }
+              Caller admin = createUser("admin", Caller.Role.ADMIN);
+              return Optional.of(issueKey(admin.userId()));
+            });
+    issued.ifPresent(key -> log.info("Admin API key: {}", key.key()));
+    return issued;
+  }
+
+  static byte[] hash(String key) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.ttsapi.embedded;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Connects to PostgreSQL and Redis: the ones named by {@code DATABASE_URL} and {@code REDIS_URL},
+ * or embedded ones started here when those are not set. Embedded servers are beans, so they stop
+ * after everything that uses them.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(StoresProperties.class)
+class StoresConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(StoresConfiguration.class);
+
+  /** Holds the embedded servers that were started, if any, so they are closed at shutdown. */
+  record EmbeddedServers(EmbeddedPostgresServer postgres, EmbeddedRedisServer redis)
+      implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      if (redis != null) {
+        redis.close();
+      }
+      if (postgres != null) {
+        postgres.close();
+      }
+    }
+  }
+
+  @Bean(destroyMethod = "close")
+  EmbeddedServers embeddedServers(StoresProperties stores) {
+    EmbeddedPostgresServer postgres =
+        stores.embeddedDatabase() ? EmbeddedPostgresServer.start(stores.dataDir()) : null;
+    EmbeddedRedisServer redis =
+        stores.embeddedRedis() ? EmbeddedRedisServer.start(stores.dataDir()) : null;
+    return new EmbeddedServers(postgres, redis);
+  }
+
+  @Bean
+  DatabaseEndpoint databaseEndpoint(StoresProperties stores, EmbeddedServers embedded) {
+    DatabaseEndpoint endpoint =
+        embedded.postgres() != null
+            ? embedded.postgres().endpoint()
+            : DatabaseEndpoint.parse(stores.databaseUrl());
+    log.info("PostgreSQL: {}", endpoint);
+    return endpoint;
+  }
+
+  /** HikariCP; pool size and timeouts bind from {@code spring.datasource.hikari.*}. */
+  @Bean
+  @ConfigurationProperties("spring.datasource.hikari")
+  HikariDataSource dataSource(DatabaseEndpoint endpoint) {
+    HikariDataSource dataSource = new HikariDataSource();
+    dataSource.setJdbcUrl(endpoint.jdbcUrl());
+    if (endpoint.username() != null) {
+      dataSource.setUsername(endpoint.username());
+    }
+    if (endpoint.password() != null) {
+      dataSource.setPassword(endpoint.password());
+    }
+    return dataSource;
+  }
+
+  @Bean
+  RedisURI redisUri(StoresProperties stores, EmbeddedServers embedded) {
+    String url = embedded.redis() != null ? embedded.redis().url() : stores.redisUrl().trim();
+    RedisURI uri = RedisURI.create(url);
+    log.info("Redis: {}:{} db {}", uri.getHost(), uri.getPort(), uri.getDatabase());
+    return uri;
+  }
+
+  @Bean(destroyMethod = "shutdown")
+  RedisClient redisClient(RedisURI uri) {
+    return RedisClient.create(uri);
+  }
+
+  /**
+   * The connection shared by every non-blocking Redis command. Lettuce multiplexes it; commands
+   * sent without waiting travel together (pipelining). Blocking reads use their own connections.
+   */
+  @Bean(destroyMethod = "close")
+  StatefulRedisConnection<String, String> redisConnection(RedisClient client) {
+    return client.connect();
+  }
+}

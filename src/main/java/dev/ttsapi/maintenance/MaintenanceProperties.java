@@ -1,0 +1,25 @@
+package dev.ttsapi.maintenance;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Housekeeping, run by the maintenance role on one node at a time.
+ *
+ * @param partitionMonthsAhead month partitions of the requests table kept ready beyond the
+ *     current month
+ * @param partitionInterval how often partitions are checked
+ * @param sweepInterval how often queued requests are checked against the queue
+ * @param sweepAge a queued request untouched this long, with no queue entry, is queued again
+ */
+@Validated
+@ConfigurationProperties("tts.maintenance")
+public record MaintenanceProperties(
+    @Min(2) @Max(24) int partitionMonthsAhead,
+    @NotNull Duration partitionInterval,
+    @NotNull Duration sweepInterval,
+    @NotNull Duration sweepAge) {}

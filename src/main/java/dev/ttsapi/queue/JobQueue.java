@@ -1,0 +1,329 @@
+package dev.ttsapi.queue;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XAutoClaimArgs;
+import io.lettuce.core.XClaimArgs;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.models.stream.ClaimedMessages;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The priority queues: one Redis stream per {@link Priority}, all read by the consumer group
+ * {@value #GROUP}. Entries are acknowledged late (after the work is stored) and then deleted, so a
+ * stream holds only jobs that wait or run and its length is the queue's depth. An entry left idle
+ * longer than the visibility timeout belongs to a dead worker and is handed out again by {@link
+ * #claimIdle}.
+ */
+public class JobQueue {
+
+  public static final String GROUP = "workers";
+  public static final String DEAD_LETTER_STREAM = "{tts}:q:dead";
+
+  private static final int PAGE = 1000;
+  private static final Priority[] HIGH_FIRST = {Priority.HIGH, Priority.NORMAL, Priority.LOW};
+  private static final Priority[] LOW_FIRST = {Priority.LOW, Priority.NORMAL, Priority.HIGH};
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> shared;
+  private final QueueProperties properties;
+  private final Clock clock;
+
+  public JobQueue(
+      RedisClient client,
+      StatefulRedisConnection<String, String> shared,
+      QueueProperties properties,
+      Clock clock) {
+    this.client = client;
+    this.shared = shared;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  /** Creates the streams and the consumer group where missing (also after Redis lost its data). */
+  public void ensureGroups() {
+    RedisCommands<String, String> redis = shared.sync();
+    for (Priority priority : Priority.values()) {
+      try {
+        redis.xgroupCreate(
+            StreamOffset.from(priority.streamKey(), "0"),
+            GROUP,
+            XGroupCreateArgs.Builder.mkstream(true));
+      } catch (RedisBusyException alreadyThere) {
+        // BUSYGROUP: the group exists, which is what we want
+      }
+    }
+  }
+
+  /**
+   * Adds the job to its priority's stream without waiting for the answer, so the caller can send
+   * other commands in the same round trip.
+   */
+  public RedisFuture<String> enqueueAsync(Job job) {
+    return shared.async().xadd(job.priority().streamKey(), fields(job));
+  }
+
+  public String enqueue(Job job) {
+    return shared.sync().xadd(job.priority().streamKey(), fields(job));
+  }
+
+  /** Acknowledges a finished delivery and deletes its entry. */
+  public void ack(Delivery delivery) {
+    RedisAsyncCommands<String, String> redis = shared.async();
+    String key = delivery.job().priority().streamKey();
+    RedisFuture<Long> ack = redis.xack(key, GROUP, delivery.entryId());
+    RedisFuture<Long> del = redis.xdel(key, delivery.entryId());
+    await(ack);
+    await(del);
+  }
+
+  /** Puts the job back at the end of its stream as a new entry and drops the old one. */
+  public void retry(Delivery delivery) {
+    enqueue(delivery.job());
+    ack(delivery);
+  }
+
+  /** Copies the job to the dead-letter stream with its error, then drops the original entry. */
+  public void deadLetter(Delivery delivery, int attempts, String error) {
+    Map<String, String> body = fields(delivery.job());
+    body.put("attempts", Integer.toString(attempts));
+    body.put("error", error == null ? "" : error);
+    body.put("failed_at", clock.instant().toString());
+    shared
+        .sync()
+        .xadd(
+            DEAD_LETTER_STREAM,
+            XAddArgs.Builder.maxlen(properties.deadLetterMaxLength()).approximateTrimming(),
+            body);
+    ack(delivery);
+  }
+
+  /**
+   * Takes over entries that have been idle longer than the visibility timeout, whoever holds
+   * them: their worker died. The caller decides per entry whether to retry, dead-letter or drop.
+   */
+  public List<Delivery> claimIdle(String consumer, int max) {
+    List<Delivery> claimed = new ArrayList<>();
+    for (Priority priority : Priority.values()) {
+      ClaimedMessages<String, String> result =
+          shared
+              .sync()
+              .xautoclaim(
+                  priority.streamKey(),
+                  XAutoClaimArgs.Builder.xautoclaim(
+                          Consumer.from(GROUP, consumer), properties.visibilityTimeout(), "0-0")
+                      .count(max));
+      for (StreamMessage<String, String> message : result.getMessages()) {
+        parse(priority, message).ifPresent(claimed::add);
+      }
+    }
+    return claimed;
+  }
+
+  /**
+   * Resets the idle time of entries this consumer is still working on, so a long healthy job is
+   * not mistaken for one whose worker died.
+   */
+  public void renew(String consumer, List<Delivery> inFlight) {
+    Map<Priority, List<String>> byStream = new EnumMap<>(Priority.class);
+    for (Delivery delivery : inFlight) {
+      byStream
+          .computeIfAbsent(delivery.job().priority(), p -> new ArrayList<>())
+          .add(delivery.entryId());
+    }
+    byStream.forEach(
+        (priority, ids) ->
+            shared
+                .sync()
+                .xclaim(
+                    priority.streamKey(),
+                    Consumer.from(GROUP, consumer),
+                    XClaimArgs.Builder.minIdleTime(0).justid(),
+                    ids.toArray(String[]::new)));
+  }
+
+  /** Entries waiting or running per priority. */
+  public Map<Priority, Long> depths() {
+    RedisAsyncCommands<String, String> redis = shared.async();
+    Map<Priority, RedisFuture<Long>> futures = new EnumMap<>(Priority.class);
+    for (Priority priority : Priority.values()) {
+      futures.put(priority, redis.xlen(priority.streamKey()));
+    }
+    Map<Priority, Long> depths = new EnumMap<>(Priority.class);
+    futures.forEach((priority, future) -> depths.put(priority, await(future)));
+    return depths;
+  }
+
+  /**
+   * The request ids of every entry in the priority streams. Entries are deleted once done, so this
+   * is the waiting and running work, read in pages.
+   */
+  public Set<UUID> queuedRequestIds() {
+    Set<UUID> ids = new HashSet<>();
+    RedisCommands<String, String> redis = shared.sync();
+    for (Priority priority : Priority.values()) {
+      Range.Boundary<String> from = Range.Boundary.unbounded();
+      while (true) {
+        List<StreamMessage<String, String>> page =
+            redis.xrange(
+                priority.streamKey(),
+                Range.from(from, Range.Boundary.unbounded()),
+                Limit.from(PAGE));
+        for (StreamMessage<String, String> message : page) {
+          String id = message.getBody().get("request_id");
+          if (id != null) {
+            ids.add(UUID.fromString(id));
+          }
+        }
+        if (page.size() < PAGE) {
+          break;
+        }
+        from = Range.Boundary.excluding(page.getLast().getId());
+      }
+    }
+    return ids;
+  }
+
+  public long deadLetterCount() {
+    return shared.sync().xlen(DEAD_LETTER_STREAM);
+  }
+
+  /** Opens a reader with its own connection: its blocking reads must not hold up others. */
+  public Reader reader(String consumer) {
+    return new Reader(client.connect(), consumer);
+  }
+
+  /**
+   * Reads one job at a time for one consumer, highest priority first. Every {@code
+   * fairnessInterval}-th read starts from the lowest priority so low is never starved.
+   */
+  public final class Reader implements AutoCloseable {
+
+    private final StatefulRedisConnection<String, String> connection;
+    private final Consumer<String> consumer;
+    private final Deque<Delivery> alreadyRead = new ArrayDeque<>();
+    private long reads;
+
+    private Reader(StatefulRedisConnection<String, String> connection, String consumer) {
+      this.connection = connection;
+      this.consumer = Consumer.from(GROUP, consumer);
+    }
+
+    /**
+     * The next job for this consumer, waiting up to the block timeout; empty if none came. A
+     * missing group (Redis restarted empty) is created again.
+     */
+    public Optional<Delivery> next() {
+      if (!alreadyRead.isEmpty()) {
+        return Optional.of(alreadyRead.poll());
+      }
+      Priority[] order = (++reads % properties.fairnessInterval() == 0) ? LOW_FIRST : HIGH_FIRST;
+      try {
+        return read(order);
+      } catch (RedisCommandExecutionException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+          ensureGroups();
+          return read(order);
+        }
+        throw e;
+      }
+    }
+
+    private Optional<Delivery> read(Priority[] order) {
+      RedisCommands<String, String> redis = connection.sync();
+      for (Priority priority : order) {
+        List<StreamMessage<String, String>> messages =
+            redis.xreadgroup(
+                consumer,
+                XReadArgs.Builder.count(1),
+                StreamOffset.lastConsumed(priority.streamKey()));
+        if (!messages.isEmpty()) {
+          return parse(priority, messages.getFirst());
+        }
+      }
+      // Nothing waiting: block on all streams at once. Redis may answer with one entry from
+      // several streams; they are ours now, so they are kept and handed out next.
+      @SuppressWarnings("unchecked")
+      StreamOffset<String>[] offsets = new StreamOffset[order.length];
+      for (int i = 0; i < order.length; i++) {
+        offsets[i] = StreamOffset.lastConsumed(HIGH_FIRST[i].streamKey());
+      }
+      List<StreamMessage<String, String>> messages =
+          redis.xreadgroup(
+              consumer, XReadArgs.Builder.block(properties.blockTimeout()).count(1), offsets);
+      for (StreamMessage<String, String> message : messages) {
+        Priority.parse(message.getStream().substring("{tts}:q:".length()))
+            .flatMap(p -> parse(p, message))
+            .ifPresent(alreadyRead::add);
+      }
+      return Optional.ofNullable(alreadyRead.poll());
+    }
+
+    @Override
+    public void close() {
+      connection.close();
+    }
+  }
+
+  private static Map<String, String> fields(Job job) {
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("request_id", job.requestId().toString());
+    body.put("created_at", job.createdAt().toString());
+    return body;
+  }
+
+  private Optional<Delivery> parse(Priority priority, StreamMessage<String, String> message) {
+    Map<String, String> body = message.getBody();
+    if (body == null || !body.containsKey("request_id") || !body.containsKey("created_at")) {
+      // A malformed entry can never be run: drop it rather than let it be reclaimed forever.
+      String key = priority.streamKey();
+      shared.sync().xack(key, GROUP, message.getId());
+      shared.sync().xdel(key, message.getId());
+      return Optional.empty();
+    }
+    Job job =
+        new Job(
+            UUID.fromString(body.get("request_id")),
+            Instant.parse(body.get("created_at")),
+            priority);
+    return Optional.of(new Delivery(job, message.getId()));
+  }
+
+  private static <T> T await(RedisFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while talking to Redis", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+}

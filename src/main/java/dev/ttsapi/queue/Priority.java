@@ -1,0 +1,29 @@
+package dev.ttsapi.queue;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Queue priority; each has its own stream. High is served before normal before low. */
+public enum Priority {
+  HIGH,
+  NORMAL,
+  LOW;
+
+  /** The stream's key. All keys share the hash tag {@code {tts}} so they live in one slot. */
+  public String streamKey() {
+    return "{tts}:q:" + wireName();
+  }
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Optional<Priority> parse(String name) {
+    if (name == null) {
+      return Optional.empty();
+    }
+    String wanted = name.trim().toLowerCase(Locale.ROOT);
+    return Arrays.stream(values()).filter(p -> p.wireName().equals(wanted)).findFirst();
+  }
+}

@@ -1,0 +1,29 @@
+package dev.ttsapi.queue;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The Redis Streams queue.
+ *
+ * @param visibilityTimeout an entry unacknowledged and idle this long belongs to a dead worker and
+ *     is reclaimed; live workers renew their entries well before that
+ * @param maxAttempts deliveries of one request before it is failed and dead-lettered
+ * @param reclaimInterval how often idle entries are looked for
+ * @param blockTimeout how long one blocking read waits before the worker looks around again
+ * @param fairnessInterval every this-many reads start from the lowest priority, so low is served
+ *     even while high never empties
+ * @param deadLetterMaxLength the dead-letter stream is trimmed to about this many entries
+ */
+@Validated
+@ConfigurationProperties("tts.queue")
+public record QueueProperties(
+    @NotNull Duration visibilityTimeout,
+    @Min(1) int maxAttempts,
+    @NotNull Duration reclaimInterval,
+    @NotNull Duration blockTimeout,
+    @Min(2) int fairnessInterval,
+    @Min(1) long deadLetterMaxLength) {}

@@ -1,0 +1,43 @@
+package dev.ttsapi.request;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The name of a piece of audio: sha256 over everything that decides how it sounds. Two requests
+ * with the same key get the same audio, so it is synthesized and stored once.
+ */
+final class ContentKey {
+
+  private ContentKey() {}
+
+  static String of(
+      String voiceId,
+      String engineVersion,
+      double speed,
+      double pitch,
+      String format,
+      int sampleRate,
+      String normalizedText) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      // Fields are separated by NUL, which normalized text never contains.
+      String material =
+          String.join(
+              "\0",
+              "v1",
+              voiceId,
+              engineVersion,
+              Double.toString(speed),
+              Double.toString(pitch),
+              format,
+              Integer.toString(sampleRate),
+              normalizedText);
+      return HexFormat.of().formatHex(sha.digest(material.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

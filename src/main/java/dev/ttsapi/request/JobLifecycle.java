@@ -1,0 +1,95 @@
+package dev.ttsapi.request;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The worker side of a request's life: start an attempt, report progress, complete, retry or
+ * fail. Each change goes to PostgreSQL first as a conditional UPDATE, then to the Redis status
+ * hash; a Redis failure there is logged and never undoes the change.
+ */
+@Component
+public class JobLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(JobLifecycle.class);
+
+  /** What became of a failed attempt. */
+  public enum AttemptOutcome {
+    /** Back in the queue for another attempt. */
+    RETRY,
+    /** That was the last attempt: the request failed. */
+    FAILED,
+    /** Someone else changed the request first (a duplicate delivery); nothing was done. */
+    STALE
+  }
+
+  private final RequestRepository repository;
+  private final StatusStore statusStore;
+  private final Clock clock;
+
+  JobLifecycle(RequestRepository repository, StatusStore statusStore, Clock clock) {
+    this.repository = repository;
+    this.statusStore = statusStore;
+    this.clock = clock;
+  }
+
+  public Optional<TtsRequest> find(UUID id) {
+    return repository.find(id);
+  }
+
+  /** queued → processing; empty when the request is not queued (cancelled, done, or taken). */
+  public Optional<TtsRequest> start(UUID id) {
+    Optional<TtsRequest> started = repository.start(id, clock.instant());
+    started.ifPresent(this::publish);
+    return started;
+  }
+
+  public void progress(UUID id, double progress) {
+    try {
+      statusStore.progress(id, progress);
+    } catch (RuntimeException e) {
+      log.debug("Progress of {} not written to Redis: {}", id, e.toString());
+    }
+  }
+
+  /** processing → completed for this attempt; false if the attempt was no longer current. */
+  public boolean complete(TtsRequest request, long audioBytes, long durationMs) {
+    boolean done = repository.complete(request, audioBytes, durationMs, clock.instant());
+    if (done) {
+      repository.find(request.id()).ifPresent(this::publish);
+    }
+    return done;
+  }
+
+  /**
+   * Ends a failed attempt: back to the queue while attempts remain, failed after the last one.
+   */
+  public AttemptOutcome endFailedAttempt(TtsRequest request, String error, int maxAttempts) {
+    Transition transition =
+        request.attempt() >= maxAttempts ? Transition.FAIL : Transition.RETRY;
+    if (!repository.endAttempt(request, transition, error, clock.instant())) {
+      return AttemptOutcome.STALE;
+    }
+    repository.find(request.id()).ifPresent(this::publish);
+    return transition == Transition.FAIL ? AttemptOutcome.FAILED : AttemptOutcome.RETRY;
+  }
+
+  /** Queued requests untouched for {@code age}: their queue entry may be lost. */
+  public List<TtsRequest> staleQueued(Duration age, int limit) {
+    return repository.staleQueued(clock.instant().minus(age), limit);
+  }
+
+  private void publish(TtsRequest request) {
+    try {
+      statusStore.write(StatusSnapshot.of(request));
+    } catch (RuntimeException e) {
+      log.warn("Status of {} not written to Redis: {}", request.id(), e.toString());
+    }
+  }
+}

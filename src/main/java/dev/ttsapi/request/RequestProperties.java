@@ -1,0 +1,17 @@
+package dev.ttsapi.request;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Limits of one request.
+ *
+ * @param maxTextLength longest text accepted, in characters (code points) after normalization
+ * @param maxPageSize most requests one list page returns
+ */
+@Validated
+@ConfigurationProperties("tts.request")
+public record RequestProperties(
+    @Min(1) @Max(1_000_000) int maxTextLength, @Min(1) @Max(1000) int maxPageSize) {}

@@ -1,0 +1,207 @@
+package dev.ttsapi.request;
+
+import dev.ttsapi.audio.AudioStore;
+import dev.ttsapi.engine.SpeechEngine;
+import dev.ttsapi.engine.Voice;
+import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.queue.Job;
+import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.request.RequestRepository.CachedAudio;
+import dev.ttsapi.text.TextNormalizer;
+import io.lettuce.core.RedisFuture;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * A request's life on the API side: accept it (one INSERT, one pipelined Redis round trip, no
+ * synthesis), report its status, list and cancel. Workers drive the rest through {@link
+ * JobLifecycle}.
+ */
+@Service
+public class RequestService {
+
+  private static final Logger log = LoggerFactory.getLogger(RequestService.class);
+
+  private final RequestRepository repository;
+  private final StatusStore statusStore;
+  private final JobQueue queue;
+  private final VoiceCatalog voices;
+  private final AudioStore audioStore;
+  private final RequestProperties properties;
+  private final RequestIds ids;
+  private final Clock clock;
+
+  RequestService(
+      RequestRepository repository,
+      StatusStore statusStore,
+      JobQueue queue,
+      VoiceCatalog voices,
+      AudioStore audioStore,
+      RequestProperties properties,
+      Clock clock) {
+    this.repository = repository;
+    this.statusStore = statusStore;
+    this.queue = queue;
+    this.voices = voices;
+    this.audioStore = audioStore;
+    this.properties = properties;
+    this.ids = new RequestIds(clock);
+    this.clock = clock;
+  }
+
+  /**
+   * Accepts a request. Audio that is already stored answers it at once; otherwise it is written
+   * to PostgreSQL (the truth) and then queued. If Redis fails after the INSERT, the request is
+   * still accepted: the sweeper queues it later.
+   */
+  public TtsRequest submit(SubmitCommand command) {
+    String text = TextNormalizer.normalize(command.text());
+    if (text.isBlank()) {
+      throw new InvalidTextException("text is empty");
+    }
+    int length = text.codePointCount(0, text.length());
+    if (length > properties.maxTextLength()) {
+      throw new InvalidTextException(
+          "text is "
+              + length
+              + " characters long; the limit is "
+              + properties.maxTextLength());
+    }
+    Voice voice = voices.resolve(command.voice(), command.language());
+    SpeechEngine engine = voices.engineFor(voice);
+    String contentKey =
+        ContentKey.of(
+            voice.id(),
+            engine.version(),
+            command.settings().speed(),
+            command.settings().pitch(),
+            command.format().extension(),
+            voice.sampleRate(),
+            text);
+    UUID id = ids.next();
+    Instant createdAt = RequestIds.createdAt(id);
+    Optional<CachedAudio> cached = cachedAudio(contentKey);
+    TtsRequest request =
+        new TtsRequest(
+            id,
+            createdAt,
+            command.userId(),
+            cached.isPresent() ? RequestStatus.COMPLETED : RequestStatus.QUEUED,
+            command.priority(),
+            text,
+            command.language() != null ? command.language() : voice.language(),
+            command.voice(),
+            voice.id(),
+            command.settings().speed(),
+            command.settings().pitch(),
+            command.format(),
+            contentKey,
+            cached.isPresent(),
+            0,
+            cached.isPresent() ? 1.0 : 0.0,
+            null,
+            cached.map(CachedAudio::bytes).orElse(null),
+            cached.map(CachedAudio::durationMs).orElse(null),
+            cached.isPresent() ? createdAt : null,
+            cached.isPresent() ? createdAt : null,
+            createdAt);
+    repository.insert(request);
+    publish(request);
+    return request;
+  }
+
+  private Optional<CachedAudio> cachedAudio(String contentKey) {
+    Optional<CachedAudio> cached = repository.takeCachedAudio(contentKey);
+    if (cached.isPresent() && audioStore.find(contentKey).isEmpty()) {
+      log.warn("Audio {} is indexed but missing from the store; synthesizing it again", contentKey);
+      repository.forgetCachedAudio(contentKey);
+      return Optional.empty();
+    }
+    return cached;
+  }
+
+  /** Queues the job and writes its status hash in one round trip. */
+  private void publish(TtsRequest request) {
+    try {
+      List<RedisFuture<?>> pending = new ArrayList<>(statusStore.writeAsync(StatusSnapshot.of(request)));
+      if (request.status() == RequestStatus.QUEUED) {
+        pending.add(queue.enqueueAsync(new Job(request.id(), request.createdAt(), request.priority())));
+      }
+      for (RedisFuture<?> future : pending) {
+        Futures.await(future);
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "Request {} is stored but could not be queued in Redis ({}); the sweeper will queue it",
+          request.id(),
+          e.toString());
+    }
+  }
+
+  /** The status of the caller's request, from Redis or else PostgreSQL. */
+  public StatusSnapshot status(UUID callerId, boolean admin, String rawId) {
+    UUID id = RequestIds.parse(rawId).orElseThrow(() -> new RequestNotFoundException(rawId));
+    Optional<StatusSnapshot> fast = Optional.empty();
+    try {
+      fast = statusStore.read(id);
+    } catch (RuntimeException e) {
+      log.debug("Status of {} not read from Redis: {}", id, e.toString());
+    }
+    StatusSnapshot snapshot =
+        fast.or(() -> repository.find(id).map(StatusSnapshot::of))
+            .orElseThrow(() -> new RequestNotFoundException(id));
+    if (!admin && !snapshot.userId().equals(callerId)) {
+      throw new RequestNotFoundException(id);
+    }
+    return snapshot;
+  }
+
+  /** The caller's request row (an admin may read any). */
+  public TtsRequest get(UUID callerId, boolean admin, String rawId) {
+    UUID id = RequestIds.parse(rawId).orElseThrow(() -> new RequestNotFoundException(rawId));
+    return repository
+        .find(id)
+        .filter(r -> admin || r.userId().equals(callerId))
+        .orElseThrow(() -> new RequestNotFoundException(id));
+  }
+
+  /** A page of the user's requests, newest first, and the cursor of the next page if any. */
+  public Page list(UUID userId, RequestStatus status, String cursor, int limit) {
+    UUID before = null;
+    if (cursor != null && !cursor.isBlank()) {
+      before = Cursor.decode(cursor);
+    }
+    int size = Math.min(Math.max(limit, 1), properties.maxPageSize());
+    List<TtsRequest> rows = repository.page(userId, status, before, size + 1);
+    boolean more = rows.size() > size;
+    List<TtsRequest> items = more ? rows.subList(0, size) : rows;
+    String next = more ? Cursor.encode(items.getLast().id()) : null;
+    return new Page(items, next);
+  }
+
+  public record Page(List<TtsRequest> items, String nextCursor) {}
+
+  /** Cancels a queued request of the caller; anything else is a 409 with its status. */
+  public TtsRequest cancel(UUID callerId, boolean admin, String rawId) {
+    TtsRequest request = get(callerId, admin, rawId);
+    if (!repository.cancel(request.id(), request.userId(), clock.instant())) {
+      RequestStatus now = repository.find(request.id()).map(TtsRequest::status).orElseThrow();
+      throw new RequestStateException(
+          "Only a queued request can be cancelled; this one is " + now.wireName(), now);
+    }
+    TtsRequest cancelled = repository.find(request.id()).orElseThrow();
+    try {
+      statusStore.write(StatusSnapshot.of(cancelled));
+    } catch (RuntimeException e) {
+      log.warn("Status of cancelled request {} not written to Redis: {}", request.id(), e.toString());
+    }
+    return cancelled;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.ttsapi.request;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * The fast copy of each request's status, in the seed's Redis hash {@code tts_status:<id>}.
+ * PostgreSQL stays the truth: every change is written there first, and a poll that finds no hash
+ * reads the row.
+ */
+@Component
+public class StatusStore {
+
+  static final Duration TTL = Duration.ofDays(1);
+
+  private final StatefulRedisConnection<String, String> redis;
+
+  StatusStore(StatefulRedisConnection<String, String> redis) {
+    this.redis = redis;
+  }
+
+  static String key(UUID id) {
+    return "tts_status:" + id;
+  }
+
+  /**
+   * Sends the whole snapshot and its expiry without waiting, so they travel in the same round
+   * trip as the caller's other commands; the caller waits on the returned futures.
+   */
+  List<RedisFuture<?>> writeAsync(StatusSnapshot s) {
+    RedisAsyncCommands<String, String> async = redis.async();
+    Map<String, String> fields = new HashMap<>();
+    fields.put("user_id", s.userId().toString());
+    fields.put("status", s.status().wireName());
+    fields.put("progress", Double.toString(s.progress()));
+    fields.put("voice", s.voice());
+    fields.put("format", s.format());
+    fields.put("created_at", s.createdAt().toString());
+    fields.put("updated_at", Instant.now().toString());
+    put(fields, "started_at", s.startedAt());
+    put(fields, "completed_at", s.completedAt());
+    put(fields, "error", s.error());
+    put(fields, "audio_bytes", s.audioBytes());
+    put(fields, "audio_duration_ms", s.audioDurationMs());
+    String key = key(s.id());
+    return List.of(async.hset(key, fields), async.expire(key, TTL));
+  }
+
+  /** Writes the snapshot and waits for Redis; a Redis failure is left to the caller. */
+  void write(StatusSnapshot s) {
+    for (RedisFuture<?> future : writeAsync(s)) {
+      Futures.await(future);
+    }
+  }
+
+  /** Only the progress field, while a worker synthesizes. */
+  void progress(UUID id, double progress) {
+    Futures.await(redis.async().hset(key(id), "progress", Double.toString(progress)));
+  }
+
+  Optional<StatusSnapshot> read(UUID id) {
+    Map<String, String> h = Futures.await(redis.async().hgetall(key(id)));
+    if (h == null || !h.containsKey("status") || !h.containsKey("user_id")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new StatusSnapshot(
+            id,
+            UUID.fromString(h.get("user_id")),
+            RequestStatus.fromWire(h.get("status")),
+            Double.parseDouble(h.getOrDefault("progress", "0")),
+            h.get("voice"),
+            h.get("format"),
+            Instant.parse(h.get("created_at")),
+            instant(h.get("started_at")),
+            instant(h.get("completed_at")),
+            h.get("error"),
+            longValue(h.get("audio_bytes")),
+            longValue(h.get("audio_duration_ms"))));
+  }
+
+  private static void put(Map<String, String> fields, String name, Object value) {
+    if (value != null) {
+      fields.put(name, value.toString());
+    }
+  }
+
+  private static Instant instant(String value) {
+    return value == null ? null : Instant.parse(value);
+  }
+
+  private static Long longValue(String value) {
+    return value == null ? null : Long.valueOf(value);
+  }
+}

@@ -1,0 +1,149 @@
+package dev.ttsapi.worker;
+
+import dev.ttsapi.config.ConditionalOnRole;
+import dev.ttsapi.config.Role;
+import dev.ttsapi.queue.Delivery;
+import dev.ttsapi.queue.JobQueue;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Pulls jobs from the queue, one per free synthesis slot (prefetch 1), and runs each on a bounded
+ * pool of platform threads sized to the slots. The loop waits on a virtual thread. When Redis is
+ * unreachable it backs off, logging once when the trouble starts and once when it ends.
+ */
+@Component
+@ConditionalOnRole(Role.WORKER)
+class JobDispatcher implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(JobDispatcher.class);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  private final JobQueue queue;
+  private final JobProcessor processor;
+  private final InFlight inFlight;
+  private final WorkerIdentity identity;
+  private final int slotCount;
+  private final Semaphore slots;
+  private final ExecutorService synthesisPool;
+  private volatile boolean running;
+  private Thread loop;
+
+  JobDispatcher(
+      JobQueue queue,
+      JobProcessor processor,
+      InFlight inFlight,
+      WorkerIdentity identity,
+      WorkerProperties properties) {
+    this.queue = queue;
+    this.processor = processor;
+    this.inFlight = inFlight;
+    this.identity = identity;
+    this.slotCount = properties.effectiveSlots();
+    this.slots = new Semaphore(slotCount);
+    AtomicInteger threads = new AtomicInteger();
+    this.synthesisPool =
+        Executors.newFixedThreadPool(
+            slotCount,
+            r -> {
+              Thread t = new Thread(r, "synthesis-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    loop = Thread.ofVirtual().name("job-dispatcher").start(this::dispatch);
+    log.info("Worker {} started with {} synthesis slots", identity.consumerName(), slotCount);
+  }
+
+  private void dispatch() {
+    Duration backoff = Duration.ZERO;
+    try (JobQueue.Reader reader = queue.reader(identity.consumerName())) {
+      while (running) {
+        slots.acquire();
+        Optional<Delivery> next;
+        try {
+          next = reader.next();
+          if (!backoff.isZero()) {
+            log.info("Worker {} reads the queue again", identity.consumerName());
+            backoff = Duration.ZERO;
+          }
+        } catch (RuntimeException e) {
+          slots.release();
+          if (!running) {
+            break;
+          }
+          if (backoff.isZero()) {
+            log.warn("Worker {} cannot read the queue, backing off: {}", identity.consumerName(), e.toString());
+          }
+          backoff = backoff.isZero() ? Duration.ofMillis(100) : min(backoff.multipliedBy(2), MAX_BACKOFF);
+          Thread.sleep(backoff);
+          continue;
+        }
+        if (next.isEmpty()) {
+          slots.release();
+          continue;
+        }
+        Delivery delivery = next.get();
+        inFlight.add(delivery);
+        synthesisPool.execute(
+            () -> {
+              try {
+                processor.process(delivery);
+              } catch (RuntimeException e) {
+                // The entry stays unacknowledged: the reclaimer hands it out again later.
+                log.error("Job {} left unfinished: {}", delivery.job().requestId(), e.toString(), e);
+              } finally {
+                inFlight.remove(delivery);
+                slots.release();
+              }
+            });
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** Waits for running jobs to finish (bounded), so a normal shutdown does not leave work behind. */
+  @Override
+  public void stop() {
+    running = false;
+    if (loop != null) {
+      loop.interrupt();
+    }
+    synthesisPool.shutdown();
+    try {
+      if (!synthesisPool.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("Jobs still running at shutdown are left to the reclaimer");
+        synthesisPool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  int busySlots() {
+    return slotCount - slots.availablePermits();
+  }
+}

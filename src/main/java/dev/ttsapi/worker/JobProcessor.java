@@ -1,0 +1,89 @@
+package dev.ttsapi.worker;
+
+import dev.ttsapi.queue.Delivery;
+import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.QueueProperties;
+import dev.ttsapi.request.JobLifecycle;
+import dev.ttsapi.request.JobLifecycle.AttemptOutcome;
+import dev.ttsapi.request.TtsRequest;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs one delivered job: start (queued → processing), synthesize and store, complete, and only
+ * then acknowledge. A failed attempt goes back to the queue until the attempts are used up, then
+ * to the dead-letter stream. A delivery whose request is not queued (a duplicate, a cancelled or
+ * a vanished request) is acknowledged and dropped.
+ */
+@Component
+class JobProcessor {
+
+  private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
+
+  private final JobLifecycle lifecycle;
+  private final SynthesisPipeline pipeline;
+  private final JobQueue queue;
+  private final QueueProperties queueProperties;
+
+  JobProcessor(
+      JobLifecycle lifecycle,
+      SynthesisPipeline pipeline,
+      JobQueue queue,
+      QueueProperties queueProperties) {
+    this.lifecycle = lifecycle;
+    this.pipeline = pipeline;
+    this.queue = queue;
+    this.queueProperties = queueProperties;
+  }
+
+  void process(Delivery delivery) {
+    Optional<TtsRequest> started = lifecycle.start(delivery.job().requestId());
+    if (started.isEmpty()) {
+      log.debug("Job {} is not queued any more; dropping entry", delivery.job().requestId());
+      queue.ack(delivery);
+      return;
+    }
+    TtsRequest request = started.get();
+    SynthesisPipeline.Result result;
+    try {
+      result = pipeline.run(request, progress -> lifecycle.progress(request.id(), progress));
+    } catch (Exception e) {
+      fail(delivery, request, e);
+      return;
+    }
+    if (!lifecycle.complete(request, result.bytes(), result.durationMs())) {
+      log.info("Request {} attempt {} finished after it stopped being current", request.id(), request.attempt());
+    }
+    queue.ack(delivery);
+  }
+
+  private void fail(Delivery delivery, TtsRequest request, Exception e) {
+    String error = describe(e);
+    AttemptOutcome outcome =
+        lifecycle.endFailedAttempt(request, error, queueProperties.maxAttempts());
+    switch (outcome) {
+      case RETRY -> {
+        log.warn(
+            "Request {} attempt {} failed, queued again: {}", request.id(), request.attempt(), error);
+        queue.retry(delivery);
+      }
+      case FAILED -> {
+        log.warn(
+            "Request {} failed after {} attempts, dead-lettered: {}",
+            request.id(),
+            request.attempt(),
+            error,
+            e);
+        queue.deadLetter(delivery, request.attempt(), error);
+      }
+      case STALE -> queue.ack(delivery);
+    }
+  }
+
+  private static String describe(Exception e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+}

@@ -1,0 +1,130 @@
+package dev.ttsapi.worker;
+
+import dev.ttsapi.config.ConditionalOnRole;
+import dev.ttsapi.config.Role;
+import dev.ttsapi.queue.Delivery;
+import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.QueueProperties;
+import dev.ttsapi.request.JobLifecycle;
+import dev.ttsapi.request.JobLifecycle.AttemptOutcome;
+import dev.ttsapi.request.RequestStatus;
+import dev.ttsapi.request.TtsRequest;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes over queue entries idle past the visibility timeout (their worker died) and decides, from
+ * the request's row, what each needs:
+ *
+ * <ul>
+ *   <li>row missing or already finished: acknowledge and drop;
+ *   <li>still queued (the worker died before starting it): queue it again;
+ *   <li>processing with attempts left: back to queued, queue it again;
+ *   <li>processing after the last attempt: failed, entry to the dead-letter stream.
+ * </ul>
+ *
+ * Live workers renew their entries, so a long job is never taken from a worker that still runs it.
+ */
+@Component
+@ConditionalOnRole(Role.WORKER)
+class Reclaimer implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(Reclaimer.class);
+  private static final int BATCH = 100;
+
+  private final JobQueue queue;
+  private final JobLifecycle lifecycle;
+  private final QueueProperties properties;
+  private final WorkerIdentity identity;
+  private final InFlight inFlight;
+  private final TaskScheduler scheduler;
+  private volatile List<ScheduledFuture<?>> scheduled = List.of();
+
+  Reclaimer(
+      JobQueue queue,
+      JobLifecycle lifecycle,
+      QueueProperties properties,
+      WorkerIdentity identity,
+      InFlight inFlight,
+      TaskScheduler scheduler) {
+    this.scheduler = scheduler;
+    this.queue = queue;
+    this.lifecycle = lifecycle;
+    this.properties = properties;
+    this.identity = identity;
+    this.inFlight = inFlight;
+  }
+
+  @Override
+  public void start() {
+    scheduled =
+        List.of(
+            scheduler.scheduleWithFixedDelay(
+                this::renewRunningJobs, properties.visibilityTimeout().dividedBy(3)),
+            scheduler.scheduleWithFixedDelay(this::reclaim, properties.reclaimInterval()));
+  }
+
+  @Override
+  public void stop() {
+    scheduled.forEach(f -> f.cancel(false));
+    scheduled = List.of();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return !scheduled.isEmpty();
+  }
+
+  /** Resets the idle time of this node's running jobs, well within the visibility timeout. */
+  void renewRunningJobs() {
+    try {
+      queue.renew(identity.consumerName(), inFlight.snapshot());
+    } catch (RuntimeException e) {
+      log.warn("Could not renew claims on running jobs: {}", e.toString());
+    }
+  }
+
+  void reclaim() {
+    try {
+      for (Delivery delivery : queue.claimIdle(identity.consumerName(), BATCH)) {
+        reclaim(delivery);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Reclaiming idle jobs failed, will try again: {}", e.toString());
+    }
+  }
+
+  private void reclaim(Delivery delivery) {
+    Optional<TtsRequest> row = lifecycle.find(delivery.job().requestId());
+    if (row.isEmpty() || row.get().status().terminal()) {
+      queue.ack(delivery);
+      return;
+    }
+    TtsRequest request = row.get();
+    if (request.status() == RequestStatus.QUEUED) {
+      log.info("Request {} was taken by a worker that died before starting it; queued again", request.id());
+      queue.retry(delivery);
+      return;
+    }
+    String error = "worker stopped responding during attempt " + request.attempt();
+    AttemptOutcome outcome =
+        lifecycle.endFailedAttempt(request, error, properties.maxAttempts());
+    switch (outcome) {
+      case RETRY -> {
+        log.warn("Request {}: {}; queued again", request.id(), error);
+        queue.retry(delivery);
+      }
+      case FAILED -> {
+        log.warn("Request {}: {}; no attempts left, dead-lettered", request.id(), error);
+        queue.deadLetter(delivery, request.attempt(), error);
+      }
+      case STALE -> queue.ack(delivery);
+    }
+  }
+}
