@@ -1,0 +1,234 @@
+package dev.ttsapi.engine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every voice of every installed engine, and the rules that turn what a client asked for into one
+ * of them.
+ *
+ * <p>{@link #resolve} accepts, in this order:
+ *
+ * <ol>
+ *   <li>an exact id {@code engine:name} ({@code mary:cmu-slt-hsmm}, {@code espeak:vi});
+ *   <li>an engine's own voice name without the engine ({@code cmu-slt-hsmm});
+ *   <li>another vendor's name, which stands for its language and gender: Google's {@code
+ *       <lang>-<REGION>-<family>-<letter>} ({@code en-US-Wavenet-F}), Azure's {@code
+ *       en-US-JennyNeural}, or any name containing {@code female} or {@code male};
+ *   <li>no voice at all: the best voice for the language.
+ * </ol>
+ *
+ * <p>Among candidates: a voice of exactly the language wins over one of a more specific tag ({@code
+ * en-GB-x-rp} for {@code en-GB}), which wins over one merely sharing the base language ({@code
+ * en-US} for {@code en-AU}); inside that, a voice of the wanted gender wins; ties go to the {@code
+ * mary} engine (in process, no setup), then by engine id and voice id, so the choice is the same on
+ * every node.
+ *
+ * <p>Google's letters: {@code A C E F G H} are taken as female, {@code B D I J} as male, as they
+ * are for most of Google's languages (not all: {@code en-US-*-A} is male at Google); other letters
+ * and names carry no gender. It is a preference only: when no voice of that gender speaks the
+ * language, another one does.
+ */
+public final class VoiceCatalog {
+
+  /** Language and region at the start of a vendor name: en-US-…, cmn-CN-…, es-419-…. */
+  private static final Pattern VENDOR_NAME =
+      Pattern.compile("([a-zA-Z]{2,3})[-_]([a-zA-Z]{2}|[0-9]{3})(?:[-_](.*))?");
+
+  private static final String PREFERRED_ENGINE = "mary";
+
+  private static final Comparator<Voice> PREFERENCE =
+      Comparator.comparing((Voice v) -> !v.engine().equals(PREFERRED_ENGINE))
+          .thenComparing(Voice::engine)
+          .thenComparing(Voice::id);
+
+  private final Map<String, SpeechEngine> engines = new LinkedHashMap<>();
+  private final Map<String, Voice> voicesById = new LinkedHashMap<>();
+
+  public VoiceCatalog(List<? extends SpeechEngine> engines) {
+    engines.stream()
+        .sorted(Comparator.comparing((SpeechEngine e) -> !e.id().equals(PREFERRED_ENGINE))
+            .thenComparing(SpeechEngine::id))
+        .forEach(e -> this.engines.putIfAbsent(key(e.id()), e));
+    this.engines.values().stream()
+        .flatMap(e -> e.voices().stream())
+        .sorted(PREFERENCE)
+        .forEach(v -> voicesById.putIfAbsent(key(v.id()), v));
+  }
+
+  /** Every voice, preferred first. */
+  public List<Voice> voices() {
+    return List.copyOf(voicesById.values());
+  }
+
+  /**
+   * Voices whose language is {@code languageFilter} or more specific ({@code en} finds {@code en-US}
+   * and {@code en-GB}); all voices when the filter is null or blank.
+   */
+  public List<Voice> voices(String languageFilter) {
+    if (languageFilter == null || languageFilter.isBlank()) {
+      return voices();
+    }
+    return voicesById.values().stream()
+        .filter(v -> LanguageTags.hasPrefix(v.language(), languageFilter))
+        .toList();
+  }
+
+  public List<SpeechEngine> engines() {
+    return List.copyOf(engines.values());
+  }
+
+  public Optional<SpeechEngine> engine(String id) {
+    return Optional.ofNullable(id == null ? null : engines.get(key(id)));
+  }
+
+  /** The engine that speaks {@code voice}. */
+  public SpeechEngine engineFor(Voice voice) {
+    return engine(voice.engine())
+        .orElseThrow(() -> unknownVoice("engine '" + voice.engine() + "' is not installed", voice.id()));
+  }
+
+  public Optional<Voice> find(String id) {
+    return Optional.ofNullable(id == null ? null : voicesById.get(key(id)));
+  }
+
+  /** BCP-47 tags of all voices, sorted. */
+  public List<String> languages() {
+    return voicesById.values().stream().map(Voice::language).distinct().sorted().toList();
+  }
+
+  /**
+   * The voice to speak with, following the rules in the class comment.
+   *
+   * @param voice a voice id or name, or null/blank for the language's best voice
+   * @param language a BCP-47 tag; used when the voice name does not say its language; may be null
+   * @throws UnknownVoiceException when an exact id is not installed, or a name says nothing usable
+   * @throws UnknownLanguageException when no voice speaks the language
+   */
+  public Voice resolve(String voice, String language) {
+    String lang = language == null || language.isBlank() ? null : language.strip();
+    if (voice == null || voice.isBlank()) {
+      return best(lang, null);
+    }
+    String name = voice.strip();
+    if (name.contains(":")) {
+      return byId(name);
+    }
+    Optional<Voice> sameName =
+        voicesById.values().stream().filter(v -> v.name().equalsIgnoreCase(name)).findFirst();
+    if (sameName.isPresent()) {
+      return sameName.get();
+    }
+    Matcher vendor = VENDOR_NAME.matcher(name);
+    Gender gender = genderOf(name, vendor.matches() ? vendor.group(3) : null);
+    if (vendor.matches()) {
+      return best(vendor.group(1) + "-" + vendor.group(2), gender);
+    }
+    if (gender == null) {
+      throw unknownVoice(
+          "voice '" + name + "' is not installed, and its name says neither language nor gender",
+          name);
+    }
+    return best(lang, gender);
+  }
+
+  private Voice byId(String id) {
+    Voice found = voicesById.get(key(id));
+    if (found != null) {
+      return found;
+    }
+    String engineId = id.substring(0, id.indexOf(':'));
+    SpeechEngine engine = engines.get(key(engineId));
+    if (engine == null) {
+      throw unknownVoice(
+          "engine '" + engineId + "' is not installed (voice '" + id + "'); installed engines: "
+              + String.join(", ", engines.keySet()),
+          id);
+    }
+    throw unknownVoice(
+        "engine '" + engine.id() + "' has no voice '" + id.substring(id.indexOf(':') + 1)
+            + "'; its voices: "
+            + String.join(", ", engine.voices().stream().map(Voice::id).toList()),
+        id);
+  }
+
+  private Voice best(String language, Gender gender) {
+    List<Voice> pool = voices();
+    if (language != null) {
+      String wanted = LanguageTags.canonical(language);
+      pool = firstNonEmpty(
+          v -> v.language().equalsIgnoreCase(wanted),
+          v -> LanguageTags.hasPrefix(v.language(), wanted),
+          v -> LanguageTags.base(v.language()).equals(LanguageTags.base(wanted)));
+      if (pool.isEmpty()) {
+        throw new UnknownLanguageException(language, languages());
+      }
+    }
+    if (pool.isEmpty()) {
+      throw unknownVoice("no speech engine with voices is installed", "");
+    }
+    if (gender != null) {
+      List<Voice> sameGender = pool.stream().filter(v -> v.gender() == gender).toList();
+      if (!sameGender.isEmpty()) {
+        pool = sameGender;
+      }
+    }
+    return pool.getFirst(); // voices() is in preference order
+  }
+
+  @SafeVarargs
+  private List<Voice> firstNonEmpty(Predicate<Voice>... tiers) {
+    for (Predicate<Voice> tier : tiers) {
+      List<Voice> matching = voicesById.values().stream().filter(tier).toList();
+      if (!matching.isEmpty()) {
+        return matching;
+      }
+    }
+    return List.of();
+  }
+
+  /** Gender from a name: the words female/male anywhere, else a Google voice letter at the end. */
+  static Gender genderOf(String name, String vendorRest) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (lower.contains("female")) {
+      return Gender.FEMALE;
+    }
+    if (lower.contains("male")) {
+      return Gender.MALE;
+    }
+    if (vendorRest == null) {
+      return null;
+    }
+    int dash = Math.max(vendorRest.lastIndexOf('-'), vendorRest.lastIndexOf('_'));
+    String last = vendorRest.substring(dash + 1);
+    if (last.length() != 1) {
+      return null;
+    }
+    return switch (Character.toUpperCase(last.charAt(0))) {
+      case 'A', 'C', 'E', 'F', 'G', 'H' -> Gender.FEMALE;
+      case 'B', 'D', 'I', 'J' -> Gender.MALE;
+      default -> null;
+    };
+  }
+
+  private UnknownVoiceException unknownVoice(String message, String voice) {
+    return new UnknownVoiceException(
+        message,
+        voice,
+        voicesById.values().stream().map(Voice::id).toList(),
+        List.copyOf(engines.keySet()),
+        languages());
+  }
+
+  private static String key(String id) {
+    return id.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,285 @@
+package dev.ttsapi.engine.espeak;
+
+import dev.ttsapi.audio.Pcm;
+import dev.ttsapi.audio.PcmEffects;
+import dev.ttsapi.audio.WavDecoder;
+import dev.ttsapi.engine.Gender;
+import dev.ttsapi.engine.LanguageTags;
+import dev.ttsapi.engine.SpeechEngine;
+import dev.ttsapi.engine.SpeechSettings;
+import dev.ttsapi.engine.SynthesisException;
+import dev.ttsapi.engine.Voice;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * espeak-ng as a child process: over 100 languages (Vietnamese among them), formant synthesis, 22
+ * kHz. Present only where the {@code espeak-ng} binary is installed; see {@link #detect()}.
+ *
+ * <p>Each voice is one espeak-ng language, named by its language: {@code espeak:en-us}, {@code
+ * espeak:en-gb}, {@code espeak:vi}. espeak-ng's voices are male, so {@code espeak:en-us} and
+ * {@code espeak:en-gb} take the roles of MaryTTS's male US ({@code cmu-bdl-hsmm}) and British
+ * ({@code dfki-spike-hsmm}) voices, which are not on Maven Central.
+ *
+ * <p>One process per call, text on stdin (never on the command line), WAV on stdout; a call that
+ * outlives the timeout is killed.
+ */
+public final class EspeakEngine implements SpeechEngine {
+
+  public static final String ID = "espeak";
+  public static final String BINARY = "espeak-ng";
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+  static final int SAMPLE_RATE = 22050;
+
+  /** espeak-ng's defaults and limits: 175 words per minute (80 to 450), pitch 50 (0 to 99). */
+  static final int NORMAL_WPM = 175;
+  static final int MIN_WPM = 80;
+  static final int MAX_WPM = 450;
+  static final int NORMAL_PITCH = 50;
+
+  /**
+   * espeak-ng's pitch option (0 to 99) against the semitones it moves the voice from pitch 50,
+   * measured on espeak-ng 1.51 ({@code en-us}, median fundamental frequency): 69 Hz at 0, 101 Hz at
+   * 50, 167 Hz at 99. Not linear, and only about -6.6 to +8.7 semitones wide; the rest of a
+   * request's range is done on the PCM.
+   */
+  private static final double[][] PITCH_TO_SEMITONES = {
+    {0, -6.59}, {10, -5.36}, {25, -3.38}, {40, -1.59}, {50, 0}, {60, 1.58}, {75, 4.20},
+    {90, 7.06}, {99, 8.69}
+  };
+
+  private static final int MAX_ERROR_CHARS = 2000;
+
+  private final Path executable;
+  private final Duration timeout;
+  private final String version;
+  private final List<Voice> voices;
+
+  /**
+   * Uses the given espeak-ng binary; lists its voices now.
+   *
+   * @throws SynthesisException when the binary does not run
+   */
+  public EspeakEngine(Path executable, Duration timeout) {
+    this.executable = executable;
+    this.timeout = timeout;
+    String versionLine = new String(run(List.of("--version"), ""), StandardCharsets.UTF_8);
+    this.version = parseVersion(versionLine);
+    this.voices = parseVoices(new String(run(List.of("--voices"), ""), StandardCharsets.UTF_8));
+  }
+
+  /** The engine, when {@code espeak-ng} is on the PATH and runs. */
+  public static Optional<EspeakEngine> detect() {
+    return detect(DEFAULT_TIMEOUT);
+  }
+
+  public static Optional<EspeakEngine> detect(Duration timeout) {
+    return findOnPath().flatMap(binary -> {
+      try {
+        return Optional.of(new EspeakEngine(binary, timeout));
+      } catch (SynthesisException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  /** Where {@code espeak-ng} is on the PATH, without running it. */
+  public static Optional<Path> findOnPath() {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return Optional.empty();
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isBlank()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, BINARY);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String version() {
+    return version;
+  }
+
+  @Override
+  public List<Voice> voices() {
+    return voices;
+  }
+
+  @Override
+  public Pcm synthesize(String text, Voice voice, SpeechSettings settings) {
+    if (!ID.equals(voice.engine()) || voices.stream().noneMatch(v -> v.id().equals(voice.id()))) {
+      throw new SynthesisException("espeak-ng has no voice '" + voice.id() + "'");
+    }
+    if (text == null || text.isBlank()) {
+      return new Pcm(new byte[0], SAMPLE_RATE);
+    }
+    int wpm = wordsPerMinute(settings.speed());
+    int pitch = pitch(settings.pitch());
+    double pitchLeft = settings.pitch() - semitonesOf(pitch);
+    List<String> args =
+        List.of("--stdout", "-b", "1", "-v", voice.name(), "-s", Integer.toString(wpm), "-p",
+            Integer.toString(pitch));
+    Pcm pcm;
+    try {
+      pcm = WavDecoder.decode(run(args, withoutPhonemeInput(text)));
+    } catch (IllegalArgumentException e) {
+      throw new SynthesisException("espeak-ng wrote no usable WAV: " + e.getMessage(), e);
+    }
+    // espeak-ng cannot go below 80 words per minute or above 450, nor far in pitch: the PCM
+    // takes the rest (no-op within espeak-ng's range, up to rounding)
+    double speedLeft = settings.speed() * NORMAL_WPM / wpm;
+    if (Math.abs(speedLeft - 1) < 0.01 && Math.abs(pitchLeft) < 0.25) {
+      return pcm;
+    }
+    return PcmEffects.apply(pcm, speedLeft, pitchLeft);
+  }
+
+  static int wordsPerMinute(double speed) {
+    return (int) Math.max(MIN_WPM, Math.min(MAX_WPM, Math.round(NORMAL_WPM * speed)));
+  }
+
+  /** The espeak-ng pitch (0 to 99) closest to {@code semitones} from the voice's normal pitch. */
+  static int pitch(double semitones) {
+    double[][] t = PITCH_TO_SEMITONES;
+    if (semitones <= t[0][1]) {
+      return 0;
+    }
+    for (int i = 1; i < t.length; i++) {
+      if (semitones <= t[i][1]) {
+        double f = (semitones - t[i - 1][1]) / (t[i][1] - t[i - 1][1]);
+        return (int) Math.round(t[i - 1][0] + f * (t[i][0] - t[i - 1][0]));
+      }
+    }
+    return 99;
+  }
+
+  /** How many semitones espeak-ng pitch {@code p} moves the voice (inverse of {@link #pitch}). */
+  static double semitonesOf(int p) {
+    double[][] t = PITCH_TO_SEMITONES;
+    for (int i = 1; i < t.length; i++) {
+      if (p <= t[i][0]) {
+        double f = (p - t[i - 1][0]) / (t[i][0] - t[i - 1][0]);
+        return t[i - 1][1] + f * (t[i][1] - t[i - 1][1]);
+      }
+    }
+    return t[t.length - 1][1];
+  }
+
+  /** {@code [[...]]} would be read as phoneme codes; a client's text is always words. */
+  static String withoutPhonemeInput(String text) {
+    return text.replace("[[", "[ [");
+  }
+
+  /**
+   * Parses the table of {@code espeak-ng --voices}: {@code Pty Language Age/Gender VoiceName File
+   * Other Languages}. A language listed twice keeps its first row.
+   */
+  static List<Voice> parseVoices(String table) {
+    Map<String, Voice> byLanguage = new LinkedHashMap<>();
+    for (String line : table.split("\n")) {
+      String[] cols = line.strip().split("\\s+");
+      if (cols.length < 4 || !cols[0].matches("\\d+")) {
+        continue; // header or blank
+      }
+      String language = cols[1];
+      String genderCol = cols[2];
+      Gender gender =
+          switch (genderCol.substring(genderCol.indexOf('/') + 1)) {
+            case "M" -> Gender.MALE;
+            case "F" -> Gender.FEMALE;
+            default -> Gender.NEUTRAL;
+          };
+      byLanguage.putIfAbsent(
+          language, Voice.of(ID, language, LanguageTags.canonical(language), gender, SAMPLE_RATE));
+    }
+    return List.copyOf(byLanguage.values());
+  }
+
+  static String parseVersion(String versionLine) {
+    // "eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/..."
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("text-to-speech:\\s*(\\S+)").matcher(versionLine);
+    return "espeak-ng-" + (m.find() ? m.group(1) : "unknown");
+  }
+
+  private byte[] run(List<String> args, String stdin) {
+    List<String> command = new ArrayList<>();
+    command.add(executable.toString());
+    command.addAll(args);
+    Process process;
+    try {
+      process = new ProcessBuilder(command).start();
+    } catch (IOException e) {
+      throw new SynthesisException("cannot start " + executable + ": " + e.getMessage(), e);
+    }
+    // stdout and stderr are drained on their own threads, so a full pipe never blocks the child
+    CompletableFuture<byte[]> stdout = readAsync(process.getInputStream());
+    CompletableFuture<byte[]> stderr = readAsync(process.getErrorStream());
+    try {
+      try (OutputStream in = process.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // the child exited early; its exit code and stderr say why
+      }
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new SynthesisException("espeak-ng took longer than " + timeout + " and was stopped");
+      }
+      byte[] out = stdout.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (process.exitValue() != 0) {
+        String err = new String(stderr.get(), StandardCharsets.UTF_8).strip();
+        if (err.length() > MAX_ERROR_CHARS) {
+          err = err.substring(0, MAX_ERROR_CHARS);
+        }
+        throw new SynthesisException("espeak-ng failed (exit " + process.exitValue() + "): " + err);
+      }
+      return out;
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new SynthesisException("interrupted while espeak-ng was speaking", e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      process.destroyForcibly();
+      throw new SynthesisException("cannot read espeak-ng's output: " + e.getMessage(), e);
+    }
+  }
+
+  private static CompletableFuture<byte[]> readAsync(InputStream stream) {
+    CompletableFuture<byte[]> result = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("espeak-ng-reader")
+        .start(() -> {
+          try (stream) {
+            result.complete(stream.readAllBytes());
+          } catch (IOException e) {
+            result.completeExceptionally(e);
+          }
+        });
+    return result;
+  }
+}

@@ -1,0 +1,193 @@
+package dev.ttsapi.engine.mary;
+
+import dev.ttsapi.audio.Pcm;
+import dev.ttsapi.audio.PcmEffects;
+import dev.ttsapi.engine.Gender;
+import dev.ttsapi.engine.LanguageTags;
+import dev.ttsapi.engine.SpeechEngine;
+import dev.ttsapi.engine.SpeechSettings;
+import dev.ttsapi.engine.SynthesisException;
+import dev.ttsapi.engine.Voice;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import marytts.LocalMaryInterface;
+import marytts.datatypes.MaryData;
+import marytts.datatypes.MaryDataType;
+import marytts.server.Request;
+
+/**
+ * MaryTTS 5.2.1 in process: HSMM voices found on the classpath ({@code cmu-slt-hsmm}, US English
+ * female, 48 kHz, is the one on Maven Central).
+ *
+ * <p>MaryTTS is a process-wide singleton that starts once (a second or two, loading the voices)
+ * when the first {@code MaryEngine} is built. Each call builds its own {@link Request}, the way
+ * {@link LocalMaryInterface} does internally, so concurrent calls share no mutable state.
+ *
+ * <p>Speed and pitch are applied to the finished PCM ({@link PcmEffects}): MaryTTS's own rate and
+ * F0 effects leave the duration of HSMM voices unchanged, measured on 5.2.1.
+ *
+ * <p>MaryTTS's log4j setup writes {@code <mary.base>/log/server.log} when log4j-core handles its
+ * logging, and {@code mary.base} defaults to the working directory. Unless set already, this class
+ * points {@code mary.base} at a directory under {@code java.io.tmpdir} and routes MaryTTS's logger
+ * to the console, so nothing is written where the service runs. With Spring Boot's default
+ * logging (log4j API bridged to SLF4J) MaryTTS logs through Logback as {@code marytts.*}.
+ */
+public final class MaryEngine implements SpeechEngine {
+
+  public static final String ID = "mary";
+  private static final String VERSION = "marytts-5.2.1";
+  /** Changes when {@link PcmEffects} does, because it is part of what this engine outputs. */
+  private static final String EFFECTS_VERSION = "fx1";
+
+  private final Map<String, marytts.modules.synthesis.Voice> maryVoices;
+  private final List<Voice> voices;
+
+  /**
+   * Starts MaryTTS if it is not running yet and loads its voices.
+   *
+   * @throws SynthesisException when MaryTTS cannot start or has no voice
+   */
+  public MaryEngine() {
+    keepLogsOutOfWorkingDirectory();
+    try {
+      new LocalMaryInterface(); // starts the MaryTTS runtime once per JVM
+    } catch (Exception e) {
+      throw new SynthesisException("MaryTTS cannot start: " + e.getMessage(), e);
+    }
+    this.maryVoices =
+        marytts.modules.synthesis.Voice.getAvailableVoices().stream()
+            .collect(
+                Collectors.toMap(
+                    marytts.modules.synthesis.Voice::getName,
+                    Function.identity(),
+                    (a, b) -> a,
+                    java.util.TreeMap::new));
+    if (maryVoices.isEmpty()) {
+      throw new SynthesisException("MaryTTS started without any voice on the classpath");
+    }
+    this.voices =
+        maryVoices.values().stream()
+            .map(MaryEngine::toVoice)
+            .sorted(Comparator.comparing(Voice::id))
+            .toList();
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public String version() {
+    return VERSION + "+" + EFFECTS_VERSION;
+  }
+
+  @Override
+  public List<Voice> voices() {
+    return voices;
+  }
+
+  @Override
+  public Pcm synthesize(String text, Voice voice, SpeechSettings settings) {
+    marytts.modules.synthesis.Voice maryVoice = maryVoices.get(voice.name());
+    if (!ID.equals(voice.engine()) || maryVoice == null) {
+      throw new SynthesisException("MaryTTS has no voice '" + voice.id() + "'");
+    }
+    int rate = (int) maryVoice.dbAudioFormat().getSampleRate();
+    if (text == null || text.isBlank()) {
+      return new Pcm(new byte[0], rate);
+    }
+    Pcm pcm;
+    try {
+      pcm = toPcm(generate(text, maryVoice), rate);
+    } catch (SynthesisException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new SynthesisException("MaryTTS could not synthesize the text: " + e.getMessage(), e);
+    }
+    return PcmEffects.apply(pcm, settings.speed(), settings.pitch());
+  }
+
+  private static AudioInputStream generate(String text, marytts.modules.synthesis.Voice voice)
+      throws Exception {
+    AudioFileFormat fileFormat =
+        new AudioFileFormat(
+            AudioFileFormat.Type.WAVE, voice.dbAudioFormat(), AudioSystem.NOT_SPECIFIED);
+    Request request =
+        new Request(
+            MaryDataType.TEXT,
+            MaryDataType.AUDIO,
+            voice.getLocale(),
+            voice,
+            null, // effects
+            null, // style
+            1,
+            fileFormat,
+            false, // streaming
+            null); // output type parameters
+    MaryData input = new MaryData(MaryDataType.TEXT, voice.getLocale());
+    input.setData(text);
+    request.setInputData(input);
+    request.process();
+    return request.getOutputData().getAudio();
+  }
+
+  /**
+   * Reads the whole stream as 16-bit mono little-endian. {@code readAllBytes()} is not enough:
+   * MaryTTS's appendable stream returns only its first block to it.
+   */
+  private static Pcm toPcm(AudioInputStream audio, int rate) throws IOException {
+    AudioFormat target = new AudioFormat(rate, 16, 1, true, false);
+    try (AudioInputStream in =
+        audio.getFormat().matches(target) ? audio : AudioSystem.getAudioInputStream(target, audio)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(rate * 2 * 4);
+      byte[] buffer = new byte[16 * 1024];
+      for (int n; (n = in.read(buffer)) != -1; ) {
+        out.write(buffer, 0, n);
+      }
+      byte[] bytes = out.toByteArray();
+      if (bytes.length % 2 != 0) {
+        bytes = java.util.Arrays.copyOf(bytes, bytes.length - 1);
+      }
+      return new Pcm(bytes, rate);
+    }
+  }
+
+  private static Voice toVoice(marytts.modules.synthesis.Voice v) {
+    String gender = String.valueOf(v.gender());
+    Gender g =
+        switch (gender.toLowerCase(java.util.Locale.ROOT)) {
+          case "female" -> Gender.FEMALE;
+          case "male" -> Gender.MALE;
+          default -> Gender.NEUTRAL;
+        };
+    return Voice.of(
+        ID,
+        v.getName(),
+        LanguageTags.canonical(v.getLocale().toLanguageTag()),
+        g,
+        (int) v.dbAudioFormat().getSampleRate());
+  }
+
+  private static void keepLogsOutOfWorkingDirectory() {
+    if (System.getProperty("mary.base") == null) {
+      System.setProperty(
+          "mary.base",
+          Path.of(System.getProperty("java.io.tmpdir"), "tts-api-marytts").toString());
+    }
+    if (System.getProperty("log4j.logger.marytts") == null) {
+      // only this entry of MaryTTS's log4j.properties can be overridden; it drops the file appender
+      System.setProperty("log4j.logger.marytts", "INFO, stderr");
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.ttsapi.engine.espeak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.ttsapi.audio.Pcm;
+import dev.ttsapi.audio.PcmAnalysis;
+import dev.ttsapi.engine.Gender;
+import dev.ttsapi.engine.SpeechSettings;
+import dev.ttsapi.engine.SynthesisException;
+import dev.ttsapi.engine.Voice;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Runs against the real espeak-ng; skipped where it is not installed (CI installs it). */
+class EspeakEngineTest {
+
+  private static final String TEXT = "Hello world, this is a test.";
+
+  private static EspeakEngine espeak;
+
+  @BeforeAll
+  static void detect() {
+    Optional<EspeakEngine> found = EspeakEngine.detect();
+    Assumptions.assumeTrue(found.isPresent(), "espeak-ng is not installed");
+    espeak = found.get();
+  }
+
+  @Test
+  void lists_voices_by_language_with_bcp47_tags() {
+    assertThat(espeak.id()).isEqualTo("espeak");
+    assertThat(espeak.version()).startsWith("espeak-ng-1.");
+    assertThat(espeak.voices())
+        .contains(
+            Voice.of("espeak", "vi", "vi", Gender.MALE, 22050),
+            Voice.of("espeak", "en-us", "en-US", Gender.MALE, 22050),
+            Voice.of("espeak", "en-gb", "en-GB", Gender.MALE, 22050));
+    assertThat(espeak.voices()).hasSizeGreaterThan(50);
+  }
+
+  @Test
+  void speaks_vietnamese() {
+    Pcm pcm = espeak.synthesize("Xin chào", voice("vi"), SpeechSettings.NORMAL);
+
+    assertThat(pcm.sampleRate()).isEqualTo(22050);
+    assertThat(pcm.durationSeconds()).isBetween(0.3, 3.0);
+    assertThat(PcmAnalysis.peak(pcm)).isGreaterThan((short) 3000);
+  }
+
+  @Test
+  void speaks_english_with_plausible_duration() {
+    Pcm pcm = espeak.synthesize(TEXT, voice("en-us"), SpeechSettings.NORMAL);
+
+    assertThat(pcm.durationSeconds()).isBetween(1.0, 5.0);
+    assertThat(PcmAnalysis.rms(pcm)).isGreaterThan(300);
+  }
+
+  @Test
+  void speed_two_halves_duration() {
+    Pcm normal = espeak.synthesize(TEXT, voice("en-us"), SpeechSettings.NORMAL);
+    Pcm fast = espeak.synthesize(TEXT, voice("en-us"), new SpeechSettings(2.0, 0));
+
+    assertThat(fast.durationSeconds()).isLessThan(0.7 * normal.durationSeconds());
+  }
+
+  @Test
+  void speeds_beyond_espeaks_range_still_change_duration() {
+    Pcm max = espeak.synthesize(TEXT, voice("en-us"), new SpeechSettings(450 / 175.0, 0));
+    Pcm faster = espeak.synthesize(TEXT, voice("en-us"), new SpeechSettings(4.0, 0));
+
+    assertThat(faster.durationSeconds()).isCloseTo(max.durationSeconds() * (450 / 175.0) / 4.0, within(0.05));
+  }
+
+  @Test
+  void pitch_up_six_semitones_raises_the_fundamental() {
+    Pcm normal = espeak.synthesize(TEXT, voice("en-us"), SpeechSettings.NORMAL);
+    Pcm higher = espeak.synthesize(TEXT, voice("en-us"), new SpeechSettings(1.0, 6));
+
+    double before = PcmAnalysis.medianF0(normal);
+    double after = PcmAnalysis.medianF0(higher);
+    assertThat(after / before).isCloseTo(Math.pow(2, 6 / 12.0), within(0.12));
+  }
+
+  @Test
+  void pitch_beyond_espeaks_range_is_shifted_further_on_the_pcm() {
+    Pcm normal = espeak.synthesize(TEXT, voice("en-us"), SpeechSettings.NORMAL);
+    Pcm octaveUp = espeak.synthesize(TEXT, voice("en-us"), new SpeechSettings(1.0, 12));
+
+    assertThat(PcmAnalysis.medianF0(octaveUp) / PcmAnalysis.medianF0(normal)).isCloseTo(2.0, within(0.2));
+  }
+
+  @Test
+  void text_goes_in_on_stdin_never_as_options() {
+    Pcm pcm = espeak.synthesize("--version -w /tmp/x [[h@l'oU]]", voice("en-us"), SpeechSettings.NORMAL);
+
+    assertThat(pcm.durationSeconds()).isGreaterThan(0.5);
+  }
+
+  @Test
+  void a_call_past_its_timeout_is_killed() {
+    EspeakEngine impatient =
+        new EspeakEngine(EspeakEngine.findOnPath().orElseThrow(), Duration.ofMillis(50));
+    String longText = "This sentence is rather long and keeps going. ".repeat(400);
+
+    assertThatThrownBy(() -> impatient.synthesize(longText, voice("en-us"), SpeechSettings.NORMAL))
+        .isInstanceOf(SynthesisException.class)
+        .hasMessageContaining("longer than");
+  }
+
+  @Test
+  void refuses_a_voice_it_does_not_have() {
+    assertThatThrownBy(() -> espeak.synthesize("Hi", Voice.of("espeak", "xx-nope", "xx", Gender.MALE, 22050),
+            SpeechSettings.NORMAL))
+        .isInstanceOf(SynthesisException.class);
+  }
+
+  private static Voice voice(String name) {
+    return espeak.voices().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+  }
+}
