@@ -63,6 +63,8 @@ public final class EspeakEngine implements SpeechEngine {
   };
 
   private static final int MAX_ERROR_CHARS = 2000;
+  /** For listing voices at start-up, independent of the per-call timeout. */
+  private static final Duration LIST_TIMEOUT = Duration.ofSeconds(20);
 
   private final Path executable;
   private final Duration timeout;
@@ -77,9 +79,9 @@ public final class EspeakEngine implements SpeechEngine {
   public EspeakEngine(Path executable, Duration timeout) {
     this.executable = executable;
     this.timeout = timeout;
-    String versionLine = new String(run(List.of("--version"), ""), StandardCharsets.UTF_8);
+    String versionLine = new String(run(List.of("--version"), "", LIST_TIMEOUT), StandardCharsets.UTF_8);
     this.version = parseVersion(versionLine);
-    this.voices = parseVoices(new String(run(List.of("--voices"), ""), StandardCharsets.UTF_8));
+    this.voices = parseVoices(new String(run(List.of("--voices"), "", LIST_TIMEOUT), StandardCharsets.UTF_8));
   }
 
   /** The engine, when {@code espeak-ng} is on the PATH and runs. */
@@ -146,7 +148,7 @@ public final class EspeakEngine implements SpeechEngine {
             Integer.toString(pitch));
     Pcm pcm;
     try {
-      pcm = WavDecoder.decode(run(args, withoutPhonemeInput(text)));
+      pcm = WavDecoder.decode(run(args, withoutPhonemeInput(text), timeout));
     } catch (IllegalArgumentException e) {
       throw new SynthesisException("espeak-ng wrote no usable WAV: " + e.getMessage(), e);
     }
@@ -227,7 +229,7 @@ public final class EspeakEngine implements SpeechEngine {
     return "espeak-ng-" + (m.find() ? m.group(1) : "unknown");
   }
 
-  private byte[] run(List<String> args, String stdin) {
+  private byte[] run(List<String> args, String stdin, Duration timeout) {
     List<String> command = new ArrayList<>();
     command.add(executable.toString());
     command.addAll(args);
