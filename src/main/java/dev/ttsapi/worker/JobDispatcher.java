@@ -34,7 +34,7 @@ class JobDispatcher implements SmartLifecycle {
   private final WorkerIdentity identity;
   private final int slotCount;
   private final Semaphore slots;
-  private final ExecutorService synthesisPool;
+  private ExecutorService synthesisPool;
   private volatile boolean running;
   private Thread loop;
 
@@ -50,8 +50,12 @@ class JobDispatcher implements SmartLifecycle {
     this.identity = identity;
     this.slotCount = properties.effectiveSlots();
     this.slots = new Semaphore(slotCount);
+  }
+
+  @Override
+  public synchronized void start() {
     AtomicInteger threads = new AtomicInteger();
-    this.synthesisPool =
+    synthesisPool =
         Executors.newFixedThreadPool(
             slotCount,
             r -> {
@@ -59,10 +63,6 @@ class JobDispatcher implements SmartLifecycle {
               t.setDaemon(true);
               return t;
             });
-  }
-
-  @Override
-  public void start() {
     running = true;
     loop = Thread.ofVirtual().name("job-dispatcher").start(this::dispatch);
     log.info("Worker {} started with {} synthesis slots", identity.consumerName(), slotCount);
@@ -122,10 +122,15 @@ class JobDispatcher implements SmartLifecycle {
 
   /** Waits for running jobs to finish (bounded), so a normal shutdown does not leave work behind. */
   @Override
-  public void stop() {
+  public synchronized void stop() {
     running = false;
     if (loop != null) {
       loop.interrupt();
+      try {
+        loop.join(Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     synthesisPool.shutdown();
     try {

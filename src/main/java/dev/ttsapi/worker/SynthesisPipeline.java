@@ -56,15 +56,15 @@ class SynthesisPipeline {
     List<String> chunks = SentenceSplitter.split(request.text(), properties.chunkCharacters());
     Path pcmFile = Files.createTempFile("tts-" + request.id(), ".pcm");
     try {
-      int sampleRate = 0;
+      int sampleRate = voice.sampleRate();
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(pcmFile))) {
         for (int i = 0; i < chunks.size(); i++) {
           Pcm pcm = engine.synthesize(chunks.get(i), voice, settings);
-          if (sampleRate != 0 && pcm.sampleRate() != sampleRate) {
+          if (pcm.sampleRate() != sampleRate) {
             throw new SynthesisException(
-                "engine " + engine.id() + " changed sample rate within one text");
+                "engine " + engine.id() + " spoke at " + pcm.sampleRate() + " Hz, not the voice's "
+                    + sampleRate + " Hz");
           }
-          sampleRate = pcm.sampleRate();
           out.write(pcm.samples());
           progress.accept(SYNTHESIS_SHARE * (i + 1) / chunks.size());
         }

@@ -1,0 +1,102 @@
+package dev.ttsapi.support;
+
+import dev.ttsapi.auth.Caller;
+import dev.ttsapi.auth.UserService;
+import dev.ttsapi.queue.JobQueue;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole service (all roles) on a random port against real PostgreSQL and Redis, cleaned
+ * before each test. Queue timings are short so crash recovery is seen within seconds.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "tts.queue.visibility-timeout=3s",
+      "tts.queue.reclaim-interval=500ms",
+      "tts.queue.block-timeout=500ms",
+      "tts.queue.max-attempts=3",
+      "tts.maintenance.sweep-interval=1s",
+      "tts.maintenance.sweep-age=3s",
+      "tts.request.max-text-length=5000"
+    })
+@Import(IntegrationTest.Engines.class)
+public abstract class IntegrationTest {
+
+  @TestConfiguration(proxyBeanMethods = false)
+  static class Engines {
+    @Bean
+    PoisonEngine poisonEngine() {
+      return new PoisonEngine();
+    }
+  }
+
+  @DynamicPropertySource
+  static void stores(DynamicPropertyRegistry registry) {
+    TestStores.register(registry);
+  }
+
+  @LocalServerPort protected int port;
+  @Autowired protected JdbcClient jdbc;
+  @Autowired protected StatefulRedisConnection<String, String> redis;
+  @Autowired protected JobQueue queue;
+  @Autowired protected UserService users;
+
+  @Autowired
+  @Qualifier("jobDispatcher")
+  private SmartLifecycle dispatcher;
+
+  protected ApiClient api;
+
+  /** This node's worker: tests stop it to hold jobs in the queue, and start it again. */
+  protected SmartLifecycle worker() {
+    return dispatcher;
+  }
+
+  @BeforeEach
+  void cleanStores() {
+    jdbc.sql("TRUNCATE requests, logs, usage_daily, audio_cache, api_keys, users CASCADE").update();
+    redis.sync().flushdb();
+    queue.ensureGroups();
+    api = new ApiClient(port);
+    if (!dispatcher.isRunning()) {
+      dispatcher.start();
+    }
+  }
+
+  /** A new user and one API key of theirs. */
+  protected record TestUser(Caller caller, String key) {}
+
+  protected TestUser newUser(String name, Caller.Role role) {
+    Caller caller = users.createUser(name, role);
+    return new TestUser(caller, users.issueKey(caller.userId()).key());
+  }
+
+  protected JsonNode awaitStatus(String key, String requestId, String status) {
+    JsonNode[] last = new JsonNode[1];
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              last[0] = api.get("/tts/status/" + requestId, key).json();
+              return status.equals(last[0].path("status").asString());
+            });
+    return last[0];
+  }
+}

@@ -1,0 +1,60 @@
+package dev.ttsapi.support;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * Tests run against real PostgreSQL and Redis: the local services when they answer on their
+ * standard ports (a dedicated database and Redis db, so nothing else is touched), embedded ones
+ * under target/ otherwise.
+ */
+public final class TestStores {
+
+  public static final String DATABASE = "tts_test";
+  public static final int REDIS_DB = 9;
+
+  private TestStores() {}
+
+  public static void register(DynamicPropertyRegistry registry) {
+    registry.add("tts.stores.data-dir", () -> "target/test-data");
+    if (reachable(5432)) {
+      createDatabaseIfMissing();
+      registry.add("tts.stores.database-url", () -> "postgresql://postgres@127.0.0.1:5432/" + DATABASE);
+    }
+    if (reachable(6379)) {
+      registry.add("tts.stores.redis-url", () -> redisUrl());
+    }
+  }
+
+  public static String redisUrl() {
+    return "redis://127.0.0.1:6379/" + REDIS_DB;
+  }
+
+  public static boolean reachable(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void createDatabaseIfMissing() {
+    try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+        Statement s = c.createStatement()) {
+      var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
+      if (!rs.next()) {
+        s.execute("CREATE DATABASE " + DATABASE);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not prepare test database " + DATABASE, e);
+    }
+  }
+}
