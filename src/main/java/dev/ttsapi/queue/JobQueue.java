@@ -245,9 +245,11 @@ public class JobQueue {
       try {
         return read(order);
       } catch (RedisCommandExecutionException e) {
-        if (e.getMessage() != null && e.getMessage().startsWith("NOGROUP")) {
+        if (lostStreams(e)) {
+          // Redis lost its data (restart without persistence, FLUSHDB): make the streams and
+          // the group again. PostgreSQL's sweeper re-enqueues what was waiting.
           ensureGroups();
-          return read(order);
+          return Optional.empty();
         }
         throw e;
       }
@@ -281,6 +283,11 @@ public class JobQueue {
             .ifPresent(alreadyRead::add);
       }
       return Optional.ofNullable(alreadyRead.poll());
+    }
+
+    private static boolean lostStreams(RedisCommandExecutionException e) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      return message.startsWith("NOGROUP") || message.startsWith("UNBLOCKED");
     }
 
     @Override

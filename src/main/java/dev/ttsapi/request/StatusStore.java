@@ -5,6 +5,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import org.springframework.stereotype.Component;
 public class StatusStore {
 
   static final Duration TTL = Duration.ofDays(1);
+  private static final List<String> OPTIONAL_FIELDS =
+      List.of("started_at", "completed_at", "error", "audio_bytes", "audio_duration_ms");
 
   private final StatefulRedisConnection<String, String> redis;
 
@@ -52,7 +55,16 @@ public class StatusStore {
     put(fields, "audio_bytes", s.audioBytes());
     put(fields, "audio_duration_ms", s.audioDurationMs());
     String key = key(s.id());
-    return List.of(async.hset(key, fields), async.expire(key, TTL));
+    List<RedisFuture<?>> sent = new ArrayList<>();
+    // A field that is empty now (the error of an earlier attempt) must not linger in the hash.
+    String[] cleared =
+        OPTIONAL_FIELDS.stream().filter(f -> !fields.containsKey(f)).toArray(String[]::new);
+    if (cleared.length > 0) {
+      sent.add(async.hdel(key, cleared));
+    }
+    sent.add(async.hset(key, fields));
+    sent.add(async.expire(key, TTL));
+    return sent;
   }
 
   /** Writes the snapshot and waits for Redis; a Redis failure is left to the caller. */

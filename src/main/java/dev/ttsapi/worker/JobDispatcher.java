@@ -70,25 +70,35 @@ class JobDispatcher implements SmartLifecycle {
 
   private void dispatch() {
     Duration backoff = Duration.ZERO;
-    try (JobQueue.Reader reader = queue.reader(identity.consumerName())) {
+    JobQueue.Reader reader = null;
+    try {
       while (running) {
         slots.acquire();
         Optional<Delivery> next;
         try {
+          if (reader == null) {
+            reader = queue.reader(identity.consumerName());
+          }
           next = reader.next();
           if (!backoff.isZero()) {
             log.info("Worker {} reads the queue again", identity.consumerName());
             backoff = Duration.ZERO;
           }
         } catch (RuntimeException e) {
+          // Nothing thrown here may end the loop: a worker that stops consuming is worse than one
+          // that waits for Redis to come back.
           slots.release();
           if (!running) {
             break;
           }
           if (backoff.isZero()) {
-            log.warn("Worker {} cannot read the queue, backing off: {}", identity.consumerName(), e.toString());
+            log.warn(
+                "Worker {} cannot read the queue, backing off: {}",
+                identity.consumerName(),
+                e.toString());
           }
-          backoff = backoff.isZero() ? Duration.ofMillis(100) : min(backoff.multipliedBy(2), MAX_BACKOFF);
+          backoff =
+              backoff.isZero() ? Duration.ofMillis(100) : min(backoff.multipliedBy(2), MAX_BACKOFF);
           Thread.sleep(backoff);
           continue;
         }
@@ -96,24 +106,31 @@ class JobDispatcher implements SmartLifecycle {
           slots.release();
           continue;
         }
-        Delivery delivery = next.get();
-        inFlight.add(delivery);
-        synthesisPool.execute(
-            () -> {
-              try {
-                processor.process(delivery);
-              } catch (RuntimeException e) {
-                // The entry stays unacknowledged: the reclaimer hands it out again later.
-                log.error("Job {} left unfinished: {}", delivery.job().requestId(), e.toString(), e);
-              } finally {
-                inFlight.remove(delivery);
-                slots.release();
-              }
-            });
+        run(next.get());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      if (reader != null) {
+        reader.close();
+      }
     }
+  }
+
+  private void run(Delivery delivery) {
+    inFlight.add(delivery);
+    synthesisPool.execute(
+        () -> {
+          try {
+            processor.process(delivery);
+          } catch (RuntimeException e) {
+            // The entry stays unacknowledged: the reclaimer hands it out again later.
+            log.error("Job {} left unfinished: {}", delivery.job().requestId(), e.toString(), e);
+          } finally {
+            inFlight.remove(delivery);
+            slots.release();
+          }
+        });
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -11,9 +11,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -35,16 +33,8 @@ import tools.jackson.databind.JsonNode;
       "tts.maintenance.sweep-age=3s",
       "tts.request.max-text-length=5000"
     })
-@Import(IntegrationTest.Engines.class)
+@Import(TestEngines.class)
 public abstract class IntegrationTest {
-
-  @TestConfiguration(proxyBeanMethods = false)
-  static class Engines {
-    @Bean
-    PoisonEngine poisonEngine() {
-      return new PoisonEngine();
-    }
-  }
 
   @DynamicPropertySource
   static void stores(DynamicPropertyRegistry registry) {

@@ -1,0 +1,14 @@
+package dev.ttsapi.support;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/** Engines only tests have; they join the voice catalog like any engine bean. */
+@TestConfiguration(proxyBeanMethods = false)
+public class TestEngines {
+
+  @Bean
+  PoisonEngine poisonEngine() {
+    return new PoisonEngine();
+  }
+}

@@ -1,0 +1,189 @@
+package dev.ttsapi.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ttsapi.auth.Caller;
+import dev.ttsapi.queue.Delivery;
+import dev.ttsapi.queue.Job;
+import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.Priority;
+import dev.ttsapi.request.JobLifecycle;
+import dev.ttsapi.request.RequestIds;
+import dev.ttsapi.request.RequestRepository;
+import dev.ttsapi.support.IntegrationTest;
+import dev.ttsapi.support.Payloads;
+import dev.ttsapi.support.PoisonEngine;
+import io.lettuce.core.StreamMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The queue's promises against real Redis and PostgreSQL: a dead worker's job is reclaimed and
+ * completed once, a poison job is dead-lettered, duplicates complete once, lost entries come back.
+ */
+class QueueRecoveryTest extends IntegrationTest {
+
+  @Autowired JobLifecycle lifecycle;
+  @Autowired RequestRepository requests;
+  @Autowired JobProcessor processor;
+  @Autowired PoisonEngine poison;
+
+  @Test
+  void reclaims_job_from_worker_that_died_before_starting_it() {
+    TestUser user = newUser("reclaim-user", Caller.Role.USER);
+    worker().stop();
+    String id = submit(user, "A worker took me and died.");
+    try (JobQueue.Reader ghost = queue.reader("ghost-worker")) {
+      assertThat(ghost.next()).isPresent(); // read, never acknowledged
+    }
+    assertThat(pending(Priority.NORMAL)).isEqualTo(1);
+    worker().start();
+
+    awaitStatus(user.key(), id, "completed");
+
+    assertThat(requests.events(UUID.fromString(id))).containsExactly("queued", "started", "completed");
+    await().atMost(Duration.ofSeconds(10)).until(() -> pending(Priority.NORMAL) == 0);
+    assertThat(redis.sync().xlen(Priority.NORMAL.streamKey())).isZero();
+  }
+
+  @Test
+  void reclaims_job_from_worker_that_died_mid_synthesis_and_completes_it_once() {
+    TestUser user = newUser("midway-user", Caller.Role.USER);
+    worker().stop();
+    String text = "I was being spoken when my worker was killed.";
+    String id = submit(user, text);
+    try (JobQueue.Reader ghost = queue.reader("ghost-worker")) {
+      Delivery delivery = ghost.next().orElseThrow();
+      assertThat(lifecycle.start(delivery.job().requestId())).isPresent(); // then it dies
+    }
+    worker().start();
+
+    JsonNode done = awaitStatus(user.key(), id, "completed");
+
+    assertThat(done.path("error").isMissingNode()).isTrue();
+    assertThat(requests.events(UUID.fromString(id)))
+        .containsExactly("queued", "started", "retried", "started", "completed");
+    assertThat(requests.find(UUID.fromString(id)).orElseThrow().attempt()).isEqualTo(2);
+    assertThat(usage(user)).containsExactly(1L, (long) text.length());
+    await().atMost(Duration.ofSeconds(10)).until(() -> pending(Priority.NORMAL) == 0);
+  }
+
+  @Test
+  void poison_job_fails_after_max_attempts_lands_in_dead_letters_and_others_keep_flowing() {
+    TestUser user = newUser("poison-user", Caller.Role.USER);
+    int callsBefore = poison.calls();
+
+    String poisoned = submitWith(user, "Nobody can say this.", PoisonEngine.VOICE, "normal");
+    String healthy = submit(user, "But I can be said.");
+
+    JsonNode failed = awaitStatus(user.key(), poisoned, "failed");
+    awaitStatus(user.key(), healthy, "completed");
+
+    assertThat(failed.path("error").asString()).contains("poison voice never speaks");
+    assertThat(poison.calls() - callsBefore).isEqualTo(3);
+    assertThat(requests.events(UUID.fromString(poisoned)))
+        .containsExactly(
+            "queued", "started", "retried", "started", "retried", "started", "failed");
+    List<StreamMessage<String, String>> dead =
+        redis.sync().xrange(JobQueue.DEAD_LETTER_STREAM, io.lettuce.core.Range.create("-", "+"));
+    assertThat(dead).hasSize(1);
+    assertThat(dead.getFirst().getBody())
+        .containsEntry("request_id", poisoned)
+        .containsEntry("attempts", "3")
+        .containsEntry("error", "the poison voice never speaks");
+    assertThat(pending(Priority.NORMAL)).isZero();
+    assertThat(api.get("/tts/audio/" + poisoned, user.key()).status()).isEqualTo(409);
+  }
+
+  @Test
+  void same_job_delivered_twice_concurrently_completes_and_is_charged_once() throws Exception {
+    TestUser user = newUser("twice-user", Caller.Role.USER);
+    worker().stop();
+    String text = "Delivered twice, spoken once.";
+    String id = submit(user, text);
+    queue.enqueue(new Job(UUID.fromString(id), RequestIds.createdAt(UUID.fromString(id)), Priority.NORMAL));
+    Delivery first;
+    Delivery second;
+    try (JobQueue.Reader reader = queue.reader("twice-worker")) {
+      first = reader.next().orElseThrow();
+      second = reader.next().orElseThrow();
+    }
+    assertThat(first.entryId()).isNotEqualTo(second.entryId());
+
+    CompletableFuture<Void> a = CompletableFuture.runAsync(() -> processor.process(first));
+    CompletableFuture<Void> b = CompletableFuture.runAsync(() -> processor.process(second));
+    CompletableFuture.allOf(a, b).get();
+
+    assertThat(api.get("/tts/status/" + id, user.key()).json().path("status").asString())
+        .isEqualTo("completed");
+    assertThat(requests.events(UUID.fromString(id))).containsExactly("queued", "started", "completed");
+    assertThat(usage(user)).containsExactly(1L, (long) text.length());
+    assertThat(pending(Priority.NORMAL)).isZero();
+    assertThat(redis.sync().xlen(Priority.NORMAL.streamKey())).isZero();
+  }
+
+  @Test
+  void same_job_delivered_again_after_completion_is_dropped() {
+    TestUser user = newUser("again-user", Caller.Role.USER);
+    String id = submit(user, "Done already.");
+    awaitStatus(user.key(), id, "completed");
+
+    queue.enqueue(new Job(UUID.fromString(id), RequestIds.createdAt(UUID.fromString(id)), Priority.NORMAL));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> redis.sync().xlen(Priority.NORMAL.streamKey()) == 0);
+    assertThat(requests.events(UUID.fromString(id))).containsExactly("queued", "started", "completed");
+    assertThat(usage(user)).containsExactly(1L, (long) "Done already.".length());
+  }
+
+  @Test
+  void queued_request_whose_entry_redis_lost_is_queued_again_by_the_sweeper() {
+    TestUser user = newUser("lost-user", Caller.Role.USER);
+    worker().stop();
+    String id = submit(user, "Redis forgot me, PostgreSQL did not.");
+    redis.sync().flushdb(); // Redis restarted without persistence
+    queue.ensureGroups();
+    worker().start();
+
+    awaitStatus(user.key(), id, "completed");
+    assertThat(requests.events(UUID.fromString(id))).containsExactly("queued", "started", "completed");
+  }
+
+  @Test
+  void entry_whose_request_does_not_exist_is_acknowledged_and_dropped() {
+    UUID ghost = new RequestIds(Clock.systemUTC()).next();
+    queue.enqueue(new Job(ghost, RequestIds.createdAt(ghost), Priority.HIGH));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> redis.sync().xlen(Priority.HIGH.streamKey()) == 0 && pending(Priority.HIGH) == 0);
+    assertThat(requests.find(ghost)).isEmpty();
+  }
+
+  private String submit(TestUser user, String text) {
+    return submitWith(user, text, "mary:cmu-slt-hsmm", "normal");
+  }
+
+  private String submitWith(TestUser user, String text, String voice, String priority) {
+    var response = api.post("/tts/request", user.key(), Payloads.submit(text, voice, priority));
+    assertThat(response.status()).as(response.text()).isEqualTo(200);
+    return response.json().path("request_id").asString();
+  }
+
+  private long pending(Priority priority) {
+    return redis.sync().xpending(priority.streamKey(), JobQueue.GROUP).getCount();
+  }
+
+  private List<Long> usage(TestUser user) {
+    return jdbc.sql("SELECT requests, characters FROM usage_daily WHERE user_id = :u")
+        .param("u", user.caller().userId())
+        .query((rs, row) -> List.of(rs.getLong(1), rs.getLong(2)))
+        .single();
+  }
+}
