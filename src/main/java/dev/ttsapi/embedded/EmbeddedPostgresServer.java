@@ -3,6 +3,7 @@ package dev.ttsapi.embedded;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -37,6 +38,13 @@ final class EmbeddedPostgresServer implements AutoCloseable {
       return new EmbeddedPostgresServer(postgres);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start embedded PostgreSQL in " + dir, e);
+    } catch (OverlappingFileLockException e) {
+      throw new IllegalStateException(
+          "Embedded PostgreSQL data in "
+              + dir
+              + " is in use by another tts-api in this process; give each its own TTS_DATA_DIR"
+              + " or set DATABASE_URL",
+          e);
     }
   }
 
