@@ -1,7 +1,9 @@
 package dev.ttsapi.embedded;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.slf4j.Logger;
@@ -78,9 +80,20 @@ class StoresConfiguration {
     return uri;
   }
 
+  /**
+   * Commands fail fast instead of waiting: rejected at once while disconnected, timed out after
+   * {@code tts.stores.redis-command-timeout}. A request then falls back to PostgreSQL (the sweeper
+   * queues it later) and a worker backs off, rather than hanging on a dead Redis.
+   */
   @Bean(destroyMethod = "shutdown")
-  RedisClient redisClient(RedisURI uri) {
-    return RedisClient.create(uri);
+  RedisClient redisClient(RedisURI uri, StoresProperties stores) {
+    RedisClient client = RedisClient.create(uri);
+    client.setOptions(
+        ClientOptions.builder()
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(stores.redisCommandTimeout()))
+            .build());
+    return client;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.ttsapi.embedded;
 
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -12,10 +13,13 @@ import org.springframework.validation.annotation.Validated;
  * @param databaseUrl {@code postgresql://user:pass@host:5432/db} or a {@code jdbc:postgresql:} URL
  *     ({@code DATABASE_URL})
  * @param redisUrl {@code redis://[:pass@]host:6379[/db]} ({@code REDIS_URL})
+ * @param redisCommandTimeout longest wait for one Redis command; must exceed the queue's blocking
+ *     read ({@code tts.queue.block-timeout})
  */
 @Validated
 @ConfigurationProperties("tts.stores")
-public record StoresProperties(@NotNull Path dataDir, String databaseUrl, String redisUrl) {
+public record StoresProperties(
+    @NotNull Path dataDir, String databaseUrl, String redisUrl, @NotNull Duration redisCommandTimeout) {
 
   public boolean embeddedDatabase() {
     return databaseUrl == null || databaseUrl.isBlank();

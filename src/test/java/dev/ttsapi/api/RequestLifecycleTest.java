@@ -9,6 +9,7 @@ import dev.ttsapi.support.Payloads;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.Test;
@@ -137,13 +138,70 @@ class RequestLifecycleTest extends IntegrationTest {
     assertThat(audio.body()).isEqualTo(api.get("/tts/audio/" + first, user.key()).body());
   }
 
+  @Test
+  void vietnamese_text_keeps_its_diacritics_and_is_spoken_by_a_vietnamese_voice() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        dev.ttsapi.engine.espeak.EspeakEngine.findOnPath().isPresent(),
+        "espeak-ng is not installed (.ci/run installs it)");
+    TestUser user = newUser("vi-user", Caller.Role.USER);
+    String text = "Xin chào, tôi là trợ lý ảo. Tiếng Việt có dấu.";
+    Response submitted =
+        api.post(
+            "/tts/request",
+            user.key(),
+            dev.ttsapi.support.ApiClient.json(
+                Map.of("text", text, "voice_settings", Map.of("language", "vi"))));
+
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(200);
+    assertThat(submitted.json().path("voice").asString()).isEqualTo("espeak:vi");
+    String id = submitted.json().path("request_id").asString();
+    JsonNode done = awaitStatus(user.key(), id, "completed");
+    assertThat(done.path("audio").path("duration_seconds").asDouble()).isBetween(1.5, 8.0);
+    assertThat(jdbc.sql("SELECT text FROM requests").query(String.class).single()).isEqualTo(text);
+  }
+
+  @Test
+  void speed_two_gives_clearly_shorter_audio_than_speed_one() {
+    TestUser user = newUser("speed-user", Caller.Role.USER);
+    String text = "Speed changes how long this sentence takes to say.";
+    String normal = submitWithSettings(user, text, 1.0, 0.0);
+    String fast = submitWithSettings(user, text, 2.0, 0.0);
+    String higher = submitWithSettings(user, text, 1.0, 6.0);
+
+    double normalSeconds = awaitStatus(user.key(), normal, "completed").path("audio").path("duration_seconds").asDouble();
+    double fastSeconds = awaitStatus(user.key(), fast, "completed").path("audio").path("duration_seconds").asDouble();
+    awaitStatus(user.key(), higher, "completed");
+
+    assertThat(fastSeconds).isLessThan(normalSeconds * 0.7);
+    assertThat(api.get("/tts/audio/" + higher, user.key()).body())
+        .as("a pitch shift is different audio")
+        .isNotEqualTo(api.get("/tts/audio/" + normal, user.key()).body());
+  }
+
+  private String submitWithSettings(TestUser user, String text, double speed, double pitch) {
+    Response response =
+        api.post(
+            "/tts/request",
+            user.key(),
+            dev.ttsapi.support.ApiClient.json(
+                Map.of(
+                    "text", text,
+                    "voice_settings",
+                        Map.of("voice", "mary:cmu-slt-hsmm", "speed", speed, "pitch", pitch))));
+    assertThat(response.status()).as(response.text()).isEqualTo(200);
+    return response.json().path("request_id").asString();
+  }
+
   private String submit(TestUser user, String text, String format) {
     Response response = api.post("/tts/request", user.key(), Payloads.submit(text, format));
     assertThat(response.status()).as(response.text()).isEqualTo(200);
     return response.json().path("request_id").asString();
   }
 
+  /** What sox makes of the audio; needs sox (and libsox-fmt-mp3), which .ci/run installs. */
   static double soxDuration(byte[] audio, String suffix) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isExecutable(Path.of("/usr/bin/soxi")), "sox is not installed");
     Path file = Files.createTempFile("tts-test", suffix);
     try {
       Files.write(file, audio);
