@@ -4,8 +4,10 @@ import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
 import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.TtsRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -34,6 +36,7 @@ class MaintenanceTasks implements SmartLifecycle {
   private final JobLifecycle lifecycle;
   private final JobQueue queue;
   private final MaintenanceProperties properties;
+  private final QueueProperties queueProperties;
   private final TaskScheduler scheduler;
   private volatile List<ScheduledFuture<?>> scheduled = List.of();
 
@@ -43,7 +46,9 @@ class MaintenanceTasks implements SmartLifecycle {
       JobLifecycle lifecycle,
       JobQueue queue,
       MaintenanceProperties properties,
+      QueueProperties queueProperties,
       TaskScheduler scheduler) {
+    this.queueProperties = queueProperties;
     this.lock = lock;
     this.partitions = partitions;
     this.lifecycle = lifecycle;
@@ -75,21 +80,32 @@ class MaintenanceTasks implements SmartLifecycle {
     }
   }
 
-  /** Queues again every stale queued request that has no entry in any priority stream. */
+  /**
+   * Queues again every stale request that has no entry in any priority stream: queued ones as
+   * they are; processing ones (Redis lost the entry and its worker is gone) as a failed attempt,
+   * retried while attempts remain.
+   */
   int sweep() {
     int[] requeued = {0};
     try {
       lock.runExclusively(
           "sweeper",
           () -> {
-            List<TtsRequest> stale = lifecycle.staleQueued(properties.sweepAge(), SWEEP_BATCH);
-            if (stale.isEmpty()) {
+            List<TtsRequest> queued = lifecycle.staleQueued(properties.sweepAge(), SWEEP_BATCH);
+            List<TtsRequest> processing =
+                lifecycle.staleProcessing(processingAge(), SWEEP_BATCH);
+            if (queued.isEmpty() && processing.isEmpty()) {
               return;
             }
             Set<UUID> inQueue = queue.queuedRequestIds();
-            for (TtsRequest request : stale) {
+            for (TtsRequest request : queued) {
               if (!inQueue.contains(request.id())) {
-                queue.enqueue(new Job(request.id(), request.createdAt(), request.priority()));
+                queue.enqueue(job(request));
+                requeued[0]++;
+              }
+            }
+            for (TtsRequest request : processing) {
+              if (!inQueue.contains(request.id()) && requeueLost(request)) {
                 requeued[0]++;
               }
             }
@@ -101,6 +117,35 @@ class MaintenanceTasks implements SmartLifecycle {
       log.warn("Sweep failed, will try again: {}", e.toString());
     }
     return requeued[0];
+  }
+
+  private boolean requeueLost(TtsRequest request) {
+    String error = "lost from the queue during attempt " + request.attempt();
+    return switch (lifecycle.endFailedAttempt(request, error, queueProperties.maxAttempts())) {
+      case RETRY -> {
+        queue.enqueue(job(request));
+        yield true;
+      }
+      case FAILED -> {
+        queue.deadLetter(job(request), request.attempt(), error);
+        yield false;
+      }
+      case STALE -> false;
+    };
+  }
+
+  /**
+   * A live worker renews its queue entry, not the row; so a processing row is only suspect once
+   * it is older than the visibility timeout, after which the reclaimer would have acted on an
+   * entry that still existed.
+   */
+  private Duration processingAge() {
+    Duration visibility = queueProperties.visibilityTimeout().multipliedBy(2);
+    return visibility.compareTo(properties.sweepAge()) > 0 ? visibility : properties.sweepAge();
+  }
+
+  private static Job job(TtsRequest request) {
+    return new Job(request.id(), request.createdAt(), request.priority());
   }
 
   @Override

@@ -109,7 +109,13 @@ public class JobQueue {
 
   /** Copies the job to the dead-letter stream with its error, then drops the original entry. */
   public void deadLetter(Delivery delivery, int attempts, String error) {
-    Map<String, String> body = fields(delivery.job());
+    deadLetter(delivery.job(), attempts, error);
+    ack(delivery);
+  }
+
+  /** Records a job that failed for good in the dead-letter stream (it has no entry to drop). */
+  public void deadLetter(Job job, int attempts, String error) {
+    Map<String, String> body = fields(job);
     body.put("attempts", Integer.toString(attempts));
     body.put("error", error == null ? "" : error);
     body.put("failed_at", clock.instant().toString());
@@ -119,7 +125,6 @@ public class JobQueue {
             DEAD_LETTER_STREAM,
             XAddArgs.Builder.maxlen(properties.deadLetterMaxLength()).approximateTrimming(),
             body);
-    ack(delivery);
   }
 
   /**

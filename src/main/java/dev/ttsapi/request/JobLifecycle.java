@@ -82,7 +82,15 @@ public class JobLifecycle {
 
   /** Queued requests untouched for {@code age}: their queue entry may be lost. */
   public List<TtsRequest> staleQueued(Duration age, int limit) {
-    return repository.staleQueued(clock.instant().minus(age), limit);
+    return repository.stale(RequestStatus.QUEUED, clock.instant().minus(age), limit);
+  }
+
+  /**
+   * Requests processing since longer than {@code age}: if their queue entry is gone too, their
+   * worker and Redis both lost them.
+   */
+  public List<TtsRequest> staleProcessing(Duration age, int limit) {
+    return repository.stale(RequestStatus.PROCESSING, clock.instant().minus(age), limit);
   }
 
   private void publish(TtsRequest request) {

@@ -249,15 +249,16 @@ public class RequestRepository {
   }
 
   /**
-   * Requests still queued whose last change is older than {@code before}, oldest first: the
-   * sweeper checks that each still has a queue entry.
+   * Requests in {@code status} whose last change is older than {@code before}, oldest first
+   * (idx_requests_status_created): the sweeper checks that each still has a queue entry.
    */
-  public List<TtsRequest> staleQueued(Instant before, int limit) {
+  public List<TtsRequest> stale(RequestStatus status, Instant before, int limit) {
     return jdbc.sql(
             "SELECT "
                 + COLUMNS
-                + " FROM requests WHERE status = 'queued' AND updated_at < :before"
+                + " FROM requests WHERE status = :status AND updated_at < :before"
                 + " ORDER BY created_at LIMIT :limit")
+        .param("status", status.wireName())
         .param("before", time(before))
         .param("limit", limit)
         .query(RequestRepository::map)

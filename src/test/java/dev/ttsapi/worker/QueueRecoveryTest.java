@@ -156,6 +156,23 @@ class QueueRecoveryTest extends IntegrationTest {
   }
 
   @Test
+  void processing_request_lost_with_its_worker_and_its_entry_is_retried_by_the_sweeper() {
+    TestUser user = newUser("lost-processing-user", Caller.Role.USER);
+    worker().stop();
+    String id = submit(user, "Both my worker and my queue entry vanished.");
+    try (JobQueue.Reader ghost = queue.reader("ghost-worker")) {
+      assertThat(lifecycle.start(ghost.next().orElseThrow().job().requestId())).isPresent();
+    }
+    redis.sync().flushdb(); // and then Redis lost everything
+    queue.ensureGroups();
+    worker().start();
+
+    awaitStatus(user.key(), id, "completed");
+    assertThat(requests.events(UUID.fromString(id)))
+        .containsExactly("queued", "started", "retried", "started", "completed");
+  }
+
+  @Test
   void entry_whose_request_does_not_exist_is_acknowledged_and_dropped() {
     UUID ghost = new RequestIds(Clock.systemUTC()).next();
     queue.enqueue(new Job(ghost, RequestIds.createdAt(ghost), Priority.HIGH));
