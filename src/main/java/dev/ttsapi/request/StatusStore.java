@@ -3,6 +3,7 @@ package dev.ttsapi.request;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,9 +27,11 @@ public class StatusStore {
       List.of("started_at", "completed_at", "error", "audio_bytes", "audio_duration_ms");
 
   private final StatefulRedisConnection<String, String> redis;
+  private final Clock clock;
 
-  StatusStore(StatefulRedisConnection<String, String> redis) {
+  StatusStore(StatefulRedisConnection<String, String> redis, Clock clock) {
     this.redis = redis;
+    this.clock = clock;
   }
 
   static String key(UUID id) {
@@ -48,7 +51,7 @@ public class StatusStore {
     fields.put("voice", s.voice());
     fields.put("format", s.format());
     fields.put("created_at", s.createdAt().toString());
-    fields.put("updated_at", Instant.now().toString());
+    fields.put("updated_at", clock.instant().toString());
     put(fields, "started_at", s.startedAt());
     put(fields, "completed_at", s.completedAt());
     put(fields, "error", s.error());

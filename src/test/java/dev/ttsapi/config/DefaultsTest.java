@@ -1,0 +1,68 @@
+package dev.ttsapi.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ttsapi.embedded.StoresProperties;
+import dev.ttsapi.maintenance.MaintenanceProperties;
+import dev.ttsapi.queue.QueueProperties;
+import dev.ttsapi.request.RequestProperties;
+import dev.ttsapi.worker.WorkerProperties;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ClassPathResource;
+
+/**
+ * application.yaml is the one place defaults live; these are the ones the README and the issues
+ * promise, read from it with no environment variable set.
+ */
+class DefaultsTest {
+
+  private static Binder binder;
+
+  @BeforeAll
+  static void loadApplicationYaml() throws IOException {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+    environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+    new YamlPropertySourceLoader()
+        .load("application", new ClassPathResource("application.yaml"))
+        .forEach(environment.getPropertySources()::addLast);
+    binder = Binder.get(environment);
+  }
+
+  @Test
+  void the_service_listens_on_the_seeds_port_with_all_roles_and_embedded_stores() {
+    assertThat(binder.bind("server.port", Integer.class).get()).isEqualTo(8000);
+    assertThat(Role.parse(binder.bind(Role.PROPERTY, String.class).get())).hasSize(3);
+    StoresProperties stores = binder.bind("tts.stores", StoresProperties.class).get();
+    assertThat(stores.embeddedDatabase()).isTrue();
+    assertThat(stores.embeddedRedis()).isTrue();
+    assertThat(stores.dataDir()).isEqualTo(Path.of("./data"));
+  }
+
+  @Test
+  void request_and_queue_limits() {
+    assertThat(binder.bind("tts.request", RequestProperties.class).get().maxTextLength())
+        .isEqualTo(5000);
+    QueueProperties queue = binder.bind("tts.queue", QueueProperties.class).get();
+    assertThat(queue.maxAttempts()).isEqualTo(3);
+    assertThat(queue.visibilityTimeout()).isEqualTo(Duration.ofMinutes(5));
+    StoresProperties stores = binder.bind("tts.stores", StoresProperties.class).get();
+    assertThat(stores.redisCommandTimeout()).isGreaterThan(queue.blockTimeout());
+  }
+
+  @Test
+  void workers_use_one_slot_per_core_and_partitions_are_kept_two_months_ahead() {
+    assertThat(binder.bind("tts.worker", WorkerProperties.class).get().effectiveSlots())
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(
+            binder.bind("tts.maintenance", MaintenanceProperties.class).get().partitionMonthsAhead())
+        .isEqualTo(2);
+  }
+}
