@@ -43,7 +43,7 @@ class DefaultsTest {
     StoresProperties stores = binder.bind("tts.stores", StoresProperties.class).get();
     assertThat(stores.embeddedDatabase()).isTrue();
     assertThat(stores.embeddedRedis()).isTrue();
-    assertThat(stores.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(stores.dataDir().normalize()).isEqualTo(Path.of("data"));
   }
 
   @Test
