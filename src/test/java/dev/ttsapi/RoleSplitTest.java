@@ -24,10 +24,12 @@ class RoleSplitTest {
 
   @Test
   void api_only_node_accepts_and_worker_only_node_speaks() {
-    // Their own Redis database, so no other test context's worker can take the job.
-    List<String> shared = new ArrayList<>(List.of("server.port=0", "tts.stores.data-dir=target/test-data"));
+    // Their own databases, so no other test context's worker or sweeper can touch the job.
+    List<String> shared =
+        new ArrayList<>(List.of("server.port=0", "tts.stores.data-dir=target/test-data-split"));
     if (TestStores.reachable(5432) && TestStores.reachable(6379)) {
-      shared.add("tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/" + TestStores.DATABASE);
+      TestStores.createDatabaseIfMissing("tts_test_split");
+      shared.add("tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/tts_test_split");
       shared.add("tts.stores.redis-url=redis://127.0.0.1:6379/10");
     }
     try (ConfigurableApplicationContext apiNode = start(shared, "tts.roles=api");

@@ -24,7 +24,7 @@ public final class TestStores {
   public static void register(DynamicPropertyRegistry registry) {
     registry.add("tts.stores.data-dir", () -> "target/test-data");
     if (reachable(5432)) {
-      createDatabaseIfMissing();
+      createDatabaseIfMissing(DATABASE);
       registry.add("tts.stores.database-url", () -> "postgresql://postgres@127.0.0.1:5432/" + DATABASE);
     }
     if (reachable(6379)) {
@@ -45,16 +45,17 @@ public final class TestStores {
     }
   }
 
-  private static void createDatabaseIfMissing() {
+  /** Creates a database of its own for a test on the local PostgreSQL. */
+  public static void createDatabaseIfMissing(String database) {
     try (Connection c =
             DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
         Statement s = c.createStatement()) {
-      var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
+      var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'");
       if (!rs.next()) {
-        s.execute("CREATE DATABASE " + DATABASE);
+        s.execute("CREATE DATABASE " + database);
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("Could not prepare test database " + DATABASE, e);
+      throw new IllegalStateException("Could not prepare test database " + database, e);
     }
   }
 }
