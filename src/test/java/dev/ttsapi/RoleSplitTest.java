@@ -25,13 +25,17 @@ class RoleSplitTest {
   @Test
   void api_only_node_accepts_and_worker_only_node_speaks() {
     // Their own databases, so no other test context's worker or sweeper can touch the job.
+    // Two processes can only share stores that run outside them.
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        TestStores.reachable(5432) && TestStores.reachable(6379),
+        "needs PostgreSQL and Redis on localhost (.ci/run starts them)");
+    TestStores.createDatabaseIfMissing("tts_test_split");
     List<String> shared =
-        new ArrayList<>(List.of("server.port=0", "tts.stores.data-dir=target/test-data-split"));
-    if (TestStores.reachable(5432) && TestStores.reachable(6379)) {
-      TestStores.createDatabaseIfMissing("tts_test_split");
-      shared.add("tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/tts_test_split");
-      shared.add("tts.stores.redis-url=redis://127.0.0.1:6379/10");
-    }
+        List.of(
+            "server.port=0",
+            "tts.stores.data-dir=target/test-data-split",
+            "tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/tts_test_split",
+            "tts.stores.redis-url=redis://127.0.0.1:6379/10");
     try (ConfigurableApplicationContext apiNode = start(shared, "tts.roles=api");
         ConfigurableApplicationContext workerNode = start(shared, "tts.roles=worker")) {
       assertThat(apiNode.containsBean("jobDispatcher")).isFalse();
