@@ -1,6 +1,7 @@
 package dev.ttsapi.maintenance;
 
 import dev.ttsapi.config.ConditionalOnRole;
+import dev.ttsapi.config.PeriodicTasks;
 import dev.ttsapi.config.Role;
 import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.JobQueue;
@@ -11,10 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
@@ -26,7 +25,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnRole(Role.MAINTENANCE)
-class MaintenanceTasks implements SmartLifecycle {
+class MaintenanceTasks extends PeriodicTasks {
 
   private static final Logger log = LoggerFactory.getLogger(MaintenanceTasks.class);
   private static final int SWEEP_BATCH = 1000;
@@ -37,8 +36,6 @@ class MaintenanceTasks implements SmartLifecycle {
   private final JobQueue queue;
   private final MaintenanceProperties properties;
   private final QueueProperties queueProperties;
-  private final TaskScheduler scheduler;
-  private volatile List<ScheduledFuture<?>> scheduled = List.of();
 
   MaintenanceTasks(
       MaintenanceLock lock,
@@ -48,21 +45,20 @@ class MaintenanceTasks implements SmartLifecycle {
       MaintenanceProperties properties,
       QueueProperties queueProperties,
       TaskScheduler scheduler) {
+    super(scheduler);
     this.queueProperties = queueProperties;
     this.lock = lock;
     this.partitions = partitions;
     this.lifecycle = lifecycle;
     this.queue = queue;
     this.properties = properties;
-    this.scheduler = scheduler;
   }
 
   @Override
-  public void start() {
-    scheduled =
-        List.of(
-            scheduler.scheduleWithFixedDelay(this::ensurePartitions, properties.partitionInterval()),
-            scheduler.scheduleWithFixedDelay(this::sweep, properties.sweepInterval()));
+  protected List<Task> tasks() {
+    return List.of(
+        new Task(this::ensurePartitions, properties.partitionInterval()),
+        new Task(this::sweep, properties.sweepInterval()));
   }
 
   void ensurePartitions() {
@@ -148,14 +144,4 @@ class MaintenanceTasks implements SmartLifecycle {
     return new Job(request.id(), request.createdAt(), request.priority());
   }
 
-  @Override
-  public void stop() {
-    scheduled.forEach(f -> f.cancel(false));
-    scheduled = List.of();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return !scheduled.isEmpty();
-  }
 }

@@ -1,5 +1,6 @@
 package dev.ttsapi.queue;
 
+import dev.ttsapi.config.Await;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -97,8 +98,8 @@ public class JobQueue {
     String key = delivery.job().priority().streamKey();
     RedisFuture<Long> ack = redis.xack(key, GROUP, delivery.entryId());
     RedisFuture<Long> del = redis.xdel(key, delivery.entryId());
-    await(ack);
-    await(del);
+    Await.result(ack);
+    Await.result(del);
   }
 
   /** Puts the job back at the end of its stream as a new entry and drops the old one. */
@@ -179,7 +180,7 @@ public class JobQueue {
       futures.put(priority, redis.xlen(priority.streamKey()));
     }
     Map<Priority, Long> depths = new EnumMap<>(Priority.class);
-    futures.forEach((priority, future) -> depths.put(priority, await(future)));
+    futures.forEach((priority, future) -> depths.put(priority, Await.result(future)));
     return depths;
   }
 
@@ -325,17 +326,4 @@ public class JobQueue {
     return Optional.of(new Delivery(job, message.getId()));
   }
 
-  private static <T> T await(RedisFuture<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while talking to Redis", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.ttsapi.request;
 
+import dev.ttsapi.config.Await;
 import dev.ttsapi.audio.AudioStore;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.Voice;
@@ -135,7 +136,7 @@ public class RequestService {
         pending.add(queue.enqueueAsync(new Job(request.id(), request.createdAt(), request.priority())));
       }
       for (RedisFuture<?> future : pending) {
-        Futures.await(future);
+        Await.result(future);
       }
     } catch (RuntimeException e) {
       log.warn(

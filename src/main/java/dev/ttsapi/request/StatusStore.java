@@ -1,5 +1,6 @@
 package dev.ttsapi.request;
 
+import dev.ttsapi.config.Await;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -73,17 +74,17 @@ public class StatusStore {
   /** Writes the snapshot and waits for Redis; a Redis failure is left to the caller. */
   void write(StatusSnapshot s) {
     for (RedisFuture<?> future : writeAsync(s)) {
-      Futures.await(future);
+      Await.result(future);
     }
   }
 
   /** Only the progress field, while a worker synthesizes. */
   void progress(UUID id, double progress) {
-    Futures.await(redis.async().hset(key(id), "progress", Double.toString(progress)));
+    Await.result(redis.async().hset(key(id), "progress", Double.toString(progress)));
   }
 
   Optional<StatusSnapshot> read(UUID id) {
-    Map<String, String> h = Futures.await(redis.async().hgetall(key(id)));
+    Map<String, String> h = Await.result(redis.async().hgetall(key(id)));
     if (h == null || !h.containsKey("status") || !h.containsKey("user_id")) {
       return Optional.empty();
     }

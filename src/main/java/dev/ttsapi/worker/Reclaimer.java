@@ -1,6 +1,7 @@
 package dev.ttsapi.worker;
 
 import dev.ttsapi.config.ConditionalOnRole;
+import dev.ttsapi.config.PeriodicTasks;
 import dev.ttsapi.config.Role;
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.JobQueue;
@@ -13,8 +14,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
@@ -33,7 +32,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnRole(Role.WORKER)
-class Reclaimer implements SmartLifecycle {
+class Reclaimer extends PeriodicTasks {
 
   private static final Logger log = LoggerFactory.getLogger(Reclaimer.class);
   private static final int BATCH = 100;
@@ -43,8 +42,6 @@ class Reclaimer implements SmartLifecycle {
   private final QueueProperties properties;
   private final WorkerIdentity identity;
   private final InFlight inFlight;
-  private final TaskScheduler scheduler;
-  private volatile List<ScheduledFuture<?>> scheduled = List.of();
 
   Reclaimer(
       JobQueue queue,
@@ -53,7 +50,7 @@ class Reclaimer implements SmartLifecycle {
       WorkerIdentity identity,
       InFlight inFlight,
       TaskScheduler scheduler) {
-    this.scheduler = scheduler;
+    super(scheduler);
     this.queue = queue;
     this.lifecycle = lifecycle;
     this.properties = properties;
@@ -62,23 +59,10 @@ class Reclaimer implements SmartLifecycle {
   }
 
   @Override
-  public void start() {
-    scheduled =
-        List.of(
-            scheduler.scheduleWithFixedDelay(
-                this::renewRunningJobs, properties.visibilityTimeout().dividedBy(3)),
-            scheduler.scheduleWithFixedDelay(this::reclaim, properties.reclaimInterval()));
-  }
-
-  @Override
-  public void stop() {
-    scheduled.forEach(f -> f.cancel(false));
-    scheduled = List.of();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return !scheduled.isEmpty();
+  protected List<Task> tasks() {
+    return List.of(
+        new Task(this::renewRunningJobs, properties.visibilityTimeout().dividedBy(3)),
+        new Task(this::reclaim, properties.reclaimInterval()));
   }
 
   /** Resets the idle time of this node's running jobs, well within the visibility timeout. */

@@ -1,18 +1,19 @@
-package dev.ttsapi.request;
+package dev.ttsapi.config;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
-final class Futures {
+/** Waits for an asynchronous (Lettuce) result and rethrows its failure unwrapped. */
+public final class Await {
 
-  private Futures() {}
+  private Await() {}
 
-  static <T> T await(Future<T> future) {
+  public static <T> T result(Future<T> future) {
     try {
       return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while talking to Redis", e);
+      throw new IllegalStateException("Interrupted while waiting for Redis", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
