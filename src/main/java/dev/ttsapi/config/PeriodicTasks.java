@@ -14,7 +14,7 @@ import org.springframework.scheduling.TaskScheduler;
 public abstract class PeriodicTasks implements SmartLifecycle {
 
   /** One repeated piece of work and the pause between its runs. */
-  protected record Task(Runnable work, Duration every) {}
+  public record Task(Runnable work, Duration every) {}
 
   private final TaskScheduler scheduler;
   private volatile List<ScheduledFuture<?>> scheduled = List.of();
