@@ -16,8 +16,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class TestStores {
 
-  public static final String DATABASE = "tts_test";
-  public static final int REDIS_DB = 9;
+  /** Two checkouts testing at once on one machine set these apart (-Dtts.test.database=…). */
+  public static final String DATABASE = System.getProperty("tts.test.database", "tts_test");
+
+  public static final int REDIS_DB = Integer.getInteger("tts.test.redis-db", 9);
 
   private TestStores() {}
 
