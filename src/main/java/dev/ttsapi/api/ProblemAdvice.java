@@ -101,7 +101,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   ProblemDetail conflict(RequestStateException e) {
     ProblemDetail problem =
         problem(HttpStatus.CONFLICT, ProblemTypes.CONFLICT, "Not possible in this state", e);
-    problem.setProperty("status", e.status().wireName());
+    // "status" is the HTTP status code in RFC 9457; the request's own status needs another name.
+    problem.setProperty("request_status", e.status().wireName());
     return problem;
   }
 

@@ -116,7 +116,7 @@ class RequestLifecycleTest extends IntegrationTest {
       Response early = api.get("/tts/audio/" + id, user.key());
       assertThat(early.status()).isEqualTo(409);
       assertThat(early.header("Content-Type")).startsWith("application/problem+json");
-      assertThat(early.json().path("status").asString()).isEqualTo("queued");
+      assertThat(early.json().path("request_status").asString()).isEqualTo("queued");
     } finally {
       worker().start();
     }

@@ -308,9 +308,9 @@ class RequestListAndCancelTest extends IntegrationTest {
   }
 
   /**
-   * A 409 problem that names the request's status. It is read as a lenient client reads it (the
-   * last {@code status} member wins), which is how the service spells it today; see {@link
-   * #conflict_problem_has_one_status_member_and_it_is_the_http_status_code}.
+   * A 409 problem that names the request's status in {@code request_status} ({@code status} is
+   * the HTTP code; see {@link
+   * #conflict_problem_has_one_status_member_and_it_is_the_http_status_code}).
    */
   private static void assertConflict(Response response, String requestStatus) {
     assertThat(response.status()).as(response.text()).isEqualTo(409);
@@ -319,7 +319,8 @@ class RequestListAndCancelTest extends IntegrationTest {
     assertThat(problem.path("type").asString()).isEqualTo(PROBLEMS + "request-state-conflict");
     assertThat(problem.path("title").asString()).isNotBlank();
     assertThat(problem.path("detail").asString()).contains(requestStatus);
-    assertThat(problem.path("status").asString()).isEqualTo(requestStatus);
+    assertThat(problem.path("status").asInt()).isEqualTo(409);
+    assertThat(problem.path("request_status").asString()).isEqualTo(requestStatus);
   }
 
   private static JsonNode assertProblem(Response response, int status, String type) {
