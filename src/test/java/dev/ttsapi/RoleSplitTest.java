@@ -17,8 +17,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * One jar, several roles: an API-only process accepts a request that a worker-only process,
- * sharing nothing with it but PostgreSQL and Redis, speaks.
+ * One jar, several roles: an API-only process accepts a request that a worker-only process, sharing
+ * nothing with it but PostgreSQL and Redis, speaks.
  */
 class RoleSplitTest {
 
@@ -55,7 +55,10 @@ class RoleSplitTest {
 
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> "completed".equals(api.get("/tts/status/" + id, key).json().path("status").asString()));
+          .until(
+              () ->
+                  "completed"
+                      .equals(api.get("/tts/status/" + id, key).json().path("status").asString()));
       assertThat(new ApiClient(port(workerNode)).get("/tts/status/" + id, key).status())
           .as("the worker node serves no API")
           .isEqualTo(404);

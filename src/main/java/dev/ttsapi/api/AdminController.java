@@ -42,8 +42,7 @@ class AdminController {
   @ResponseStatus(HttpStatus.CREATED)
   UserResponse createUser(Caller admin, @RequestBody NewUser body) {
     if (body.name() == null || !NAME.matcher(body.name()).matches()) {
-      throw new InvalidInputException(
-          "name", "is required: 1 to 100 letters, digits or . _ @ -");
+      throw new InvalidInputException("name", "is required: 1 to 100 letters, digits or . _ @ -");
     }
     Caller.Role role = Caller.Role.USER;
     if (body.role() != null) {

@@ -2,8 +2,8 @@ package dev.ttsapi.api;
 
 import java.time.Clock;
 import java.time.Instant;
-import org.springframework.boot.info.BuildProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 

@@ -166,9 +166,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             ProblemTypes.UNSUPPORTED_MEDIA_TYPE,
             "Unsupported media type",
             "Send the body as Content-Type: application/json");
-    return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
-        .headers(headers)
-        .body(problem);
+    return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).headers(headers).body(problem);
   }
 
   @Override

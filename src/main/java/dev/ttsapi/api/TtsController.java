@@ -187,7 +187,8 @@ class TtsController {
     return ResponseEntity.ok()
         .contentType(MediaType.parseMediaType(audio.format().contentType()))
         .eTag("\"" + request.contentKey() + "\"")
-        .cacheControl(CacheControl.maxAge(java.time.Duration.ofDays(365)).cachePrivate().immutable())
+        .cacheControl(
+            CacheControl.maxAge(java.time.Duration.ofDays(365)).cachePrivate().immutable())
         .header(HttpHeaders.ACCEPT_RANGES, "bytes")
         .header(
             HttpHeaders.CONTENT_DISPOSITION,

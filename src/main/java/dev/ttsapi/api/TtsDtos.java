@@ -17,7 +17,11 @@ final class TtsDtos {
 
   /** The seed's body, plus optional {@code format} and {@code priority}. */
   record SubmitBody(
-      String text, VoiceSettingsBody voiceSettings, String userId, String format, String priority) {}
+      String text,
+      VoiceSettingsBody voiceSettings,
+      String userId,
+      String format,
+      String priority) {}
 
   record VoiceSettingsBody(String language, String voice, Double speed, Double pitch) {}
 

@@ -7,10 +7,10 @@ import java.nio.ShortBuffer;
 /**
  * Speaking rate and pitch changes on finished PCM, for engines that cannot do them while
  * synthesizing. Tempo uses WSOLA (waveform-similarity overlap-add): the signal is cut into
- * overlapping windows, taken from the input at the new rate, and each window is shifted a little
- * so it lines up with the waveform of the previous one, which keeps the pitch and avoids
- * clicks. Pitch is a tempo change followed by resampling, which restores the duration and moves
- * the pitch by the resampling ratio.
+ * overlapping windows, taken from the input at the new rate, and each window is shifted a little so
+ * it lines up with the waveform of the previous one, which keeps the pitch and avoids clicks. Pitch
+ * is a tempo change followed by resampling, which restores the duration and moves the pitch by the
+ * resampling ratio.
  */
 public final class PcmEffects {
 

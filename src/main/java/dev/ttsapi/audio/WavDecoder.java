@@ -6,8 +6,8 @@ import java.util.Arrays;
 
 /**
  * Reads a 16-bit mono PCM WAV into {@link Pcm}. Tolerates the placeholder sizes that programs
- * writing WAV to a pipe put in the header (espeak-ng writes {@code 0x7FFFF000}): the data chunk ends
- * where the bytes end.
+ * writing WAV to a pipe put in the header (espeak-ng writes {@code 0x7FFFF000}): the data chunk
+ * ends where the bytes end.
  */
 public final class WavDecoder {
 
@@ -30,8 +30,13 @@ public final class WavDecoder {
         int bits = b.getShort(body + 14) & 0xFFFF;
         if (encoding != 1 || channels != 1 || bits != 16) {
           throw new IllegalArgumentException(
-              "need 16-bit mono PCM, got encoding " + encoding + ", " + channels + " channels, "
-                  + bits + " bits");
+              "need 16-bit mono PCM, got encoding "
+                  + encoding
+                  + ", "
+                  + channels
+                  + " channels, "
+                  + bits
+                  + " bits");
         }
         sampleRate = b.getInt(body + 4);
       } else if (id.equals("data")) {

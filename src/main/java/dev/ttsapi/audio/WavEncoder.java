@@ -8,12 +8,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * RIFF/WAVE, 16-bit mono PCM. The header is written first from the announced length, so the
- * samples can be copied straight through.
+ * RIFF/WAVE, 16-bit mono PCM. The header is written first from the announced length, so the samples
+ * can be copied straight through.
  */
 public final class WavEncoder implements AudioEncoder {
 
   static final int HEADER_BYTES = 44;
+
   /** RIFF sizes are unsigned 32-bit; the RIFF chunk size also counts 36 header bytes. */
   private static final long MAX_PCM_BYTES = 0xFFFF_FFFFL - 36;
 

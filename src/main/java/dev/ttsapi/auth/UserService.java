@@ -74,8 +74,8 @@ public class UserService {
   }
 
   /**
-   * On first start with an empty database: creates the admin user and key, and prints the key
-   * once. Nodes starting together take a lock, so exactly one creates it.
+   * On first start with an empty database: creates the admin user and key, and prints the key once.
+   * Nodes starting together take a lock, so exactly one creates it.
    */
   public Optional<IssuedKey> bootstrapAdmin() {
     Optional<IssuedKey> issued =

@@ -6,9 +6,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What a process runs, chosen with {@code --roles=api,worker,maintenance} (default: all three),
- * so the seed's topology (N API replicas, M workers, one maintenance leader) is a deployment
- * choice rather than a code change.
+ * What a process runs, chosen with {@code --roles=api,worker,maintenance} (default: all three), so
+ * the seed's topology (N API replicas, M workers, one maintenance leader) is a deployment choice
+ * rather than a code change.
  */
 public enum Role {
   /** HTTP API: accepts requests, answers status and serves audio. */

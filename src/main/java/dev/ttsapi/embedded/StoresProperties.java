@@ -19,7 +19,10 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("tts.stores")
 public record StoresProperties(
-    @NotNull Path dataDir, String databaseUrl, String redisUrl, @NotNull Duration redisCommandTimeout) {
+    @NotNull Path dataDir,
+    String databaseUrl,
+    String redisUrl,
+    @NotNull Duration redisCommandTimeout) {
 
   public boolean embeddedDatabase() {
     return databaseUrl == null || databaseUrl.isBlank();

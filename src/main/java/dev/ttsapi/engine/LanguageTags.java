@@ -24,7 +24,8 @@ public final class LanguageTags {
       if (!privateUse && p.length() == 2 && Character.isLetter(p.charAt(0))) {
         out.append(p.toUpperCase(Locale.ROOT));
       } else if (!privateUse && p.length() == 4 && Character.isLetter(p.charAt(0))) {
-        out.append(Character.toUpperCase(p.charAt(0))).append(p.substring(1).toLowerCase(Locale.ROOT));
+        out.append(Character.toUpperCase(p.charAt(0)))
+            .append(p.substring(1).toLowerCase(Locale.ROOT));
       } else {
         out.append(p.toLowerCase(Locale.ROOT));
       }
@@ -39,7 +40,10 @@ public final class LanguageTags {
     return (dash < 0 ? t : t.substring(0, dash)).toLowerCase(Locale.ROOT);
   }
 
-  /** Whether {@code tag} is {@code prefix} or a more specific tag under it ({@code en} ⊇ {@code en-US}). */
+  /**
+   * Whether {@code tag} is {@code prefix} or a more specific tag under it ({@code en} ⊇ {@code
+   * en-US}).
+   */
   public static boolean hasPrefix(String tag, String prefix) {
     String t = canonical(tag).toLowerCase(Locale.ROOT);
     String p = canonical(prefix).toLowerCase(Locale.ROOT);

@@ -4,9 +4,9 @@ import dev.ttsapi.audio.Pcm;
 import java.util.List;
 
 /**
- * The one seam between the service and a synthesizer. An engine lists the voices it can speak
- * with and turns one chunk of text into PCM. Implementations must be safe to call from several
- * threads at once: workers run one call per synthesis slot.
+ * The one seam between the service and a synthesizer. An engine lists the voices it can speak with
+ * and turns one chunk of text into PCM. Implementations must be safe to call from several threads
+ * at once: workers run one call per synthesis slot.
  */
 public interface SpeechEngine {
 

@@ -19,10 +19,12 @@ public record SpeechSettings(double speed, double pitch) {
 
   public SpeechSettings {
     if (!(speed >= MIN_SPEED && speed <= MAX_SPEED)) {
-      throw new IllegalArgumentException("speed must be between " + MIN_SPEED + " and " + MAX_SPEED);
+      throw new IllegalArgumentException(
+          "speed must be between " + MIN_SPEED + " and " + MAX_SPEED);
     }
     if (!(pitch >= MIN_PITCH && pitch <= MAX_PITCH)) {
-      throw new IllegalArgumentException("pitch must be between " + MIN_PITCH + " and " + MAX_PITCH);
+      throw new IllegalArgumentException(
+          "pitch must be between " + MIN_PITCH + " and " + MAX_PITCH);
     }
   }
 }

@@ -13,7 +13,8 @@ package dev.ttsapi.engine;
 public record Voice(
     String id, String engine, String name, String language, Gender gender, int sampleRate) {
 
-  public static Voice of(String engine, String name, String language, Gender gender, int sampleRate) {
+  public static Voice of(
+      String engine, String name, String language, Gender gender, int sampleRate) {
     return new Voice(engine + ":" + name, engine, name, language, gender, sampleRate);
   }
 }

@@ -1,6 +1,5 @@
 package dev.ttsapi.engine;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,8 +54,9 @@ public final class VoiceCatalog {
 
   public VoiceCatalog(List<? extends SpeechEngine> engines) {
     engines.stream()
-        .sorted(Comparator.comparing((SpeechEngine e) -> !e.id().equals(PREFERRED_ENGINE))
-            .thenComparing(SpeechEngine::id))
+        .sorted(
+            Comparator.comparing((SpeechEngine e) -> !e.id().equals(PREFERRED_ENGINE))
+                .thenComparing(SpeechEngine::id))
         .forEach(e -> this.engines.putIfAbsent(key(e.id()), e));
     this.engines.values().stream()
         .flatMap(e -> e.voices().stream())
@@ -70,8 +70,8 @@ public final class VoiceCatalog {
   }
 
   /**
-   * Voices whose language is {@code languageFilter} or more specific ({@code en} finds {@code en-US}
-   * and {@code en-GB}); all voices when the filter is null or blank.
+   * Voices whose language is {@code languageFilter} or more specific ({@code en} finds {@code
+   * en-US} and {@code en-GB}); all voices when the filter is null or blank.
    */
   public List<Voice> voices(String languageFilter) {
     if (languageFilter == null || languageFilter.isBlank()) {
@@ -93,7 +93,8 @@ public final class VoiceCatalog {
   /** The engine that speaks {@code voice}. */
   public SpeechEngine engineFor(Voice voice) {
     return engine(voice.engine())
-        .orElseThrow(() -> unknownVoice("engine '" + voice.engine() + "' is not installed", voice.id()));
+        .orElseThrow(
+            () -> unknownVoice("engine '" + voice.engine() + "' is not installed", voice.id()));
   }
 
   public Optional<Voice> find(String id) {
@@ -149,12 +150,19 @@ public final class VoiceCatalog {
     SpeechEngine engine = engines.get(key(engineId));
     if (engine == null) {
       throw unknownVoice(
-          "engine '" + engineId + "' is not installed (voice '" + id + "'); installed engines: "
+          "engine '"
+              + engineId
+              + "' is not installed (voice '"
+              + id
+              + "'); installed engines: "
               + String.join(", ", engines.keySet()),
           id);
     }
     throw unknownVoice(
-        "engine '" + engine.id() + "' has no voice '" + id.substring(id.indexOf(':') + 1)
+        "engine '"
+            + engine.id()
+            + "' has no voice '"
+            + id.substring(id.indexOf(':') + 1)
             + "'; its voices: "
             + String.join(", ", engine.voices().stream().map(Voice::id).toList()),
         id);
@@ -164,10 +172,11 @@ public final class VoiceCatalog {
     List<Voice> pool = voices();
     if (language != null) {
       String wanted = LanguageTags.canonical(language);
-      pool = firstNonEmpty(
-          v -> v.language().equalsIgnoreCase(wanted),
-          v -> LanguageTags.hasPrefix(v.language(), wanted),
-          v -> LanguageTags.base(v.language()).equals(LanguageTags.base(wanted)));
+      pool =
+          firstNonEmpty(
+              v -> v.language().equalsIgnoreCase(wanted),
+              v -> LanguageTags.hasPrefix(v.language(), wanted),
+              v -> LanguageTags.base(v.language()).equals(LanguageTags.base(wanted)));
       if (pool.isEmpty()) {
         throw new UnknownLanguageException(language, languages());
       }

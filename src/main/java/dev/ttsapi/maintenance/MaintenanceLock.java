@@ -25,7 +25,8 @@ class MaintenanceLock {
         transactions.execute(
             tx -> {
               Boolean locked =
-                  jdbc.sql("SELECT pg_try_advisory_xact_lock(hashtext('tts-maintenance'), hashtext(:task))")
+                  jdbc.sql(
+                          "SELECT pg_try_advisory_xact_lock(hashtext('tts-maintenance'), hashtext(:task))")
                       .param("task", task)
                       .query(Boolean.class)
                       .single();

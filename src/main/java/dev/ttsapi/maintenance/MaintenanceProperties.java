@@ -10,8 +10,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Housekeeping, run by the maintenance role on one node at a time.
  *
- * @param partitionMonthsAhead month partitions of the requests table kept ready beyond the
- *     current month
+ * @param partitionMonthsAhead month partitions of the requests table kept ready beyond the current
+ *     month
  * @param partitionInterval how often partitions are checked
  * @param sweepInterval how often queued requests are checked against the queue
  * @param sweepAge a queued request untouched this long, with no queue entry, is queued again

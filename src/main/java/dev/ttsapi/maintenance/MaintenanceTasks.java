@@ -18,8 +18,8 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * The maintenance role: keeps month partitions ready ahead of time, so no request ever fails at
- * a month boundary, and sweeps queued requests whose queue entry was lost (Redis lost data, or a
+ * The maintenance role: keeps month partitions ready ahead of time, so no request ever fails at a
+ * month boundary, and sweeps queued requests whose queue entry was lost (Redis lost data, or a
  * crash between INSERT and XADD) back into the queue. PostgreSQL is the truth; the sweeper
  * reconciles Redis with it. Each task runs on one node at a time.
  */
@@ -77,9 +77,9 @@ class MaintenanceTasks extends PeriodicTasks {
   }
 
   /**
-   * Queues again every stale request that has no entry in any priority stream: queued ones as
-   * they are; processing ones (Redis lost the entry and its worker is gone) as a failed attempt,
-   * retried while attempts remain.
+   * Queues again every stale request that has no entry in any priority stream: queued ones as they
+   * are; processing ones (Redis lost the entry and its worker is gone) as a failed attempt, retried
+   * while attempts remain.
    */
   int sweep() {
     int[] requeued = {0};
@@ -88,8 +88,7 @@ class MaintenanceTasks extends PeriodicTasks {
           "sweeper",
           () -> {
             List<TtsRequest> queued = lifecycle.staleQueued(properties.sweepAge(), SWEEP_BATCH);
-            List<TtsRequest> processing =
-                lifecycle.staleProcessing(processingAge(), SWEEP_BATCH);
+            List<TtsRequest> processing = lifecycle.staleProcessing(processingAge(), SWEEP_BATCH);
             if (queued.isEmpty() && processing.isEmpty()) {
               return;
             }
@@ -131,9 +130,9 @@ class MaintenanceTasks extends PeriodicTasks {
   }
 
   /**
-   * A live worker renews its queue entry, not the row; so a processing row is only suspect once
-   * it is older than the visibility timeout, after which the reclaimer would have acted on an
-   * entry that still existed.
+   * A live worker renews its queue entry, not the row; so a processing row is only suspect once it
+   * is older than the visibility timeout, after which the reclaimer would have acted on an entry
+   * that still existed.
    */
   private Duration processingAge() {
     Duration visibility = queueProperties.visibilityTimeout().multipliedBy(2);
@@ -143,5 +142,4 @@ class MaintenanceTasks extends PeriodicTasks {
   private static Job job(TtsRequest request) {
     return new Job(request.id(), request.createdAt(), request.priority());
   }
-
 }

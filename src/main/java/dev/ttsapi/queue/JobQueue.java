@@ -24,13 +24,13 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -129,8 +129,8 @@ public class JobQueue {
   }
 
   /**
-   * Takes over entries that have been idle longer than the visibility timeout, whoever holds
-   * them: their worker died. The caller decides per entry whether to retry, dead-letter or drop.
+   * Takes over entries that have been idle longer than the visibility timeout, whoever holds them:
+   * their worker died. The caller decides per entry whether to retry, dead-letter or drop.
    */
   public List<Delivery> claimIdle(String consumer, int max) {
     List<Delivery> claimed = new ArrayList<>();
@@ -151,8 +151,8 @@ public class JobQueue {
   }
 
   /**
-   * Resets the idle time of entries this consumer is still working on, so a long healthy job is
-   * not mistaken for one whose worker died.
+   * Resets the idle time of entries this consumer is still working on, so a long healthy job is not
+   * mistaken for one whose worker died.
    */
   public void renew(String consumer, List<Delivery> inFlight) {
     Map<Priority, List<String>> byStream = new EnumMap<>(Priority.class);
@@ -325,5 +325,4 @@ public class JobQueue {
             priority);
     return Optional.of(new Delivery(job, message.getId()));
   }
-
 }

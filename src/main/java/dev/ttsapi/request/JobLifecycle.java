@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The worker side of a request's life: start an attempt, report progress, complete, retry or
- * fail. Each change goes to PostgreSQL first as a conditional UPDATE, then to the Redis status
- * hash; a Redis failure there is logged and never undoes the change.
+ * The worker side of a request's life: start an attempt, report progress, complete, retry or fail.
+ * Each change goes to PostgreSQL first as a conditional UPDATE, then to the Redis status hash; a
+ * Redis failure there is logged and never undoes the change.
  */
 @Component
 public class JobLifecycle {
@@ -67,12 +67,9 @@ public class JobLifecycle {
     return done;
   }
 
-  /**
-   * Ends a failed attempt: back to the queue while attempts remain, failed after the last one.
-   */
+  /** Ends a failed attempt: back to the queue while attempts remain, failed after the last one. */
   public AttemptOutcome endFailedAttempt(TtsRequest request, String error, int maxAttempts) {
-    Transition transition =
-        request.attempt() >= maxAttempts ? Transition.FAIL : Transition.RETRY;
+    Transition transition = request.attempt() >= maxAttempts ? Transition.FAIL : Transition.RETRY;
     if (!repository.endAttempt(request, transition, error, clock.instant())) {
       return AttemptOutcome.STALE;
     }

@@ -1,7 +1,7 @@
 package dev.ttsapi.request;
 
-import dev.ttsapi.config.Await;
 import dev.ttsapi.audio.AudioStore;
+import dev.ttsapi.config.Await;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
@@ -58,9 +58,9 @@ public class RequestService {
   }
 
   /**
-   * Accepts a request. Audio that is already stored answers it at once; otherwise it is written
-   * to PostgreSQL (the truth) and then queued. If Redis fails after the INSERT, the request is
-   * still accepted: the sweeper queues it later.
+   * Accepts a request. Audio that is already stored answers it at once; otherwise it is written to
+   * PostgreSQL (the truth) and then queued. If Redis fails after the INSERT, the request is still
+   * accepted: the sweeper queues it later.
    */
   public TtsRequest submit(SubmitCommand command) {
     String text = TextNormalizer.normalize(command.text());
@@ -70,10 +70,7 @@ public class RequestService {
     int length = text.codePointCount(0, text.length());
     if (length > properties.maxTextLength()) {
       throw new InvalidTextException(
-          "text is "
-              + length
-              + " characters long; the limit is "
-              + properties.maxTextLength());
+          "text is " + length + " characters long; the limit is " + properties.maxTextLength());
     }
     Voice voice = voices.resolve(command.voice(), command.language());
     SpeechEngine engine = voices.engineFor(voice);
@@ -131,9 +128,11 @@ public class RequestService {
   /** Queues the job and writes its status hash in one round trip. */
   private void publish(TtsRequest request) {
     try {
-      List<RedisFuture<?>> pending = new ArrayList<>(statusStore.writeAsync(StatusSnapshot.of(request)));
+      List<RedisFuture<?>> pending =
+          new ArrayList<>(statusStore.writeAsync(StatusSnapshot.of(request)));
       if (request.status() == RequestStatus.QUEUED) {
-        pending.add(queue.enqueueAsync(new Job(request.id(), request.createdAt(), request.priority())));
+        pending.add(
+            queue.enqueueAsync(new Job(request.id(), request.createdAt(), request.priority())));
       }
       for (RedisFuture<?> future : pending) {
         Await.result(future);
@@ -201,7 +200,8 @@ public class RequestService {
     try {
       statusStore.write(StatusSnapshot.of(cancelled));
     } catch (RuntimeException e) {
-      log.warn("Status of cancelled request {} not written to Redis: {}", request.id(), e.toString());
+      log.warn(
+          "Status of cancelled request {} not written to Redis: {}", request.id(), e.toString());
     }
     return cancelled;
   }

@@ -40,8 +40,8 @@ public class StatusStore {
   }
 
   /**
-   * Sends the whole snapshot and its expiry without waiting, so they travel in the same round
-   * trip as the caller's other commands; the caller waits on the returned futures.
+   * Sends the whole snapshot and its expiry without waiting, so they travel in the same round trip
+   * as the caller's other commands; the caller waits on the returned futures.
    */
   List<RedisFuture<?>> writeAsync(StatusSnapshot s) {
     RedisAsyncCommands<String, String> async = redis.async();

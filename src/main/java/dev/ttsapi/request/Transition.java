@@ -9,8 +9,8 @@ import static dev.ttsapi.request.RequestStatus.QUEUED;
 /**
  * The one table of allowed status changes. The repository turns each into a conditional UPDATE
  * ({@code ... WHERE status = from}), so a change that is not allowed, or that another node made
- * first, changes nothing. A request answered from stored audio is inserted completed and takes
- * none of these.
+ * first, changes nothing. A request answered from stored audio is inserted completed and takes none
+ * of these.
  */
 public enum Transition {
   /** A worker takes the job; the attempt counter goes up. */

@@ -55,7 +55,9 @@ public final class SentenceSplitter {
     for (String line : text.split("\n")) {
       iterator.setText(line);
       int start = iterator.first();
-      for (int end = iterator.next(); end != BreakIterator.DONE; start = end, end = iterator.next()) {
+      for (int end = iterator.next();
+          end != BreakIterator.DONE;
+          start = end, end = iterator.next()) {
         String sentence = line.substring(start, end).strip();
         if (!sentence.isEmpty()) {
           result.add(sentence);

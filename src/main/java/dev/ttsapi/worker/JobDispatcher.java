@@ -137,7 +137,9 @@ class JobDispatcher implements SmartLifecycle {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  /** Waits for running jobs to finish (bounded), so a normal shutdown does not leave work behind. */
+  /**
+   * Waits for running jobs to finish (bounded), so a normal shutdown does not leave work behind.
+   */
   @Override
   public synchronized void stop() {
     running = false;

@@ -13,9 +13,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs one delivered job: start (queued → processing), synthesize and store, complete, and only
- * then acknowledge. A failed attempt goes back to the queue until the attempts are used up, then
- * to the dead-letter stream. A delivery whose request is not queued (a duplicate, a cancelled or
- * a vanished request) is acknowledged and dropped.
+ * then acknowledge. A failed attempt goes back to the queue until the attempts are used up, then to
+ * the dead-letter stream. A delivery whose request is not queued (a duplicate, a cancelled or a
+ * vanished request) is acknowledged and dropped.
  */
 @Component
 class JobProcessor {
@@ -54,7 +54,10 @@ class JobProcessor {
       return;
     }
     if (!lifecycle.complete(request, result.bytes(), result.durationMs())) {
-      log.info("Request {} attempt {} finished after it stopped being current", request.id(), request.attempt());
+      log.info(
+          "Request {} attempt {} finished after it stopped being current",
+          request.id(),
+          request.attempt());
     }
     queue.ack(delivery);
   }
@@ -66,7 +69,10 @@ class JobProcessor {
     switch (outcome) {
       case RETRY -> {
         log.warn(
-            "Request {} attempt {} failed, queued again: {}", request.id(), request.attempt(), error);
+            "Request {} attempt {} failed, queued again: {}",
+            request.id(),
+            request.attempt(),
+            error);
         queue.retry(delivery);
       }
       case FAILED -> {

@@ -10,10 +10,10 @@ import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.JobLifecycle.AttemptOutcome;
 import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.TtsRequest;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.List;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
@@ -92,13 +92,14 @@ class Reclaimer extends PeriodicTasks {
     }
     TtsRequest request = row.get();
     if (request.status() == RequestStatus.QUEUED) {
-      log.info("Request {} was taken by a worker that died before starting it; queued again", request.id());
+      log.info(
+          "Request {} was taken by a worker that died before starting it; queued again",
+          request.id());
       queue.retry(delivery);
       return;
     }
     String error = "worker stopped responding during attempt " + request.attempt();
-    AttemptOutcome outcome =
-        lifecycle.endFailedAttempt(request, error, properties.maxAttempts());
+    AttemptOutcome outcome = lifecycle.endFailedAttempt(request, error, properties.maxAttempts());
     switch (outcome) {
       case RETRY -> {
         log.warn("Request {}: {}; queued again", request.id(), error);

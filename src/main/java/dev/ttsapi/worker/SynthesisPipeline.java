@@ -24,8 +24,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Text to stored audio: split into sentence chunks, synthesize each, spool the PCM to a temporary
- * file (so a long text never sits whole in memory), encode into the audio store under the
- * request's content key. Writing a key twice leaves one object, so a job run twice is harmless.
+ * file (so a long text never sits whole in memory), encode into the audio store under the request's
+ * content key. Writing a key twice leaves one object, so a job run twice is harmless.
  */
 @Component
 class SynthesisPipeline {
@@ -50,7 +50,8 @@ class SynthesisPipeline {
         voices
             .find(request.voice())
             .orElseThrow(
-                () -> new SynthesisException("voice " + request.voice() + " is not installed here"));
+                () ->
+                    new SynthesisException("voice " + request.voice() + " is not installed here"));
     SpeechEngine engine = voices.engineFor(voice);
     SpeechSettings settings = new SpeechSettings(request.speed(), request.pitch());
     List<String> chunks = SentenceSplitter.split(request.text(), properties.chunkCharacters());
@@ -62,8 +63,13 @@ class SynthesisPipeline {
           Pcm pcm = engine.synthesize(chunks.get(i), voice, settings);
           if (pcm.sampleRate() != sampleRate) {
             throw new SynthesisException(
-                "engine " + engine.id() + " spoke at " + pcm.sampleRate() + " Hz, not the voice's "
-                    + sampleRate + " Hz");
+                "engine "
+                    + engine.id()
+                    + " spoke at "
+                    + pcm.sampleRate()
+                    + " Hz, not the voice's "
+                    + sampleRate
+                    + " Hz");
           }
           out.write(pcm.samples());
           progress.accept(SYNTHESIS_SHARE * (i + 1) / chunks.size());

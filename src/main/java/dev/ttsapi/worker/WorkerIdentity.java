@@ -19,7 +19,11 @@ class WorkerIdentity {
       host = "unknown-host";
     }
     consumerName =
-        host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        host
+            + "-"
+            + ProcessHandle.current().pid()
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
   }
 
   String consumerName() {

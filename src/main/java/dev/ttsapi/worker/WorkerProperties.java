@@ -8,8 +8,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Workers.
  *
- * @param slots synthesis slots, each one job at a time on its own platform thread; 0 means one
- *     per CPU core (synthesis is CPU-bound, more would only queue on the cores)
+ * @param slots synthesis slots, each one job at a time on its own platform thread; 0 means one per
+ *     CPU core (synthesis is CPU-bound, more would only queue on the cores)
  * @param chunkCharacters longest piece of text sent to an engine at once
  */
 @Validated

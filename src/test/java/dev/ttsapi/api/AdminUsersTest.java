@@ -58,7 +58,8 @@ class AdminUsersTest extends IntegrationTest {
     assertThat(created.status()).as(created.text()).isEqualTo(201);
     assertThat(created.json().path("role").asString()).isEqualTo("admin");
 
-    String key = issueKey(created.json().path("user_id").asString()).json().path("api_key").asString();
+    String key =
+        issueKey(created.json().path("user_id").asString()).json().path("api_key").asString();
 
     Response byNewAdmin = api.post("/admin/users", key, ApiClient.json(Map.of("name", "third")));
     assertThat(byNewAdmin.status()).as(byNewAdmin.text()).isEqualTo(201);
@@ -139,7 +140,8 @@ class AdminUsersTest extends IntegrationTest {
 
   @Test
   void user_name_over_100_characters_is_a_400_problem_on_name() {
-    JsonNode problem = assertProblem(createUser(Map.of("name", "n".repeat(101))), 400, "invalid-request");
+    JsonNode problem =
+        assertProblem(createUser(Map.of("name", "n".repeat(101))), 400, "invalid-request");
 
     assertThat(problem.path("errors").path(0).path("field").asString()).isEqualTo("name");
   }

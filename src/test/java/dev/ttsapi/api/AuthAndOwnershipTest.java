@@ -198,9 +198,12 @@ class AuthAndOwnershipTest extends IntegrationTest {
   private static String submitFor(String userId) {
     return ApiClient.json(
         Map.of(
-            "text", "On behalf of someone.",
-            "voice_settings", Map.of("voice", "mary:cmu-slt-hsmm"),
-            "user_id", userId));
+            "text",
+            "On behalf of someone.",
+            "voice_settings",
+            Map.of("voice", "mary:cmu-slt-hsmm"),
+            "user_id",
+            userId));
   }
 
   private List<String> listedIds(String key) {

@@ -65,7 +65,8 @@ class RequestLifecycleTest extends IntegrationTest {
       double decodedSeconds = decoded.getFrameLength() / decoded.getFormat().getFrameRate();
       assertThat(decodedSeconds).isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.05));
     }
-    assertThat(soxDuration(audio.body(), ".wav")).isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.05));
+    assertThat(soxDuration(audio.body(), ".wav"))
+        .isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.05));
   }
 
   @Test
@@ -168,8 +169,16 @@ class RequestLifecycleTest extends IntegrationTest {
     String fast = submitWithSettings(user, text, 2.0, 0.0);
     String higher = submitWithSettings(user, text, 1.0, 6.0);
 
-    double normalSeconds = awaitStatus(user.key(), normal, "completed").path("audio").path("duration_seconds").asDouble();
-    double fastSeconds = awaitStatus(user.key(), fast, "completed").path("audio").path("duration_seconds").asDouble();
+    double normalSeconds =
+        awaitStatus(user.key(), normal, "completed")
+            .path("audio")
+            .path("duration_seconds")
+            .asDouble();
+    double fastSeconds =
+        awaitStatus(user.key(), fast, "completed")
+            .path("audio")
+            .path("duration_seconds")
+            .asDouble();
     awaitStatus(user.key(), higher, "completed");
 
     assertThat(fastSeconds).isLessThan(normalSeconds * 0.7);
@@ -185,9 +194,10 @@ class RequestLifecycleTest extends IntegrationTest {
             user.key(),
             dev.ttsapi.support.ApiClient.json(
                 Map.of(
-                    "text", text,
+                    "text",
+                    text,
                     "voice_settings",
-                        Map.of("voice", "mary:cmu-slt-hsmm", "speed", speed, "pitch", pitch))));
+                    Map.of("voice", "mary:cmu-slt-hsmm", "speed", speed, "pitch", pitch))));
     assertThat(response.status()).as(response.text()).isEqualTo(200);
     return response.json().path("request_id").asString();
   }
@@ -205,7 +215,8 @@ class RequestLifecycleTest extends IntegrationTest {
     Path file = Files.createTempFile("tts-test", suffix);
     try {
       Files.write(file, audio);
-      Process sox = new ProcessBuilder("soxi", "-D", file.toString()).redirectErrorStream(true).start();
+      Process sox =
+          new ProcessBuilder("soxi", "-D", file.toString()).redirectErrorStream(true).start();
       String out = new String(sox.getInputStream().readAllBytes()).trim();
       assertThat(sox.waitFor()).as("soxi says: " + out).isZero();
       return Double.parseDouble(out);

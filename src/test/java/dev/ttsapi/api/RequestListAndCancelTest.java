@@ -98,8 +98,12 @@ class RequestListAndCancelTest extends IntegrationTest {
       assertThat(ids(page(user, "/tts/requests?status=cancelled"))).containsExactly(cancelled);
       assertThat(ids(page(user, "/tts/requests?status=queued"))).containsExactly(kept2, kept1);
       assertThat(ids(page(user, "/tts/requests?status=completed"))).isEmpty();
-      assertThat(ids(page(user, "/tts/requests?status=queued&limit=1&cursor="
-              + cursor(page(user, "/tts/requests?status=queued&limit=1")))))
+      assertThat(
+              ids(
+                  page(
+                      user,
+                      "/tts/requests?status=queued&limit=1&cursor="
+                          + cursor(page(user, "/tts/requests?status=queued&limit=1")))))
           .containsExactly(kept1);
     } finally {
       worker().start();
@@ -120,15 +124,16 @@ class RequestListAndCancelTest extends IntegrationTest {
   void a_cursor_this_service_did_not_give_out_is_a_400_problem(String cursor) {
     TestUser user = newUser("cursor", Caller.Role.USER);
 
-    assertProblem(
-        api.get("/tts/requests?cursor=" + cursor, user.key()), 400, "invalid-request");
+    assertProblem(api.get("/tts/requests?cursor=" + cursor, user.key()), 400, "invalid-request");
   }
 
   @Test
   void a_well_encoded_cursor_around_something_other_than_a_request_id_is_a_400_problem() {
     TestUser user = newUser("cursor", Caller.Role.USER);
-    String notAnId = Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+    String notAnId =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
 
     assertProblem(api.get("/tts/requests?cursor=" + notAnId, user.key()), 400, "invalid-request");
   }
@@ -244,9 +249,9 @@ class RequestListAndCancelTest extends IntegrationTest {
   }
 
   /**
-   * RFC 9457 §3.1.3: {@code status} is the HTTP status code. The request's own status must not
-   * take that member too: a JSON object with two {@code status} members is read differently by
-   * different parsers, and strict ones reject it.
+   * RFC 9457 §3.1.3: {@code status} is the HTTP status code. The request's own status must not take
+   * that member too: a JSON object with two {@code status} members is read differently by different
+   * parsers, and strict ones reject it.
    */
   @Test
   void conflict_problem_has_one_status_member_and_it_is_the_http_status_code() {
@@ -308,9 +313,8 @@ class RequestListAndCancelTest extends IntegrationTest {
   }
 
   /**
-   * A 409 problem that names the request's status in {@code request_status} ({@code status} is
-   * the HTTP code; see {@link
-   * #conflict_problem_has_one_status_member_and_it_is_the_http_status_code}).
+   * A 409 problem that names the request's status in {@code request_status} ({@code status} is the
+   * HTTP code; see {@link #conflict_problem_has_one_status_member_and_it_is_the_http_status_code}).
    */
   private static void assertConflict(Response response, String requestStatus) {
     assertThat(response.status()).as(response.text()).isEqualTo(409);

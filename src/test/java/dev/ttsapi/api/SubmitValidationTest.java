@@ -53,8 +53,7 @@ class SubmitValidationTest extends IntegrationTest {
 
   @Test
   void missing_text_is_a_400_problem_and_stores_nothing() {
-    Response response =
-        submit(ApiClient.json(Map.of("voice_settings", Map.of("voice", VOICE))));
+    Response response = submit(ApiClient.json(Map.of("voice_settings", Map.of("voice", VOICE))));
 
     JsonNode problem = assertProblem(response, 400, "invalid-request");
     assertThat(fieldErrors(problem)).containsEntry("text", "is required");
@@ -84,7 +83,8 @@ class SubmitValidationTest extends IntegrationTest {
       assertThat(queue.depths()).containsEntry(Priority.NORMAL, 1L);
       // Withdrawn so the restarted worker does not spend its time speaking 5,000 letters.
       assertThat(
-              api.delete("/tts/request/" + response.json().path("request_id").asString(), user.key())
+              api.delete(
+                      "/tts/request/" + response.json().path("request_id").asString(), user.key())
                   .status())
           .isEqualTo(200);
     } finally {
@@ -102,7 +102,8 @@ class SubmitValidationTest extends IntegrationTest {
 
       assertThat(response.status()).as(response.text()).isEqualTo(200);
       assertThat(
-              api.delete("/tts/request/" + response.json().path("request_id").asString(), user.key())
+              api.delete(
+                      "/tts/request/" + response.json().path("request_id").asString(), user.key())
                   .status())
           .isEqualTo(200);
     } finally {
@@ -149,7 +150,9 @@ class SubmitValidationTest extends IntegrationTest {
 
     JsonNode problem = assertProblem(response, 400, "unknown-language");
     assertThat(problem.path("language").asString()).isEqualTo("xx-XX");
-    assertThat(texts(problem.path("available_languages"))).contains("en-US").doesNotContain("xx-XX");
+    assertThat(texts(problem.path("available_languages")))
+        .contains("en-US")
+        .doesNotContain("xx-XX");
     assertNothingStored();
   }
 
@@ -226,8 +229,10 @@ class SubmitValidationTest extends IntegrationTest {
   @Test
   void json_of_the_wrong_shape_is_a_400_problem_and_stores_nothing() {
     Response response =
-        submit("{\"text\": \"Hello.\", \"voice_settings\": {\"voice\": \"" + VOICE
-            + "\", \"speed\": \"fast\"}}");
+        submit(
+            "{\"text\": \"Hello.\", \"voice_settings\": {\"voice\": \""
+                + VOICE
+                + "\", \"speed\": \"fast\"}}");
 
     assertProblem(response, 400, "malformed-body");
     assertNothingStored();

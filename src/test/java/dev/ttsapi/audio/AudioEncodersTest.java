@@ -69,7 +69,8 @@ class AudioEncodersTest {
   @ParameterizedTest
   @ValueSource(ints = {22050, 48000})
   void mp3_is_accepted_by_sox_with_matching_duration(int rate) throws Exception {
-    Assumptions.assumeTrue(Sox.reads("mp3"), "sox with MP3 support (libsox-fmt-mp3) is not installed");
+    Assumptions.assumeTrue(
+        Sox.reads("mp3"), "sox with MP3 support (libsox-fmt-mp3) is not installed");
     Pcm pcm = PcmAnalysis.syntheticVoice(3.0, rate, 150);
     Path file = encode(pcm, AudioFormat.MP3);
 
@@ -103,12 +104,20 @@ class AudioEncodersTest {
     assertThatThrownBy(
             () ->
                 new WavEncoder()
-                    .encode(new ByteArrayInputStream(new byte[100]), 200, 16000, OutputStream.nullOutputStream()))
+                    .encode(
+                        new ByteArrayInputStream(new byte[100]),
+                        200,
+                        16000,
+                        OutputStream.nullOutputStream()))
         .isInstanceOf(EOFException.class);
     assertThatThrownBy(
             () ->
                 new Mp3Encoder()
-                    .encode(new ByteArrayInputStream(new byte[100]), 20000, 16000, OutputStream.nullOutputStream()))
+                    .encode(
+                        new ByteArrayInputStream(new byte[100]),
+                        20000,
+                        16000,
+                        OutputStream.nullOutputStream()))
         .isInstanceOf(EOFException.class);
   }
 
@@ -116,7 +125,8 @@ class AudioEncodersTest {
     Path file = dir.resolve("out." + format.extension());
     try (OutputStream out = Files.newOutputStream(file)) {
       AudioEncoders.forFormat(format)
-          .encode(new ByteArrayInputStream(pcm.samples()), pcm.samples().length, pcm.sampleRate(), out);
+          .encode(
+              new ByteArrayInputStream(pcm.samples()), pcm.samples().length, pcm.sampleRate(), out);
     }
     return file;
   }

@@ -51,14 +51,21 @@ class FileSystemAudioStoreTest {
     FileSystemAudioStore store = new FileSystemAudioStore(root);
     AtomicInteger writes = new AtomicInteger();
 
-    store.put(KEY, AudioFormat.WAV, out -> {
-      writes.incrementAndGet();
-      out.write(bytes("same"));
-    });
-    StoredAudio again = store.put(KEY, AudioFormat.WAV, out -> {
-      writes.incrementAndGet();
-      out.write(bytes("same"));
-    });
+    store.put(
+        KEY,
+        AudioFormat.WAV,
+        out -> {
+          writes.incrementAndGet();
+          out.write(bytes("same"));
+        });
+    StoredAudio again =
+        store.put(
+            KEY,
+            AudioFormat.WAV,
+            out -> {
+              writes.incrementAndGet();
+              out.write(bytes("same"));
+            });
 
     assertThat(again.size()).isEqualTo(4);
     assertThat(writes).hasValue(1);
@@ -69,10 +76,16 @@ class FileSystemAudioStoreTest {
   void failed_writer_stores_nothing_and_leaves_no_temp_file() throws IOException {
     FileSystemAudioStore store = new FileSystemAudioStore(root);
 
-    assertThatThrownBy(() -> store.put(KEY, AudioFormat.WAV, out -> {
-      out.write(bytes("half"));
-      throw new IOException("encoder failed");
-    })).hasMessage("encoder failed");
+    assertThatThrownBy(
+            () ->
+                store.put(
+                    KEY,
+                    AudioFormat.WAV,
+                    out -> {
+                      out.write(bytes("half"));
+                      throw new IOException("encoder failed");
+                    }))
+        .hasMessage("encoder failed");
 
     assertThat(store.find(KEY)).isEmpty();
     assertThat(regularFiles()).isEmpty();
@@ -89,7 +102,8 @@ class FileSystemAudioStoreTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"../../etc/passwd", "ab/../../x", "abcd/efgh", "..", "", "zzzz", "ab", "/abs"})
+  @ValueSource(
+      strings = {"../../etc/passwd", "ab/../../x", "abcd/efgh", "..", "", "zzzz", "ab", "/abs"})
   void rejects_keys_that_are_not_hex(String key) {
     FileSystemAudioStore store = new FileSystemAudioStore(root);
 

@@ -3,8 +3,12 @@ package dev.ttsapi.audio;
 /** Walks the MPEG audio Layer III frames of an MP3 to measure it without a decoder. */
 record Mp3Frames(int frames, int sampleRate, double durationSeconds) {
 
-  private static final int[] MPEG1_KBPS = {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320};
-  private static final int[] MPEG2_KBPS = {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160};
+  private static final int[] MPEG1_KBPS = {
+    0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320
+  };
+  private static final int[] MPEG2_KBPS = {
+    0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160
+  };
 
   static Mp3Frames parse(byte[] mp3) {
     int pos = 0;
@@ -12,8 +16,11 @@ record Mp3Frames(int frames, int sampleRate, double durationSeconds) {
     int rate = 0;
     long samples = 0;
     while (pos + 4 <= mp3.length) {
-      int h = ((mp3[pos] & 0xFF) << 24) | ((mp3[pos + 1] & 0xFF) << 16) | ((mp3[pos + 2] & 0xFF) << 8)
-          | (mp3[pos + 3] & 0xFF);
+      int h =
+          ((mp3[pos] & 0xFF) << 24)
+              | ((mp3[pos + 1] & 0xFF) << 16)
+              | ((mp3[pos + 2] & 0xFF) << 8)
+              | (mp3[pos + 3] & 0xFF);
       if ((h >>> 21) != 0x7FF) {
         throw new AssertionError("no MP3 frame sync at byte " + pos + " of " + mp3.length);
       }

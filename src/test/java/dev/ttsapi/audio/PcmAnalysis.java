@@ -73,7 +73,10 @@ public final class PcmAnalysis {
     return estimates.get(estimates.size() / 2);
   }
 
-  /** A voiced-speech stand-in: a 150 Hz harmonic tone whose loudness rises and falls 3 times a second. */
+  /**
+   * A voiced-speech stand-in: a 150 Hz harmonic tone whose loudness rises and falls 3 times a
+   * second.
+   */
   public static Pcm syntheticVoice(double seconds, int rate, double f0) {
     int n = (int) (seconds * rate);
     float[] x = new float[n];

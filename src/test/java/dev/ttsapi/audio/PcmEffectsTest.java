@@ -54,6 +54,7 @@ class PcmEffectsTest {
   void keeps_loudness_roughly() {
     double before = PcmAnalysis.rms(voice);
 
-    assertThat(PcmAnalysis.rms(PcmEffects.apply(voice, 1.7, 0))).isBetween(0.7 * before, 1.3 * before);
+    assertThat(PcmAnalysis.rms(PcmEffects.apply(voice, 1.7, 0)))
+        .isBetween(0.7 * before, 1.3 * before);
   }
 }

@@ -13,7 +13,10 @@ class WavDecoderTest {
   void reads_to_the_end_when_the_header_has_placeholder_sizes() {
     // what espeak-ng --stdout writes: sizes of 0x7FFFF000 because it cannot seek back
     byte[] header = WavEncoder.header(0, 22050);
-    ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 0x7FFFF024).putInt(40, 0x7FFFF000);
+    ByteBuffer.wrap(header)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putInt(4, 0x7FFFF024)
+        .putInt(40, 0x7FFFF000);
     byte[] wav = new byte[header.length + 6];
     System.arraycopy(header, 0, wav, 0, header.length);
     wav[44] = 1;

@@ -28,8 +28,12 @@ class DefaultsTest {
   @BeforeAll
   static void loadApplicationYaml() throws IOException {
     StandardEnvironment environment = new StandardEnvironment();
-    environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-    environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+    environment
+        .getPropertySources()
+        .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+    environment
+        .getPropertySources()
+        .remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
     new YamlPropertySourceLoader()
         .load("application", new ClassPathResource("application.yaml"))
         .forEach(environment.getPropertySources()::addLast);
@@ -62,7 +66,10 @@ class DefaultsTest {
     assertThat(binder.bind("tts.worker", WorkerProperties.class).get().effectiveSlots())
         .isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(
-            binder.bind("tts.maintenance", MaintenanceProperties.class).get().partitionMonthsAhead())
+            binder
+                .bind("tts.maintenance", MaintenanceProperties.class)
+                .get()
+                .partitionMonthsAhead())
         .isEqualTo(2);
   }
 }

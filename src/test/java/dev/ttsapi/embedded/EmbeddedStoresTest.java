@@ -38,8 +38,7 @@ class EmbeddedStoresTest {
     }
     try (EmbeddedRedisServer second = EmbeddedRedisServer.start(dataDir)) {
       withRedis(
-          second.url(),
-          redis -> assertThat(redis.sync().xlen("{tts}:q:normal")).isEqualTo(1));
+          second.url(), redis -> assertThat(redis.sync().xlen("{tts}:q:normal")).isEqualTo(1));
     }
   }
 
@@ -56,13 +55,15 @@ class EmbeddedStoresTest {
   }
 
   private static void execute(DatabaseEndpoint endpoint, String sql) throws Exception {
-    try (Connection c = connect(endpoint); Statement s = c.createStatement()) {
+    try (Connection c = connect(endpoint);
+        Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }
 
   private static Connection connect(DatabaseEndpoint endpoint) throws Exception {
-    return DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.username(), endpoint.password());
+    return DriverManager.getConnection(
+        endpoint.jdbcUrl(), endpoint.username(), endpoint.password());
   }
 
   private static void withRedis(

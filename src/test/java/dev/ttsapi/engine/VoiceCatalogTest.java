@@ -13,7 +13,8 @@ class VoiceCatalogTest {
   private final VoiceCatalog catalog =
       new VoiceCatalog(
           List.of(
-              engine("espeak",
+              engine(
+                  "espeak",
                   Voice.of("espeak", "vi", "vi", Gender.MALE, 22050),
                   Voice.of("espeak", "en-us", "en-US", Gender.MALE, 22050),
                   Voice.of("espeak", "en-gb", "en-GB", Gender.MALE, 22050),
@@ -35,13 +36,18 @@ class VoiceCatalogTest {
   @Test
   void unknown_engine_names_the_engine_and_lists_what_exists() {
     assertThatThrownBy(() -> catalog.resolve("gemini:Kore", null))
-        .isInstanceOfSatisfying(UnknownVoiceException.class, e -> {
-          assertThat(e.getMessage()).contains("engine 'gemini'").contains("espeak").contains("mary");
-          assertThat(e.voice()).isEqualTo("gemini:Kore");
-          assertThat(e.availableEngines()).containsExactly("mary", "espeak");
-          assertThat(e.availableVoices()).contains("mary:cmu-slt-hsmm", "espeak:vi");
-          assertThat(e.availableLanguages()).contains("en-US", "vi");
-        });
+        .isInstanceOfSatisfying(
+            UnknownVoiceException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("engine 'gemini'")
+                  .contains("espeak")
+                  .contains("mary");
+              assertThat(e.voice()).isEqualTo("gemini:Kore");
+              assertThat(e.availableEngines()).containsExactly("mary", "espeak");
+              assertThat(e.availableVoices()).contains("mary:cmu-slt-hsmm", "espeak:vi");
+              assertThat(e.availableLanguages()).contains("en-US", "vi");
+            });
   }
 
   @Test
@@ -106,18 +112,22 @@ class VoiceCatalogTest {
   @Test
   void unknown_language_lists_the_languages_that_exist() {
     assertThatThrownBy(() -> catalog.resolve(null, "fr-FR"))
-        .isInstanceOfSatisfying(UnknownLanguageException.class, e -> {
-          assertThat(e.language()).isEqualTo("fr-FR");
-          assertThat(e.availableLanguages()).containsExactly("de", "en-GB", "en-GB-x-rp", "en-US", "vi");
-          assertThat(e.getMessage()).contains("fr-FR").contains("en-US");
-        });
+        .isInstanceOfSatisfying(
+            UnknownLanguageException.class,
+            e -> {
+              assertThat(e.language()).isEqualTo("fr-FR");
+              assertThat(e.availableLanguages())
+                  .containsExactly("de", "en-GB", "en-GB-x-rp", "en-US", "vi");
+              assertThat(e.getMessage()).contains("fr-FR").contains("en-US");
+            });
     assertThatThrownBy(() -> catalog.resolve("fr-FR-Wavenet-A", null))
         .isInstanceOf(UnknownLanguageException.class);
   }
 
   @Test
   void meaningless_name_is_an_unknown_voice() {
-    assertThatThrownBy(() -> catalog.resolve("Bob", "en-US")).isInstanceOf(UnknownVoiceException.class);
+    assertThatThrownBy(() -> catalog.resolve("Bob", "en-US"))
+        .isInstanceOf(UnknownVoiceException.class);
   }
 
   @Test

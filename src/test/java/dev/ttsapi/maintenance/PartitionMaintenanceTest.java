@@ -11,7 +11,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 class PartitionMaintenanceTest extends IntegrationTest {
 
-  private static final DateTimeFormatter PARTITION = DateTimeFormatter.ofPattern("'requests_y'yyyy'm'MM");
+  private static final DateTimeFormatter PARTITION =
+      DateTimeFormatter.ofPattern("'requests_y'yyyy'm'MM");
 
   @Autowired MaintenanceTasks maintenance;
   @Autowired PartitionRepository partitions;

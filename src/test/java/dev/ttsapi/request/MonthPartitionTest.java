@@ -20,7 +20,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /** requests is partitioned by month; ids are UUIDv7 so a lookup by id reads one partition. */
 class MonthPartitionTest extends IntegrationTest {
 
-  private static final DateTimeFormatter PARTITION = DateTimeFormatter.ofPattern("'requests_y'yyyy'm'MM");
+  private static final DateTimeFormatter PARTITION =
+      DateTimeFormatter.ofPattern("'requests_y'yyyy'm'MM");
 
   @Autowired RequestRepository repository;
 
@@ -36,8 +37,14 @@ class MonthPartitionTest extends IntegrationTest {
 
     assertThat(partitionOf(lastOfMonth)).isEqualTo(thisMonth.format(PARTITION));
     assertThat(partitionOf(firstOfNext)).isEqualTo(thisMonth.plusMonths(1).format(PARTITION));
-    assertThat(repository.find(lastOfMonth)).get().extracting(TtsRequest::createdAt).isEqualTo(boundary.minusMillis(1));
-    assertThat(repository.find(firstOfNext)).get().extracting(TtsRequest::createdAt).isEqualTo(boundary);
+    assertThat(repository.find(lastOfMonth))
+        .get()
+        .extracting(TtsRequest::createdAt)
+        .isEqualTo(boundary.minusMillis(1));
+    assertThat(repository.find(firstOfNext))
+        .get()
+        .extracting(TtsRequest::createdAt)
+        .isEqualTo(boundary);
   }
 
   @Test
@@ -46,18 +53,20 @@ class MonthPartitionTest extends IntegrationTest {
     repository.insert(row(id));
 
     List<String> plan =
-        jdbc.sql(
-                "EXPLAIN SELECT * FROM requests WHERE id = :id AND created_at = :createdAt")
+        jdbc.sql("EXPLAIN SELECT * FROM requests WHERE id = :id AND created_at = :createdAt")
             .param("id", id)
             .param("createdAt", RequestIds.createdAt(id).atOffset(ZoneOffset.UTC))
             .query(String.class)
             .list();
 
-    Matcher partitions = Pattern.compile("requests_y\\d{4}m\\d{2}").matcher(String.join("\n", plan));
+    Matcher partitions =
+        Pattern.compile("requests_y\\d{4}m\\d{2}").matcher(String.join("\n", plan));
     long touched = partitions.results().map(m -> m.group()).distinct().count();
     assertThat(touched).as(String.join("\n", plan)).isEqualTo(1);
-    assertThat(jdbc.sql("SELECT count(*) FROM pg_inherits WHERE inhparent = 'requests'::regclass")
-            .query(Long.class).single())
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM pg_inherits WHERE inhparent = 'requests'::regclass")
+                .query(Long.class)
+                .single())
         .as("several partitions exist to choose from")
         .isGreaterThanOrEqualTo(3);
   }
@@ -76,8 +85,27 @@ class MonthPartitionTest extends IntegrationTest {
   private static TtsRequest row(UUID id) {
     Instant createdAt = RequestIds.createdAt(id);
     return new TtsRequest(
-        id, createdAt, UUID.randomUUID(), RequestStatus.CANCELLED, Priority.NORMAL, "boundary",
-        "en-US", null, "mary:cmu-slt-hsmm", 1.0, 0.0, AudioFormat.WAV, "00ff", false, 0, 0.0,
-        null, null, null, null, createdAt, createdAt);
+        id,
+        createdAt,
+        UUID.randomUUID(),
+        RequestStatus.CANCELLED,
+        Priority.NORMAL,
+        "boundary",
+        "en-US",
+        null,
+        "mary:cmu-slt-hsmm",
+        1.0,
+        0.0,
+        AudioFormat.WAV,
+        "00ff",
+        false,
+        0,
+        0.0,
+        null,
+        null,
+        null,
+        null,
+        createdAt,
+        createdAt);
   }
 }

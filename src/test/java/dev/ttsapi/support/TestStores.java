@@ -27,7 +27,8 @@ public final class TestStores {
     registry.add("tts.stores.data-dir", () -> "target/test-data");
     if (reachable(5432)) {
       createDatabaseIfMissing(DATABASE);
-      registry.add("tts.stores.database-url", () -> "postgresql://postgres@127.0.0.1:5432/" + DATABASE);
+      registry.add(
+          "tts.stores.database-url", () -> "postgresql://postgres@127.0.0.1:5432/" + DATABASE);
     }
     if (reachable(6379)) {
       registry.add("tts.stores.redis-url", () -> redisUrl());
@@ -50,7 +51,8 @@ public final class TestStores {
   /** Creates a database of its own for a test on the local PostgreSQL. */
   public static void createDatabaseIfMissing(String database) {
     try (Connection c =
-            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
         Statement s = c.createStatement()) {
       var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'");
       if (!rs.next()) {

@@ -31,14 +31,17 @@ class SentenceSplitterTest {
 
     List<String> chunks = SentenceSplitter.split(text, 30);
 
-    assertThat(chunks).containsExactly("This is a long sentence,", "with a clause,", "and another one that goes on");
+    assertThat(chunks)
+        .containsExactly(
+            "This is a long sentence,", "with a clause,", "and another one that goes on");
   }
 
   @Test
   void giant_word_is_cut_hard() {
     String word = "x".repeat(95);
 
-    assertThat(SentenceSplitter.split(word, 40)).containsExactly("x".repeat(40), "x".repeat(40), "x".repeat(15));
+    assertThat(SentenceSplitter.split(word, 40))
+        .containsExactly("x".repeat(40), "x".repeat(40), "x".repeat(15));
   }
 
   @Test
@@ -47,10 +50,12 @@ class SentenceSplitterTest {
 
     List<String> chunks = SentenceSplitter.split(emoji, 5);
 
-    assertThat(chunks).allSatisfy(c -> {
-      assertThat(c.length()).isLessThanOrEqualTo(5);
-      assertThat(Character.isLowSurrogate(c.charAt(0))).isFalse();
-    });
+    assertThat(chunks)
+        .allSatisfy(
+            c -> {
+              assertThat(c.length()).isLessThanOrEqualTo(5);
+              assertThat(Character.isLowSurrogate(c.charAt(0))).isFalse();
+            });
     assertThat(String.join("", chunks)).isEqualTo(emoji);
   }
 
@@ -70,27 +75,45 @@ class SentenceSplitterTest {
 
   @Test
   void rejects_a_limit_too_small_to_hold_a_character() {
-    assertThatThrownBy(() -> SentenceSplitter.split("abc", 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SentenceSplitter.split("abc", 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void chunks_are_bounded_non_blank_and_preserve_all_text_in_order() {
     Random random = new Random(42);
-    String[] words = {"a", "hello", "Tiếng", "Việt,", "world.", "why?", "x".repeat(70), "ok!", "\n", "3.14", "Dr.", "e.g.", ";"};
+    String[] words = {
+      "a",
+      "hello",
+      "Tiếng",
+      "Việt,",
+      "world.",
+      "why?",
+      "x".repeat(70),
+      "ok!",
+      "\n",
+      "3.14",
+      "Dr.",
+      "e.g.",
+      ";"
+    };
     for (int round = 0; round < 300; round++) {
       StringBuilder text = new StringBuilder();
       int n = random.nextInt(60);
       for (int i = 0; i < n; i++) {
-        text.append(words[random.nextInt(words.length)]).append(random.nextInt(5) == 0 ? "  " : " ");
+        text.append(words[random.nextInt(words.length)])
+            .append(random.nextInt(5) == 0 ? "  " : " ");
       }
       int max = 2 + random.nextInt(80);
 
       List<String> chunks = SentenceSplitter.split(TextNormalizer.normalize(text.toString()), max);
 
-      assertThat(chunks).allSatisfy(c -> {
-        assertThat(c).isNotBlank();
-        assertThat(c.length()).isLessThanOrEqualTo(max);
-      });
+      assertThat(chunks)
+          .allSatisfy(
+              c -> {
+                assertThat(c).isNotBlank();
+                assertThat(c.length()).isLessThanOrEqualTo(max);
+              });
       assertThat(String.join("", chunks).replaceAll("\\s", ""))
           .isEqualTo(text.toString().replaceAll("\\s", ""));
     }

@@ -26,12 +26,14 @@ class TextNormalizerTest {
 
   @Test
   void collapses_whitespace_and_trims() {
-    assertThat(TextNormalizer.normalize("  Hello \t\t world  \u00A0 again\u2003 ")).isEqualTo("Hello world again");
+    assertThat(TextNormalizer.normalize("  Hello \t\t world  \u00A0 again\u2003 "))
+        .isEqualTo("Hello world again");
   }
 
   @Test
   void removes_control_and_invisible_characters() {
-    assertThat(TextNormalizer.normalize("\uFEFFHel\u0000lo\u200B wor\u0007ld\u001B")).isEqualTo("Hello world");
+    assertThat(TextNormalizer.normalize("\uFEFFHel\u0000lo\u200B wor\u0007ld\u001B"))
+        .isEqualTo("Hello world");
   }
 
   @Test

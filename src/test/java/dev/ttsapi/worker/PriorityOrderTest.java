@@ -43,7 +43,8 @@ class PriorityOrderTest extends IntegrationTest {
     expected.addAll(normal);
     expected.addAll(low);
     assertThat(taken).extracting(d -> d.job().requestId()).containsExactlyElementsOf(expected);
-    assertThat(taken).extracting(d -> d.job().priority())
+    assertThat(taken)
+        .extracting(d -> d.job().priority())
         .startsWith(Priority.HIGH, Priority.HIGH, Priority.HIGH, Priority.NORMAL);
   }
 

@@ -48,7 +48,8 @@ class QueueRecoveryTest extends IntegrationTest {
 
     awaitStatus(user.key(), id, "completed");
 
-    assertThat(requests.events(UUID.fromString(id))).containsExactly("queued", "started", "completed");
+    assertThat(requests.events(UUID.fromString(id)))
+        .containsExactly("queued", "started", "completed");
     await().atMost(Duration.ofSeconds(10)).until(() -> pending(Priority.NORMAL) == 0);
     assertThat(redis.sync().xlen(Priority.NORMAL.streamKey())).isZero();
   }
@@ -89,8 +90,7 @@ class QueueRecoveryTest extends IntegrationTest {
     assertThat(failed.path("error").asString()).contains("poison voice never speaks");
     assertThat(poison.calls() - callsBefore).isEqualTo(3);
     assertThat(requests.events(UUID.fromString(poisoned)))
-        .containsExactly(
-            "queued", "started", "retried", "started", "retried", "started", "failed");
+        .containsExactly("queued", "started", "retried", "started", "retried", "started", "failed");
     List<StreamMessage<String, String>> dead =
         redis.sync().xrange(JobQueue.DEAD_LETTER_STREAM, io.lettuce.core.Range.create("-", "+"));
     assertThat(dead).hasSize(1);
@@ -108,7 +108,8 @@ class QueueRecoveryTest extends IntegrationTest {
     worker().stop();
     String text = "Delivered twice, spoken once.";
     String id = submit(user, text);
-    queue.enqueue(new Job(UUID.fromString(id), RequestIds.createdAt(UUID.fromString(id)), Priority.NORMAL));
+    queue.enqueue(
+        new Job(UUID.fromString(id), RequestIds.createdAt(UUID.fromString(id)), Priority.NORMAL));
     Delivery first;
     Delivery second;
     try (JobQueue.Reader reader = queue.reader("twice-worker")) {
@@ -123,7 +124,8 @@ class QueueRecoveryTest extends IntegrationTest {
 
     assertThat(api.get("/tts/status/" + id, user.key()).json().path("status").asString())
         .isEqualTo("completed");
-    assertThat(requests.events(UUID.fromString(id))).containsExactly("queued", "started", "completed");
+    assertThat(requests.events(UUID.fromString(id)))
+        .containsExactly("queued", "started", "completed");
     assertThat(usage(user)).containsExactly(1L, (long) text.length());
     assertThat(pending(Priority.NORMAL)).isZero();
     assertThat(redis.sync().xlen(Priority.NORMAL.streamKey())).isZero();
@@ -135,10 +137,14 @@ class QueueRecoveryTest extends IntegrationTest {
     String id = submit(user, "Done already.");
     awaitStatus(user.key(), id, "completed");
 
-    queue.enqueue(new Job(UUID.fromString(id), RequestIds.createdAt(UUID.fromString(id)), Priority.NORMAL));
+    queue.enqueue(
+        new Job(UUID.fromString(id), RequestIds.createdAt(UUID.fromString(id)), Priority.NORMAL));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> redis.sync().xlen(Priority.NORMAL.streamKey()) == 0);
-    assertThat(requests.events(UUID.fromString(id))).containsExactly("queued", "started", "completed");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> redis.sync().xlen(Priority.NORMAL.streamKey()) == 0);
+    assertThat(requests.events(UUID.fromString(id)))
+        .containsExactly("queued", "started", "completed");
     assertThat(usage(user)).containsExactly(1L, (long) "Done already.".length());
   }
 
@@ -152,7 +158,8 @@ class QueueRecoveryTest extends IntegrationTest {
     worker().start();
 
     awaitStatus(user.key(), id, "completed");
-    assertThat(requests.events(UUID.fromString(id))).containsExactly("queued", "started", "completed");
+    assertThat(requests.events(UUID.fromString(id)))
+        .containsExactly("queued", "started", "completed");
   }
 
   @Test
@@ -179,7 +186,8 @@ class QueueRecoveryTest extends IntegrationTest {
 
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> redis.sync().xlen(Priority.HIGH.streamKey()) == 0 && pending(Priority.HIGH) == 0);
+        .until(
+            () -> redis.sync().xlen(Priority.HIGH.streamKey()) == 0 && pending(Priority.HIGH) == 0);
     assertThat(requests.find(ghost)).isEmpty();
   }
 

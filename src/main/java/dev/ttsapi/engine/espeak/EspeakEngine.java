@@ -31,9 +31,9 @@ import java.util.concurrent.TimeUnit;
  * kHz. Present only where the {@code espeak-ng} binary is installed; see {@link #detect()}.
  *
  * <p>Each voice is one espeak-ng language, named by its language: {@code espeak:en-us}, {@code
- * espeak:en-gb}, {@code espeak:vi}. espeak-ng's voices are male, so {@code espeak:en-us} and
- * {@code espeak:en-gb} take the roles of MaryTTS's male US ({@code cmu-bdl-hsmm}) and British
- * ({@code dfki-spike-hsmm}) voices, which are not on Maven Central.
+ * espeak:en-gb}, {@code espeak:vi}. espeak-ng's voices are male, so {@code espeak:en-us} and {@code
+ * espeak:en-gb} take the roles of MaryTTS's male US ({@code cmu-bdl-hsmm}) and British ({@code
+ * dfki-spike-hsmm}) voices, which are not on Maven Central.
  *
  * <p>One process per call, text on stdin (never on the command line), WAV on stdout; a call that
  * outlives the timeout is killed.
@@ -47,6 +47,7 @@ public final class EspeakEngine implements SpeechEngine {
 
   /** espeak-ng's defaults and limits: 175 words per minute (80 to 450), pitch 50 (0 to 99). */
   static final int NORMAL_WPM = 175;
+
   static final int MIN_WPM = 80;
   static final int MAX_WPM = 450;
   static final int NORMAL_PITCH = 50;
@@ -58,11 +59,19 @@ public final class EspeakEngine implements SpeechEngine {
    * request's range is done on the PCM.
    */
   private static final double[][] PITCH_TO_SEMITONES = {
-    {0, -6.59}, {10, -5.36}, {25, -3.38}, {40, -1.59}, {50, 0}, {60, 1.58}, {75, 4.20},
-    {90, 7.06}, {99, 8.69}
+    {0, -6.59},
+    {10, -5.36},
+    {25, -3.38},
+    {40, -1.59},
+    {50, 0},
+    {60, 1.58},
+    {75, 4.20},
+    {90, 7.06},
+    {99, 8.69}
   };
 
   private static final int MAX_ERROR_CHARS = 2000;
+
   /** For listing voices at start-up, independent of the per-call timeout. */
   private static final Duration LIST_TIMEOUT = Duration.ofSeconds(20);
 
@@ -79,9 +88,11 @@ public final class EspeakEngine implements SpeechEngine {
   public EspeakEngine(Path executable, Duration timeout) {
     this.executable = executable;
     this.timeout = timeout;
-    String versionLine = new String(run(List.of("--version"), "", LIST_TIMEOUT), StandardCharsets.UTF_8);
+    String versionLine =
+        new String(run(List.of("--version"), "", LIST_TIMEOUT), StandardCharsets.UTF_8);
     this.version = parseVersion(versionLine);
-    this.voices = parseVoices(new String(run(List.of("--voices"), "", LIST_TIMEOUT), StandardCharsets.UTF_8));
+    this.voices =
+        parseVoices(new String(run(List.of("--voices"), "", LIST_TIMEOUT), StandardCharsets.UTF_8));
   }
 
   /** The engine, when {@code espeak-ng} is on the PATH and runs. */
@@ -90,13 +101,15 @@ public final class EspeakEngine implements SpeechEngine {
   }
 
   public static Optional<EspeakEngine> detect(Duration timeout) {
-    return findOnPath().flatMap(binary -> {
-      try {
-        return Optional.of(new EspeakEngine(binary, timeout));
-      } catch (SynthesisException e) {
-        return Optional.empty();
-      }
-    });
+    return findOnPath()
+        .flatMap(
+            binary -> {
+              try {
+                return Optional.of(new EspeakEngine(binary, timeout));
+              } catch (SynthesisException e) {
+                return Optional.empty();
+              }
+            });
   }
 
   /** Where {@code espeak-ng} is on the PATH, without running it. */
@@ -144,7 +157,15 @@ public final class EspeakEngine implements SpeechEngine {
     int pitch = pitch(settings.pitch());
     double pitchLeft = settings.pitch() - semitonesOf(pitch);
     List<String> args =
-        List.of("--stdout", "-b", "1", "-v", voice.name(), "-s", Integer.toString(wpm), "-p",
+        List.of(
+            "--stdout",
+            "-b",
+            "1",
+            "-v",
+            voice.name(),
+            "-s",
+            Integer.toString(wpm),
+            "-p",
             Integer.toString(pitch));
     Pcm pcm;
     try {
@@ -275,13 +296,14 @@ public final class EspeakEngine implements SpeechEngine {
     CompletableFuture<byte[]> result = new CompletableFuture<>();
     Thread.ofVirtual()
         .name("espeak-ng-reader")
-        .start(() -> {
-          try (stream) {
-            result.complete(stream.readAllBytes());
-          } catch (IOException e) {
-            result.completeExceptionally(e);
-          }
-        });
+        .start(
+            () -> {
+              try (stream) {
+                result.complete(stream.readAllBytes());
+              } catch (IOException e) {
+                result.completeExceptionally(e);
+              }
+            });
     return result;
   }
 }

@@ -39,13 +39,14 @@ import marytts.server.Request;
  * <p>MaryTTS's log4j setup writes {@code <mary.base>/log/server.log} when log4j-core handles its
  * logging, and {@code mary.base} defaults to the working directory. Unless set already, this class
  * points {@code mary.base} at a directory under {@code java.io.tmpdir} and routes MaryTTS's logger
- * to the console, so nothing is written where the service runs. With Spring Boot's default
- * logging (log4j API bridged to SLF4J) MaryTTS logs through Logback as {@code marytts.*}.
+ * to the console, so nothing is written where the service runs. With Spring Boot's default logging
+ * (log4j API bridged to SLF4J) MaryTTS logs through Logback as {@code marytts.*}.
  */
 public final class MaryEngine implements SpeechEngine {
 
   public static final String ID = "mary";
   private static final String VERSION = "marytts-5.2.1";
+
   /** Changes when {@link PcmEffects} does, because it is part of what this engine outputs. */
   private static final String EFFECTS_VERSION = "fx1";
 
@@ -149,7 +150,9 @@ public final class MaryEngine implements SpeechEngine {
   private static Pcm toPcm(AudioInputStream audio, int rate) throws IOException {
     AudioFormat target = new AudioFormat(rate, 16, 1, true, false);
     try (AudioInputStream in =
-        audio.getFormat().matches(target) ? audio : AudioSystem.getAudioInputStream(target, audio)) {
+        audio.getFormat().matches(target)
+            ? audio
+            : AudioSystem.getAudioInputStream(target, audio)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(rate * 2 * 4);
       byte[] buffer = new byte[16 * 1024];
       for (int n; (n = in.read(buffer)) != -1; ) {
@@ -182,8 +185,7 @@ public final class MaryEngine implements SpeechEngine {
   private static void keepLogsOutOfWorkingDirectory() {
     if (System.getProperty("mary.base") == null) {
       System.setProperty(
-          "mary.base",
-          Path.of(System.getProperty("java.io.tmpdir"), "tts-api-marytts").toString());
+          "mary.base", Path.of(System.getProperty("java.io.tmpdir"), "tts-api-marytts").toString());
     }
     if (System.getProperty("log4j.logger.marytts") == null) {
       // only this entry of MaryTTS's log4j.properties can be overridden; it drops the file appender

@@ -72,7 +72,8 @@ class EspeakEngineTest {
     Pcm max = espeak.synthesize(TEXT, voice("en-us"), new SpeechSettings(450 / 175.0, 0));
     Pcm faster = espeak.synthesize(TEXT, voice("en-us"), new SpeechSettings(4.0, 0));
 
-    assertThat(faster.durationSeconds()).isCloseTo(max.durationSeconds() * (450 / 175.0) / 4.0, within(0.05));
+    assertThat(faster.durationSeconds())
+        .isCloseTo(max.durationSeconds() * (450 / 175.0) / 4.0, within(0.05));
   }
 
   @Test
@@ -90,12 +91,14 @@ class EspeakEngineTest {
     Pcm normal = espeak.synthesize(TEXT, voice("en-us"), SpeechSettings.NORMAL);
     Pcm octaveUp = espeak.synthesize(TEXT, voice("en-us"), new SpeechSettings(1.0, 12));
 
-    assertThat(PcmAnalysis.medianF0(octaveUp) / PcmAnalysis.medianF0(normal)).isCloseTo(2.0, within(0.2));
+    assertThat(PcmAnalysis.medianF0(octaveUp) / PcmAnalysis.medianF0(normal))
+        .isCloseTo(2.0, within(0.2));
   }
 
   @Test
   void text_goes_in_on_stdin_never_as_options() {
-    Pcm pcm = espeak.synthesize("--version -w /tmp/x [[h@l'oU]]", voice("en-us"), SpeechSettings.NORMAL);
+    Pcm pcm =
+        espeak.synthesize("--version -w /tmp/x [[h@l'oU]]", voice("en-us"), SpeechSettings.NORMAL);
 
     assertThat(pcm.durationSeconds()).isGreaterThan(0.5);
   }
@@ -113,8 +116,12 @@ class EspeakEngineTest {
 
   @Test
   void refuses_a_voice_it_does_not_have() {
-    assertThatThrownBy(() -> espeak.synthesize("Hi", Voice.of("espeak", "xx-nope", "xx", Gender.MALE, 22050),
-            SpeechSettings.NORMAL))
+    assertThatThrownBy(
+            () ->
+                espeak.synthesize(
+                    "Hi",
+                    Voice.of("espeak", "xx-nope", "xx", Gender.MALE, 22050),
+                    SpeechSettings.NORMAL))
         .isInstanceOf(SynthesisException.class);
   }
 

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** The parts of the espeak-ng engine that need no binary. */
 class EspeakParsingTest {
 
-  private static final String TABLE = """
+  private static final String TABLE =
+      """
       Pty Language       Age/Gender VoiceName          File                 Other Languages
        5  af              --/M      Afrikaans          gmw/af
        2  en-gb           --/M      English_(Great_Britain) gmw/en               (en 2)

@@ -96,11 +96,21 @@ class MaryEngineTest {
 
   @Test
   void calls_from_several_threads_at_once_all_succeed() throws Exception {
-    List<Thread> threads = Stream.of(1.0, 1.5, 0.8, 2.0)
-        .map(speed -> Thread.ofPlatform().unstarted(() ->
-            assertThat(mary.synthesize("Parallel speech works.", slt, new SpeechSettings(speed, 0))
-                .durationSeconds()).isGreaterThan(0.3)))
-        .toList();
+    List<Thread> threads =
+        Stream.of(1.0, 1.5, 0.8, 2.0)
+            .map(
+                speed ->
+                    Thread.ofPlatform()
+                        .unstarted(
+                            () ->
+                                assertThat(
+                                        mary.synthesize(
+                                                "Parallel speech works.",
+                                                slt,
+                                                new SpeechSettings(speed, 0))
+                                            .durationSeconds())
+                                    .isGreaterThan(0.3)))
+            .toList();
     List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     threads.forEach(t -> t.setUncaughtExceptionHandler((th, e) -> failures.add(e)));
     threads.forEach(Thread::start);
@@ -128,13 +138,15 @@ class MaryEngineTest {
   @Test
   void writes_no_files_into_the_working_directory(@TempDir Path cwd) throws Exception {
     // a fresh JVM, because MaryTTS configures its logging only once per JVM
-    Process probe = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"),
-            MaryLogProbe.class.getName())
-        .directory(cwd.toFile())
-        .redirectErrorStream(true)
-        .start();
+    Process probe =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                MaryLogProbe.class.getName())
+            .directory(cwd.toFile())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
@@ -149,7 +161,8 @@ class MaryEngineTest {
     Path file = dir.resolve("mary." + format.extension());
     try (OutputStream out = Files.newOutputStream(file)) {
       AudioEncoders.forFormat(format)
-          .encode(new ByteArrayInputStream(pcm.samples()), pcm.samples().length, pcm.sampleRate(), out);
+          .encode(
+              new ByteArrayInputStream(pcm.samples()), pcm.samples().length, pcm.sampleRate(), out);
     }
     return file;
   }

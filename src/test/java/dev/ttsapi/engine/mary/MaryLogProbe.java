@@ -2,7 +2,9 @@ package dev.ttsapi.engine.mary;
 
 import dev.ttsapi.engine.SpeechSettings;
 
-/** Run in a fresh JVM by {@link MaryEngineTest}: starts MaryTTS and speaks once, in whatever cwd. */
+/**
+ * Run in a fresh JVM by {@link MaryEngineTest}: starts MaryTTS and speaks once, in whatever cwd.
+ */
 public final class MaryLogProbe {
 
   public static void main(String[] args) {
