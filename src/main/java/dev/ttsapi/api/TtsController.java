@@ -112,6 +112,10 @@ class TtsController {
         errors.add(new FieldError("format", "must be one of " + names(AudioFormat.values())));
       }
     }
+    Integer sampleRate = body.sampleRate();
+    if (sampleRate != null && !AudioFormat.SAMPLE_RATES.contains(sampleRate)) {
+      errors.add(new FieldError("sample_rate", "must be one of " + AudioFormat.SAMPLE_RATES));
+    }
     Priority priority = Priority.NORMAL;
     if (body.priority() != null) {
       priority = Priority.parse(body.priority()).orElse(null);
@@ -134,6 +138,7 @@ class TtsController {
         voice,
         new SpeechSettings(speed, pitch),
         format,
+        sampleRate,
         priority);
   }
 

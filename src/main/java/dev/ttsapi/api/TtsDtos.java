@@ -21,6 +21,7 @@ final class TtsDtos {
       VoiceSettingsBody voiceSettings,
       String userId,
       String format,
+      Integer sampleRate,
       String priority) {}
 
   record VoiceSettingsBody(String language, String voice, Double speed, Double pitch) {}
@@ -38,6 +39,7 @@ final class TtsDtos {
       String voiceRequested,
       String language,
       String format,
+      int sampleRate,
       String priority,
       boolean cacheHit,
       Instant createdAt,
@@ -51,6 +53,7 @@ final class TtsDtos {
           r.voiceRequested(),
           r.language(),
           r.format().extension(),
+          r.sampleRate(),
           r.priority().wireName(),
           r.cacheHit(),
           r.createdAt(),

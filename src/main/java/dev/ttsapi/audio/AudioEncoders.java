@@ -6,7 +6,11 @@ import java.util.Map;
 public final class AudioEncoders {
 
   private static final Map<AudioFormat, AudioEncoder> ENCODERS =
-      Map.of(AudioFormat.WAV, new WavEncoder(), AudioFormat.MP3, new Mp3Encoder());
+      Map.of(
+          AudioFormat.WAV, new WavEncoder(),
+          AudioFormat.MP3, new Mp3Encoder(),
+          AudioFormat.OGG, new OggOpusEncoder(),
+          AudioFormat.PCM, new RawPcmEncoder());
 
   private AudioEncoders() {}
 

@@ -7,7 +7,16 @@ import java.util.Optional;
 /** The encoded formats a client can ask for. */
 public enum AudioFormat {
   WAV("audio/wav", "wav"),
-  MP3("audio/mpeg", "mp3");
+  MP3("audio/mpeg", "mp3"),
+  /** Opus in an Ogg container. */
+  OGG("audio/ogg", "ogg"),
+  /** Raw 16-bit little-endian mono samples at the request's sample rate, no header. */
+  PCM("application/octet-stream", "pcm");
+
+  /** Output sample rates a client may ask for; every format can carry each of them. */
+  public static final java.util.SortedSet<Integer> SAMPLE_RATES =
+      java.util.Collections.unmodifiableSortedSet(
+          new java.util.TreeSet<>(java.util.List.of(8000, 16000, 22050, 24000, 44100, 48000)));
 
   private final String contentType;
   private final String extension;

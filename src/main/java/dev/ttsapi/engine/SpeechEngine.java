@@ -23,6 +23,14 @@ public interface SpeechEngine {
   List<Voice> voices();
 
   /**
+   * The longest text this engine takes in one call, in characters; longer text is split at sentence
+   * boundaries before it gets here.
+   */
+  default int maxInputCharacters() {
+    return Integer.MAX_VALUE;
+  }
+
+  /**
    * Synthesizes one chunk of normalized text (a sentence or a few) with the given voice.
    *
    * @throws SynthesisException when the engine cannot produce audio for this input

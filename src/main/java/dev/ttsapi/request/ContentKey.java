@@ -27,7 +27,7 @@ final class ContentKey {
       String material =
           String.join(
               "\0",
-              "v1",
+              "v2",
               voiceId,
               engineVersion,
               Double.toString(speed),

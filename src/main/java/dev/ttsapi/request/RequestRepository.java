@@ -25,7 +25,7 @@ public class RequestRepository {
   private static final String COLUMNS =
       """
       id, created_at, user_id, status, priority, text, language, voice_requested, voice, speed,
-      pitch, format, content_key, cache_hit, attempt, progress, error, audio_bytes,
+      pitch, format, sample_rate, content_key, cache_hit, attempt, progress, error, audio_bytes,
       audio_duration_ms, started_at, completed_at, updated_at""";
 
   private final JdbcClient jdbc;
@@ -42,10 +42,12 @@ public class RequestRepository {
             """
             WITH inserted AS (
               INSERT INTO requests (id, created_at, user_id, status, priority, text, text_length,
-                language, voice_requested, voice, speed, pitch, format, content_key, cache_hit,
+                language, voice_requested, voice, engine, speed, pitch, format, sample_rate,
+                content_key, cache_hit,
                 progress, audio_bytes, audio_duration_ms, started_at, completed_at, updated_at)
               VALUES (:id, :createdAt, :userId, :status, :priority, :text, :textLength, :language,
-                :voiceRequested, :voice, :speed, :pitch, :format, :contentKey, :cacheHit,
+                :voiceRequested, :voice, :engine, :speed, :pitch, :format, :sampleRate,
+                :contentKey, :cacheHit,
                 :progress, :audioBytes, :audioDurationMs, :startedAt, :completedAt, :createdAt)
               RETURNING id)
             INSERT INTO logs (request_id, timestamp, event, attempt, detail)
@@ -61,6 +63,8 @@ public class RequestRepository {
         .param("language", r.language())
         .param("voiceRequested", r.voiceRequested())
         .param("voice", r.voice())
+        .param("engine", r.voice().substring(0, Math.max(0, r.voice().indexOf(':'))))
+        .param("sampleRate", r.sampleRate())
         .param("speed", r.speed())
         .param("pitch", r.pitch())
         .param("format", r.format().extension())
@@ -330,6 +334,7 @@ public class RequestRepository {
         rs.getDouble("speed"),
         rs.getDouble("pitch"),
         AudioFormat.parse(rs.getString("format")).orElseThrow(),
+        rs.getInt("sample_rate"),
         rs.getString("content_key"),
         rs.getBoolean("cache_hit"),
         rs.getInt("attempt"),

@@ -74,6 +74,7 @@ public class RequestService {
     }
     Voice voice = voices.resolve(command.voice(), command.language());
     SpeechEngine engine = voices.engineFor(voice);
+    int sampleRate = command.sampleRate() != null ? command.sampleRate() : voice.sampleRate();
     String contentKey =
         ContentKey.of(
             voice.id(),
@@ -81,7 +82,7 @@ public class RequestService {
             command.settings().speed(),
             command.settings().pitch(),
             command.format().extension(),
-            voice.sampleRate(),
+            sampleRate,
             text);
     UUID id = ids.next();
     Instant createdAt = RequestIds.createdAt(id);
@@ -100,6 +101,7 @@ public class RequestService {
             command.settings().speed(),
             command.settings().pitch(),
             command.format(),
+            sampleRate,
             contentKey,
             cached.isPresent(),
             0,

@@ -5,7 +5,11 @@ import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.queue.Priority;
 import java.util.UUID;
 
-/** A validated ask to speak some text, on behalf of {@code userId}. */
+/**
+ * A validated ask to speak some text, on behalf of {@code userId}.
+ *
+ * @param sampleRate the sample rate wanted, in Hz; null for the voice's own
+ */
 public record SubmitCommand(
     UUID userId,
     String text,
@@ -13,4 +17,5 @@ public record SubmitCommand(
     String voice,
     SpeechSettings settings,
     AudioFormat format,
+    Integer sampleRate,
     Priority priority) {}

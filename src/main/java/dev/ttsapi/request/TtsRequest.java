@@ -5,7 +5,11 @@ import dev.ttsapi.queue.Priority;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of the requests table. */
+/**
+ * One row of the requests table.
+ *
+ * @param sampleRate the sample rate of the audio, in Hz
+ */
 public record TtsRequest(
     UUID id,
     Instant createdAt,
@@ -19,6 +23,7 @@ public record TtsRequest(
     double speed,
     double pitch,
     AudioFormat format,
+    int sampleRate,
     String contentKey,
     boolean cacheHit,
     int attempt,

@@ -4,6 +4,7 @@ import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Cuts normalized text into chunks an engine synthesizes one at a time. Chunks end at sentence
@@ -48,23 +49,53 @@ public final class SentenceSplitter {
     return chunks;
   }
 
-  /** Sentences, trimmed and non-blank; a line break always ends one. */
+  /**
+   * Sentences, trimmed and non-blank; a line break always ends one, and a period after a known
+   * abbreviation ("Mr. Smith", "TP. Hồ Chí Minh") does not.
+   */
   private static List<String> sentences(String text, Locale locale) {
     List<String> result = new ArrayList<>();
     BreakIterator iterator = BreakIterator.getSentenceInstance(locale);
     for (String line : text.split("\n")) {
       iterator.setText(line);
+      String pending = null;
       int start = iterator.first();
       for (int end = iterator.next();
           end != BreakIterator.DONE;
           start = end, end = iterator.next()) {
         String sentence = line.substring(start, end).strip();
-        if (!sentence.isEmpty()) {
-          result.add(sentence);
+        if (sentence.isEmpty()) {
+          continue;
         }
+        pending = pending == null ? sentence : pending + " " + sentence;
+        if (!endsWithAbbreviation(pending)) {
+          result.add(pending);
+          pending = null;
+        }
+      }
+      if (pending != null) {
+        result.add(pending);
       }
     }
     return result;
+  }
+
+  /**
+   * Abbreviations that end in a period but not a sentence, in English and Vietnamese (TP. thành
+   * phố, Q. quận, P. phường, TS. tiến sĩ, ...), compared as they are written.
+   */
+  private static final Set<String> ABBREVIATIONS =
+      Set.of(
+          "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr", "St", "Mt", "vs", "etc", "e.g", "i.e", "No",
+          "Inc", "Ltd", "Co", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec", "TP", "Tp", "Q",
+          "P", "TT", "TX", "GS", "PGS", "TS", "ThS", "BS", "KS", "CN", "ĐH", "THPT", "UBND");
+
+  private static boolean endsWithAbbreviation(String sentence) {
+    if (!sentence.endsWith(".")) {
+      return false;
+    }
+    String body = sentence.substring(0, sentence.length() - 1);
+    return ABBREVIATIONS.contains(body.substring(body.lastIndexOf(' ') + 1));
   }
 
   private static List<String> cutToSize(String sentence, int max) {

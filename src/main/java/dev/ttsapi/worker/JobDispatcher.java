@@ -10,16 +10,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Pulls jobs from the queue, one per free synthesis slot (prefetch 1), and runs each on a bounded
- * pool of platform threads sized to the slots. The loop waits on a virtual thread. When Redis is
- * unreachable it backs off, logging once when the trouble starts and once when it ends.
+ * Pulls jobs from the queue, one per free slot (prefetch 1), and runs each on a virtual thread;
+ * their CPU-bound synthesis goes to the bounded {@link SynthesisPool}. The loop waits on a virtual
+ * thread. When Redis is unreachable it backs off, logging once when the trouble starts and once
+ * when it ends.
  */
 @Component
 @ConditionalOnRole(Role.WORKER)
@@ -34,7 +34,7 @@ class JobDispatcher implements SmartLifecycle {
   private final WorkerIdentity identity;
   private final int slotCount;
   private final Semaphore slots;
-  private ExecutorService synthesisPool;
+  private ExecutorService jobThreads;
   private volatile boolean running;
   private Thread loop;
 
@@ -54,15 +54,9 @@ class JobDispatcher implements SmartLifecycle {
 
   @Override
   public synchronized void start() {
-    AtomicInteger threads = new AtomicInteger();
-    synthesisPool =
-        Executors.newFixedThreadPool(
-            slotCount,
-            r -> {
-              Thread t = new Thread(r, "synthesis-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    // A job mostly waits (for its chunks on the SynthesisPool, for PostgreSQL and Redis), so it
+    // runs on a virtual thread; the slots bound how many run at once.
+    jobThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("job-", 1).factory());
     running = true;
     loop = Thread.ofVirtual().name("job-dispatcher").start(this::dispatch);
     log.info("Worker {} started with {} synthesis slots", identity.consumerName(), slotCount);
@@ -119,7 +113,7 @@ class JobDispatcher implements SmartLifecycle {
 
   private void run(Delivery delivery) {
     inFlight.add(delivery);
-    synthesisPool.execute(
+    jobThreads.execute(
         () -> {
           try {
             processor.process(delivery);
@@ -151,11 +145,11 @@ class JobDispatcher implements SmartLifecycle {
         Thread.currentThread().interrupt();
       }
     }
-    synthesisPool.shutdown();
+    jobThreads.shutdown();
     try {
-      if (!synthesisPool.awaitTermination(30, TimeUnit.SECONDS)) {
+      if (!jobThreads.awaitTermination(30, TimeUnit.SECONDS)) {
         log.warn("Jobs still running at shutdown are left to the reclaimer");
-        synthesisPool.shutdownNow();
+        jobThreads.shutdownNow();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

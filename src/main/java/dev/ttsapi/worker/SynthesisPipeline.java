@@ -3,7 +3,9 @@ package dev.ttsapi.worker;
 import dev.ttsapi.audio.AudioEncoder;
 import dev.ttsapi.audio.AudioEncoders;
 import dev.ttsapi.audio.AudioStore;
+import dev.ttsapi.audio.Loudness;
 import dev.ttsapi.audio.Pcm;
+import dev.ttsapi.audio.Resampler;
 import dev.ttsapi.audio.StoredAudio;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
@@ -18,14 +20,21 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.DoubleConsumer;
 import org.springframework.stereotype.Component;
 
 /**
- * Text to stored audio: split into sentence chunks, synthesize each, spool the PCM to a temporary
- * file (so a long text never sits whole in memory), encode into the audio store under the request's
- * content key. Writing a key twice leaves one object, so a job run twice is harmless.
+ * Text to stored audio. The text is split at sentence boundaries into chunks the engine accepts;
+ * the chunks are synthesized side by side on the {@link SynthesisPool}, each brought to the
+ * request's sample rate and to one loudness, and joined in order into a temporary PCM file (so a
+ * long document never sits whole in memory); that file is encoded into the audio store under the
+ * request's content key. Writing a key twice leaves one object, so a job run twice is harmless.
  */
 @Component
 class SynthesisPipeline {
@@ -33,13 +42,19 @@ class SynthesisPipeline {
   /** Share of progress given to synthesis; encoding and storing take the rest. */
   private static final double SYNTHESIS_SHARE = 0.95;
 
+  /** Chunks in flight per job, per synthesis thread: enough to keep the pool busy, bounded. */
+  private static final int WINDOW_PER_THREAD = 2;
+
   private final VoiceCatalog voices;
   private final AudioStore store;
+  private final SynthesisPool pool;
   private final WorkerProperties properties;
 
-  SynthesisPipeline(VoiceCatalog voices, AudioStore store, WorkerProperties properties) {
+  SynthesisPipeline(
+      VoiceCatalog voices, AudioStore store, SynthesisPool pool, WorkerProperties properties) {
     this.voices = voices;
     this.store = store;
+    this.pool = pool;
     this.properties = properties;
   }
 
@@ -54,29 +69,17 @@ class SynthesisPipeline {
                     new SynthesisException("voice " + request.voice() + " is not installed here"));
     SpeechEngine engine = voices.engineFor(voice);
     SpeechSettings settings = new SpeechSettings(request.speed(), request.pitch());
-    List<String> chunks = SentenceSplitter.split(request.text(), properties.chunkCharacters());
+    int rate = request.sampleRate() > 0 ? request.sampleRate() : voice.sampleRate();
+    int chunkLimit = Math.min(properties.chunkCharacters(), engine.maxInputCharacters());
+    List<String> chunks =
+        SentenceSplitter.split(
+            request.text(), chunkLimit, Locale.forLanguageTag(request.language()));
     Path pcmFile = Files.createTempFile("tts-" + request.id(), ".pcm");
     try {
-      int sampleRate = voice.sampleRate();
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(pcmFile))) {
-        for (int i = 0; i < chunks.size(); i++) {
-          Pcm pcm = engine.synthesize(chunks.get(i), voice, settings);
-          if (pcm.sampleRate() != sampleRate) {
-            throw new SynthesisException(
-                "engine "
-                    + engine.id()
-                    + " spoke at "
-                    + pcm.sampleRate()
-                    + " Hz, not the voice's "
-                    + sampleRate
-                    + " Hz");
-          }
-          out.write(pcm.samples());
-          progress.accept(SYNTHESIS_SHARE * (i + 1) / chunks.size());
-        }
+        synthesizeInOrder(chunks, engine, voice, settings, rate, out, progress);
       }
       long pcmBytes = Files.size(pcmFile);
-      int rate = sampleRate;
       AudioEncoder encoder = AudioEncoders.forFormat(request.format());
       StoredAudio stored =
           store.put(
@@ -90,6 +93,59 @@ class SynthesisPipeline {
       return new Result(stored.size(), pcmBytes / 2 * 1000 / rate);
     } finally {
       Files.deleteIfExists(pcmFile);
+    }
+  }
+
+  /**
+   * Keeps a bounded window of chunks synthesizing on the pool and writes their PCM strictly in text
+   * order as each one at the head of the window is done.
+   */
+  private void synthesizeInOrder(
+      List<String> chunks,
+      SpeechEngine engine,
+      Voice voice,
+      SpeechSettings settings,
+      int rate,
+      OutputStream out,
+      DoubleConsumer progress)
+      throws IOException {
+    int window = pool.size() * WINDOW_PER_THREAD;
+    Deque<Future<Pcm>> inFlight = new ArrayDeque<>();
+    int submitted = 0;
+    int written = 0;
+    try {
+      while (written < chunks.size()) {
+        while (submitted < chunks.size() && inFlight.size() < window) {
+          String chunk = chunks.get(submitted++);
+          inFlight.add(
+              pool.submit(
+                  () ->
+                      Loudness.normalize(
+                          Resampler.resample(engine.synthesize(chunk, voice, settings), rate))));
+        }
+        out.write(await(inFlight.poll()).samples());
+        written++;
+        progress.accept(SYNTHESIS_SHARE * written / chunks.size());
+      }
+    } finally {
+      inFlight.forEach(f -> f.cancel(true));
+    }
+  }
+
+  private static Pcm await(Future<Pcm> chunk) throws IOException {
+    try {
+      return chunk.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SynthesisException("interrupted while synthesizing", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new SynthesisException("synthesis failed: " + e.getCause(), e.getCause());
     }
   }
 }

@@ -8,15 +8,24 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Workers.
  *
- * @param slots synthesis slots, each one job at a time on its own platform thread; 0 means one per
- *     CPU core (synthesis is CPU-bound, more would only queue on the cores)
- * @param chunkCharacters longest piece of text sent to an engine at once
+ * @param slots jobs one worker runs at once (each pulled only when a slot is free: prefetch 1); 0
+ *     means one per CPU core
+ * @param synthesisThreads platform threads that synthesize chunks, shared by all running jobs; 0
+ *     means one per CPU core (synthesis is CPU-bound, more would only queue on the cores)
+ * @param chunkCharacters longest piece of text sent to an engine at once (an engine may allow less)
  */
 @Validated
 @ConfigurationProperties("tts.worker")
-public record WorkerProperties(@Min(0) @Max(256) int slots, @Min(50) int chunkCharacters) {
+public record WorkerProperties(
+    @Min(0) @Max(256) int slots,
+    @Min(0) @Max(256) int synthesisThreads,
+    @Min(50) int chunkCharacters) {
 
   public int effectiveSlots() {
     return slots > 0 ? slots : Runtime.getRuntime().availableProcessors();
+  }
+
+  public int effectiveSynthesisThreads() {
+    return synthesisThreads > 0 ? synthesisThreads : Runtime.getRuntime().availableProcessors();
   }
 }

@@ -92,6 +92,59 @@ class RequestLifecycleTest extends IntegrationTest {
   }
 
   @Test
+  void ogg_opus_pcm_and_a_chosen_sample_rate_come_out_as_asked() throws Exception {
+    TestUser user = newUser("formats-user", Caller.Role.USER);
+    String text = "Formats for every player.";
+    String ogg = submitAs(user, text, "ogg", null);
+    String pcm = submitAs(user, text, "pcm", 16000);
+    String wav = submitAs(user, text, "wav", 22050);
+    double seconds =
+        awaitStatus(user.key(), ogg, "completed").path("audio").path("duration_seconds").asDouble();
+    awaitStatus(user.key(), pcm, "completed");
+    awaitStatus(user.key(), wav, "completed");
+
+    Response oggAudio = api.get("/tts/audio/" + ogg, user.key());
+    assertThat(oggAudio.header("Content-Type")).isEqualTo("audio/ogg");
+    var opus =
+        new org.gagravarr.opus.OpusFile(
+            new org.gagravarr.ogg.OggFile(new ByteArrayInputStream(oggAudio.body())));
+    assertThat(opus.getInfo().getRate()).isEqualTo(48000);
+    long lastGranule = 0;
+    for (var packet = opus.getNextAudioPacket();
+        packet != null;
+        packet = opus.getNextAudioPacket()) {
+      lastGranule = Math.max(lastGranule, packet.getGranulePosition());
+    }
+    assertThat(lastGranule / 48000.0).isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.05));
+
+    byte[] raw = api.get("/tts/audio/" + pcm, user.key()).body();
+    assertThat(raw.length / 2 / 16000.0)
+        .isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.05));
+
+    try (AudioInputStream decoded =
+        AudioSystem.getAudioInputStream(
+            new ByteArrayInputStream(api.get("/tts/audio/" + wav, user.key()).body()))) {
+      assertThat(decoded.getFormat().getSampleRate()).isEqualTo(22050f);
+      assertThat(decoded.getFrameLength() / 22050.0)
+          .isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.05));
+    }
+  }
+
+  private String submitAs(TestUser user, String text, String format, Integer sampleRate) {
+    Map<String, Object> body = new java.util.HashMap<>();
+    body.put("text", text);
+    body.put("voice_settings", Map.of("voice", "mary:cmu-slt-hsmm"));
+    body.put("format", format);
+    if (sampleRate != null) {
+      body.put("sample_rate", sampleRate);
+    }
+    Response response =
+        api.post("/tts/request", user.key(), dev.ttsapi.support.ApiClient.json(body));
+    assertThat(response.status()).as(response.text()).isEqualTo(200);
+    return response.json().path("request_id").asString();
+  }
+
+  @Test
   void audio_supports_range_requests_and_etag_revalidation() {
     TestUser user = newUser("range-user", Caller.Role.USER);
     String id = submit(user, "Ranges let players seek.", "wav");

@@ -166,6 +166,21 @@ class SubmitValidationTest extends IntegrationTest {
     assertNothingStored();
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {0, -1, 11025, 96000})
+  void sample_rate_not_offered_is_a_400_problem_listing_the_rates(int rate) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("text", "Hello.");
+    fields.put("voice_settings", Map.of("voice", VOICE));
+    fields.put("sample_rate", rate);
+    Response response = submit(ApiClient.json(fields));
+
+    JsonNode problem = assertProblem(response, 400, "invalid-request");
+    assertThat(fieldErrors(problem)).containsOnlyKeys("sample_rate");
+    assertThat(fieldErrors(problem).get("sample_rate")).contains("16000").contains("48000");
+    assertNothingStored();
+  }
+
   @Test
   void unknown_priority_is_a_400_problem_listing_the_priorities() {
     Response response = submit(body("Hello.", Map.of("voice", VOICE), "priority", "urgent"));

@@ -97,6 +97,7 @@ class MonthPartitionTest extends IntegrationTest {
         1.0,
         0.0,
         AudioFormat.WAV,
+        48000,
         "00ff",
         false,
         0,

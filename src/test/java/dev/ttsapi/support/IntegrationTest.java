@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
       "tts.queue.max-attempts=3",
       "tts.maintenance.sweep-interval=1s",
       "tts.maintenance.sweep-age=3s",
-      "tts.request.max-text-length=5000"
+      "tts.request.max-text-length=5000",
+      "tts.worker.synthesis-threads=2"
     })
 @Import(TestEngines.class)
 public abstract class IntegrationTest {

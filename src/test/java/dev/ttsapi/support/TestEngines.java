@@ -11,4 +11,9 @@ public class TestEngines {
   PoisonEngine poisonEngine() {
     return new PoisonEngine();
   }
+
+  @Bean
+  MarkerEngine markerEngine() {
+    return new MarkerEngine();
+  }
 }

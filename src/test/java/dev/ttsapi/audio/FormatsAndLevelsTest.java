@@ -1,0 +1,111 @@
+package dev.ttsapi.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.jaredmdobson.concentus.OpusDecoder;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.gagravarr.opus.OpusAudioData;
+import org.gagravarr.opus.OpusFile;
+import org.junit.jupiter.api.Test;
+
+/** Ogg Opus and raw PCM output, resampling and loudness of joined chunks. */
+class FormatsAndLevelsTest {
+
+  @Test
+  void ogg_opus_decodes_back_to_the_same_duration() throws Exception {
+    for (int rate : new int[] {22050, 24000, 48000}) {
+      Pcm tone = tone(440, 1.5, rate, 8000);
+      byte[] ogg = encode(new OggOpusEncoder(), tone);
+
+      OpusFile file = new OpusFile(new org.gagravarr.ogg.OggFile(new ByteArrayInputStream(ogg)));
+      assertThat(file.getInfo().getNumChannels()).isEqualTo(1);
+      assertThat(file.getInfo().getRate()).isEqualTo(rate);
+      OpusDecoder decoder = new OpusDecoder(48000, 1);
+      short[] frame = new short[5760];
+      long decoded = 0;
+      long lastGranule = 0;
+      for (OpusAudioData packet = file.getNextAudioPacket();
+          packet != null;
+          packet = file.getNextAudioPacket()) {
+        byte[] data = packet.getData();
+        decoded += decoder.decode(data, 0, data.length, frame, 0, frame.length, false);
+        lastGranule = Math.max(lastGranule, packet.getGranulePosition());
+      }
+      assertThat(decoded / 48000.0).as("decoded at %d Hz", rate).isCloseTo(1.5, within(0.03));
+      assertThat(lastGranule / 48000.0).isCloseTo(1.5, within(0.03));
+    }
+  }
+
+  @Test
+  void pcm_is_the_samples_as_they_are() throws Exception {
+    Pcm tone = tone(300, 0.2, 16000, 5000);
+    assertThat(encode(new RawPcmEncoder(), tone)).isEqualTo(tone.samples());
+  }
+
+  @Test
+  void resampling_keeps_duration_and_pitch() {
+    Pcm tone = tone(1000, 1.0, 48000, 8000);
+
+    Pcm down = Resampler.resample(tone, 22050);
+    Pcm up = Resampler.resample(down, 48000);
+
+    assertThat(down.sampleRate()).isEqualTo(22050);
+    assertThat(down.durationSeconds()).isCloseTo(1.0, within(0.01));
+    assertThat(zeroCrossingsPerSecond(down)).isCloseTo(2000, within(40.0));
+    assertThat(up.durationSeconds()).isCloseTo(1.0, within(0.01));
+    assertThat(zeroCrossingsPerSecond(up)).isCloseTo(2000, within(40.0));
+  }
+
+  @Test
+  void chunks_spoken_loud_and_soft_end_up_equally_loud() {
+    Pcm soft = tone(200, 0.5, 16000, 2000);
+    Pcm loud = tone(200, 0.5, 16000, 25000);
+    assertThat(Loudness.levelDbfs(loud) - Loudness.levelDbfs(soft)).isGreaterThan(20);
+
+    double softLevel = Loudness.levelDbfs(Loudness.normalize(soft));
+    double loudLevel = Loudness.levelDbfs(Loudness.normalize(loud));
+
+    assertThat(softLevel).isCloseTo(Loudness.TARGET_DBFS, within(1.0));
+    assertThat(loudLevel).isCloseTo(Loudness.TARGET_DBFS, within(1.0));
+  }
+
+  @Test
+  void silence_is_left_silent() {
+    Pcm silence = new Pcm(new byte[3200], 16000);
+    assertThat(Loudness.normalize(silence).samples()).isEqualTo(silence.samples());
+  }
+
+  private static byte[] encode(AudioEncoder encoder, Pcm pcm) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    encoder.encode(
+        new ByteArrayInputStream(pcm.samples()), pcm.samples().length, pcm.sampleRate(), out);
+    return out.toByteArray();
+  }
+
+  static Pcm tone(double hz, double seconds, int rate, int amplitude) {
+    int n = (int) (seconds * rate);
+    ByteBuffer b = ByteBuffer.allocate(n * 2).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) {
+      b.putShort((short) (amplitude * Math.sin(2 * Math.PI * hz * i / rate)));
+    }
+    return new Pcm(b.array(), rate);
+  }
+
+  private static double zeroCrossingsPerSecond(Pcm pcm) {
+    ByteBuffer b = ByteBuffer.wrap(pcm.samples()).order(ByteOrder.LITTLE_ENDIAN);
+    int crossings = 0;
+    short previous = b.getShort();
+    while (b.remaining() >= 2) {
+      short s = b.getShort();
+      if ((previous < 0) != (s < 0)) {
+        crossings++;
+      }
+      previous = s;
+    }
+    return crossings / pcm.durationSeconds();
+  }
+}
