@@ -3,6 +3,7 @@ package dev.ttsapi.engine;
 import dev.ttsapi.engine.espeak.EspeakEngine;
 import dev.ttsapi.engine.mary.MaryEngine;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -31,8 +32,10 @@ class SpeechEngineConfiguration {
   }
 
   @Bean
-  VoiceCatalog voiceCatalog(List<SpeechEngine> engines) {
-    return new VoiceCatalog(engines);
+  VoiceCatalog voiceCatalog(
+      List<SpeechEngine> engines,
+      @Value("${tts.voices.engine-preference:mary,espeak}") List<String> enginePreference) {
+    return new VoiceCatalog(engines, enginePreference);
   }
 
   static final class EspeakOnPath implements Condition {

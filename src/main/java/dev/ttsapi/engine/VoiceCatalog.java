@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
  *
  * <p>Among candidates: a voice of exactly the language wins over one of a more specific tag ({@code
  * en-GB-x-rp} for {@code en-GB}), which wins over one merely sharing the base language ({@code
- * en-US} for {@code en-AU}); inside that, a voice of the wanted gender wins; ties go to the {@code
- * mary} engine (in process, no setup), then by engine id and voice id, so the choice is the same on
- * every node.
+ * en-US} for {@code en-AU}); inside that, a voice of the wanted gender wins; ties go by the
+ * configured engine preference ({@code tts.voices.engine-preference}, by default {@code mary}, in
+ * process with no setup, then {@code espeak}), then by engine id and voice id, so the choice is the
+ * same on every node.
  *
  * <p>Google's letters: {@code A C E F G H} are taken as female, {@code B D I J} as male, as they
  * are for most of Google's languages (not all: {@code en-US-*-A} is male at Google); other letters
@@ -42,25 +43,34 @@ public final class VoiceCatalog {
   private static final Pattern VENDOR_NAME =
       Pattern.compile("([a-zA-Z]{2,3})[-_]([a-zA-Z]{2}|[0-9]{3})(?:[-_](.*))?");
 
-  private static final String PREFERRED_ENGINE = "mary";
+  /** The order used when nothing else is configured: in process first, no setup. */
+  public static final List<String> DEFAULT_ENGINE_PREFERENCE = List.of("mary", "espeak");
 
-  private static final Comparator<Voice> PREFERENCE =
-      Comparator.comparing((Voice v) -> !v.engine().equals(PREFERRED_ENGINE))
-          .thenComparing(Voice::engine)
-          .thenComparing(Voice::id);
-
+  private final Comparator<Voice> preference;
   private final Map<String, SpeechEngine> engines = new LinkedHashMap<>();
   private final Map<String, Voice> voicesById = new LinkedHashMap<>();
 
   public VoiceCatalog(List<? extends SpeechEngine> engines) {
+    this(engines, DEFAULT_ENGINE_PREFERENCE);
+  }
+
+  /**
+   * @param enginePreference engine ids, most preferred first: among equally good voices for a
+   *     request, the one of the earliest engine here wins; engines not named come after, by id
+   */
+  public VoiceCatalog(List<? extends SpeechEngine> engines, List<String> enginePreference) {
+    List<String> order = enginePreference.stream().map(VoiceCatalog::key).toList();
+    Comparator<String> byPreference =
+        Comparator.comparing(
+                (String id) -> order.contains(key(id)) ? order.indexOf(key(id)) : order.size())
+            .thenComparing(id -> id);
+    this.preference = Comparator.comparing(Voice::engine, byPreference).thenComparing(Voice::id);
     engines.stream()
-        .sorted(
-            Comparator.comparing((SpeechEngine e) -> !e.id().equals(PREFERRED_ENGINE))
-                .thenComparing(SpeechEngine::id))
+        .sorted(Comparator.comparing(SpeechEngine::id, byPreference))
         .forEach(e -> this.engines.putIfAbsent(key(e.id()), e));
     this.engines.values().stream()
         .flatMap(e -> e.voices().stream())
-        .sorted(PREFERENCE)
+        .sorted(preference)
         .forEach(v -> voicesById.putIfAbsent(key(v.id()), v));
   }
 
