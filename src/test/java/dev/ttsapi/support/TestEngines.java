@@ -13,6 +13,11 @@ public class TestEngines {
   }
 
   @Bean
+  GateEngine gateEngine() {
+    return new GateEngine();
+  }
+
+  @Bean
   MarkerEngine markerEngine() {
     return new MarkerEngine();
   }
