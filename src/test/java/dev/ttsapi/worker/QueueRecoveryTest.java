@@ -77,6 +77,49 @@ class QueueRecoveryTest extends IntegrationTest {
   }
 
   @Test
+  void job_whose_worker_died_on_the_last_attempt_is_failed_and_dead_lettered() {
+    TestUser user = newUser("last-attempt-user", Caller.Role.USER);
+    worker().stop();
+    String id = submit(user, "Third time unlucky.");
+    try (JobQueue.Reader ghost = queue.reader("ghost-worker")) {
+      UUID requestId = ghost.next().orElseThrow().job().requestId();
+      assertThat(lifecycle.start(requestId)).isPresent();
+      // as if the two attempts before this one had died the same way
+      jdbc.sql("UPDATE requests SET attempt = 3 WHERE id = :id").param("id", requestId).update();
+    }
+
+    JsonNode failed = awaitStatus(user.key(), id, "failed");
+
+    assertThat(failed.path("error").asString()).contains("worker stopped responding");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> redis.sync().xlen(JobQueue.DEAD_LETTER_STREAM) == 1);
+    assertThat(pending(Priority.NORMAL)).isZero();
+    assertThat(redis.sync().xlen(Priority.NORMAL.streamKey())).isZero();
+  }
+
+  @Test
+  void job_cancelled_while_its_dead_worker_held_it_is_dropped_not_run() {
+    TestUser user = newUser("cancelled-meanwhile-user", Caller.Role.USER);
+    worker().stop();
+    String id = submit(user, "Never mind.");
+    try (JobQueue.Reader ghost = queue.reader("ghost-worker")) {
+      assertThat(ghost.next()).isPresent(); // taken, then the worker dies before starting it
+    }
+    assertThat(api.delete("/tts/request/" + id, user.key()).status()).isEqualTo(200);
+    worker().start();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                pending(Priority.NORMAL) == 0
+                    && redis.sync().xlen(Priority.NORMAL.streamKey()) == 0);
+    assertThat(requests.events(UUID.fromString(id))).containsExactly("queued", "cancelled");
+    assertThat(redis.sync().xlen(JobQueue.DEAD_LETTER_STREAM)).isZero();
+  }
+
+  @Test
   void poison_job_fails_after_max_attempts_lands_in_dead_letters_and_others_keep_flowing() {
     TestUser user = newUser("poison-user", Caller.Role.USER);
     int callsBefore = poison.calls();
