@@ -267,6 +267,11 @@ public final class GeminiEngine implements SpeechEngine, AutoCloseable {
     } catch (GenAiIOException e) {
       breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
       return new Outcome.Retry("network error: " + e.getMessage(), Optional.empty());
+    } catch (RuntimeException e) {
+      // an answer the SDK could not read: a failure of Gemini's, but not one to retry blindly
+      breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
+      return new Outcome.Fatal(
+          new SynthesisException("unreadable answer from Gemini: " + e.getMessage(), e));
     } finally {
       ErrorBodies.take();
       limiter.release();
