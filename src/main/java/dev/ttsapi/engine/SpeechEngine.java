@@ -2,6 +2,7 @@ package dev.ttsapi.engine;
 
 import dev.ttsapi.audio.Pcm;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The one seam between the service and a synthesizer. An engine lists the voices it can speak with
@@ -36,4 +37,25 @@ public interface SpeechEngine {
    * @throws SynthesisException when the engine cannot produce audio for this input
    */
   Pcm synthesize(String text, Voice voice, SpeechSettings settings);
+
+  /**
+   * The model that serves this engine's voices ({@code gemini-2.5-flash-preview-tts}), recorded
+   * with each request for cost reports; null for engines without one (MaryTTS, espeak-ng).
+   */
+  default String model() {
+    return null;
+  }
+
+  /**
+   * Like {@link #synthesize(String, Voice, SpeechSettings)}, and tells {@code usage} what this call
+   * costs once it has succeeded (not called when it throws). Engines billed by the token override
+   * it; the default reports the characters of {@code text}. Callers that synthesize chunks in
+   * parallel pass a thread-safe consumer (or one per chunk) and add the reports up.
+   */
+  default Pcm synthesize(
+      String text, Voice voice, SpeechSettings settings, Consumer<SynthesisUsage> usage) {
+    Pcm pcm = synthesize(text, voice, settings);
+    usage.accept(SynthesisUsage.ofCharacters(text));
+    return pcm;
+  }
 }
