@@ -34,8 +34,14 @@ class SpeechEngineConfiguration {
   @Bean
   VoiceCatalog voiceCatalog(
       List<SpeechEngine> engines,
-      @Value("${tts.voices.engine-preference:mary,espeak}") List<String> enginePreference) {
-    return new VoiceCatalog(engines, enginePreference);
+      @Value("${tts.voices.engine-preference:mary,espeak}") String enginePreference) {
+    // A plain comma-separated string, so no conversion service is needed to read it.
+    return new VoiceCatalog(
+        engines,
+        java.util.Arrays.stream(enginePreference.split(","))
+            .map(String::trim)
+            .filter(id -> !id.isEmpty())
+            .toList());
   }
 
   static final class EspeakOnPath implements Condition {
