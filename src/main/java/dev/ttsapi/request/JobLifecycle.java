@@ -59,8 +59,8 @@ public class JobLifecycle {
   }
 
   /** processing → completed for this attempt; false if the attempt was no longer current. */
-  public boolean complete(TtsRequest request, long audioBytes, long durationMs) {
-    boolean done = repository.complete(request, audioBytes, durationMs, clock.instant());
+  public boolean complete(TtsRequest request, Completion completion) {
+    boolean done = repository.complete(request, completion, clock.instant());
     if (done) {
       repository.find(request.id()).ifPresent(this::publish);
     }

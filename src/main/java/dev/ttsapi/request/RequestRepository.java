@@ -144,7 +144,9 @@ public class RequestRepository {
    * processing → completed for this attempt, with the request's usage charged in the same
    * transaction: a job that runs twice completes, and is charged, once.
    */
-  public boolean complete(TtsRequest r, long audioBytes, long durationMs, Instant now) {
+  public boolean complete(TtsRequest r, Completion done, Instant now) {
+    long audioBytes = done.audioBytes();
+    long durationMs = done.durationMs();
     return Boolean.TRUE.equals(
         transactions.execute(
             tx -> {
@@ -152,7 +154,9 @@ public class RequestRepository {
                   jdbc.sql(
                           "UPDATE requests SET status = :to, progress = 1, completed_at = :now,"
                               + " updated_at = :now, audio_bytes = :bytes,"
-                              + " audio_duration_ms = :durationMs"
+                              + " audio_duration_ms = :durationMs, model = :model,"
+                              + " billable_characters = :characters, input_tokens = :inputTokens,"
+                              + " output_tokens = :outputTokens"
                               + " WHERE id = :id AND created_at = :createdAt AND status = :from"
                               + " AND attempt = :attempt")
                       .param("to", Transition.COMPLETE.to().wireName())
@@ -160,6 +164,10 @@ public class RequestRepository {
                       .param("now", time(now))
                       .param("bytes", audioBytes)
                       .param("durationMs", durationMs)
+                      .param("model", done.model())
+                      .param("characters", done.usage().characters())
+                      .param("inputTokens", done.usage().inputTokens())
+                      .param("outputTokens", done.usage().outputTokens())
                       .param("id", r.id())
                       .param("createdAt", time(r.createdAt()))
                       .param("attempt", r.attempt())
@@ -182,17 +190,23 @@ public class RequestRepository {
                   .update();
               jdbc.sql(
                       """
-                      INSERT INTO usage_daily (user_id, day, requests, characters, audio_seconds)
-                      VALUES (:userId, :day, 1, :characters, :seconds)
+                      INSERT INTO usage_daily (user_id, day, requests, characters, audio_seconds,
+                        input_tokens, output_tokens)
+                      VALUES (:userId, :day, 1, :characters, :seconds, :inputTokens,
+                        :outputTokens)
                       ON CONFLICT (user_id, day) DO UPDATE SET
                         requests = usage_daily.requests + 1,
                         characters = usage_daily.characters + EXCLUDED.characters,
-                        audio_seconds = usage_daily.audio_seconds + EXCLUDED.audio_seconds
+                        audio_seconds = usage_daily.audio_seconds + EXCLUDED.audio_seconds,
+                        input_tokens = usage_daily.input_tokens + EXCLUDED.input_tokens,
+                        output_tokens = usage_daily.output_tokens + EXCLUDED.output_tokens
                       """)
                   .param("userId", r.userId())
                   .param("day", now.atOffset(ZoneOffset.UTC).toLocalDate())
                   .param("characters", (long) r.text().codePointCount(0, r.text().length()))
                   .param("seconds", durationMs / 1000.0)
+                  .param("inputTokens", done.usage().inputTokens())
+                  .param("outputTokens", done.usage().outputTokens())
                   .update();
               return true;
             }));

@@ -3,6 +3,7 @@ package dev.ttsapi.worker;
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.QueueProperties;
+import dev.ttsapi.request.Completion;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.JobLifecycle.AttemptOutcome;
 import dev.ttsapi.request.TtsRequest;
@@ -46,14 +47,14 @@ class JobProcessor {
       return;
     }
     TtsRequest request = started.get();
-    SynthesisPipeline.Result result;
+    Completion result;
     try {
       result = pipeline.run(request, progress -> lifecycle.progress(request.id(), progress));
     } catch (Exception e) {
       fail(delivery, request, e);
       return;
     }
-    if (!lifecycle.complete(request, result.bytes(), result.durationMs())) {
+    if (!lifecycle.complete(request, result)) {
       log.info(
           "Request {} attempt {} finished after it stopped being current",
           request.id(),

@@ -10,8 +10,10 @@ import dev.ttsapi.audio.StoredAudio;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
+import dev.ttsapi.engine.SynthesisUsage;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.request.Completion;
 import dev.ttsapi.request.TtsRequest;
 import dev.ttsapi.text.SentenceSplitter;
 import java.io.BufferedOutputStream;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleConsumer;
 import org.springframework.stereotype.Component;
 
@@ -58,9 +61,7 @@ class SynthesisPipeline {
     this.properties = properties;
   }
 
-  record Result(long bytes, long durationMs) {}
-
-  Result run(TtsRequest request, DoubleConsumer progress) throws IOException {
+  Completion run(TtsRequest request, DoubleConsumer progress) throws IOException {
     Voice voice =
         voices
             .find(request.voice())
@@ -75,9 +76,23 @@ class SynthesisPipeline {
         SentenceSplitter.split(
             request.text(), chunkLimit, Locale.forLanguageTag(request.language()));
     Path pcmFile = Files.createTempFile("tts-" + request.id(), ".pcm");
+    AtomicReference<SynthesisUsage> usage = new AtomicReference<>(SynthesisUsage.NONE);
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(pcmFile))) {
-        synthesizeInOrder(chunks, engine, voice, settings, rate, out, progress);
+        synthesizeInOrder(
+            chunks,
+            (chunk, pcmRate) ->
+                Loudness.normalize(
+                    Resampler.resample(
+                        engine.synthesize(
+                            chunk,
+                            voice,
+                            settings,
+                            used -> usage.accumulateAndGet(used, SynthesisUsage::plus)),
+                        pcmRate)),
+            rate,
+            out,
+            progress);
       }
       long pcmBytes = Files.size(pcmFile);
       AudioEncoder encoder = AudioEncoders.forFormat(request.format());
@@ -90,7 +105,7 @@ class SynthesisPipeline {
                   encoder.encode(in, pcmBytes, rate, out);
                 }
               });
-      return new Result(stored.size(), pcmBytes / 2 * 1000 / rate);
+      return new Completion(stored.size(), pcmBytes / 2 * 1000 / rate, engine.model(), usage.get());
     } finally {
       Files.deleteIfExists(pcmFile);
     }
@@ -102,9 +117,7 @@ class SynthesisPipeline {
    */
   private void synthesizeInOrder(
       List<String> chunks,
-      SpeechEngine engine,
-      Voice voice,
-      SpeechSettings settings,
+      ChunkSynthesis synthesis,
       int rate,
       OutputStream out,
       DoubleConsumer progress)
@@ -117,11 +130,7 @@ class SynthesisPipeline {
       while (written < chunks.size()) {
         while (submitted < chunks.size() && inFlight.size() < window) {
           String chunk = chunks.get(submitted++);
-          inFlight.add(
-              pool.submit(
-                  () ->
-                      Loudness.normalize(
-                          Resampler.resample(engine.synthesize(chunk, voice, settings), rate))));
+          inFlight.add(pool.submit(() -> synthesis.apply(chunk, rate)));
         }
         out.write(await(inFlight.poll()).samples());
         written++;
@@ -130,6 +139,12 @@ class SynthesisPipeline {
     } finally {
       inFlight.forEach(f -> f.cancel(true));
     }
+  }
+
+  /** One chunk to PCM at the request's rate and loudness. */
+  @FunctionalInterface
+  private interface ChunkSynthesis {
+    Pcm apply(String chunk, int rate);
   }
 
   private static Pcm await(Future<Pcm> chunk) throws IOException {

@@ -65,6 +65,15 @@ class RequestLifecycleTest extends IntegrationTest {
       double decodedSeconds = decoded.getFrameLength() / decoded.getFormat().getFrameRate();
       assertThat(decodedSeconds).isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.05));
     }
+    assertThat(
+            jdbc.sql(
+                    "SELECT engine || ' ' || billable_characters || ' ' || coalesce(model, '-')"
+                        + " FROM requests WHERE id = :id")
+                .param("id", java.util.UUID.fromString(id))
+                .query(String.class)
+                .single())
+        .as("who served it and what it cost are recorded")
+        .isEqualTo("mary 36 -");
     assertThat(soxDuration(audio.body(), ".wav"))
         .isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.05));
   }

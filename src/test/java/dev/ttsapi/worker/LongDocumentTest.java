@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ttsapi.audio.AudioFormat;
 import dev.ttsapi.audio.AudioStore;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.request.Completion;
 import dev.ttsapi.request.RequestIds;
 import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.TtsRequest;
@@ -43,7 +44,7 @@ class LongDocumentTest extends IntegrationTest {
     marker.expectTwoAtOnce();
 
     TtsRequest request = request(text, AudioFormat.PCM);
-    SynthesisPipeline.Result result = pipeline.run(request, progress::add);
+    Completion result = pipeline.run(request, progress::add);
 
     byte[] pcm = store.find(request.contentKey()).orElseThrow().open().readAllBytes();
     List<Integer> tones = toneLengths(pcm);
@@ -53,6 +54,9 @@ class LongDocumentTest extends IntegrationTest {
     assertThat(progress).hasSizeGreaterThanOrEqualTo(tones.size()).isSorted();
     assertThat(progress.getLast()).isGreaterThan(0.9);
     assertThat(result.durationMs()).isEqualTo(pcm.length / 2 * 1000L / MarkerEngine.SAMPLE_RATE);
+    assertThat(result.usage().characters())
+        .as("every chunk billed once: the text less the spaces where it was cut")
+        .isBetween((long) text.length() - tones.size(), (long) text.length());
   }
 
   /** The length of each run of non-silent samples, in order. */
