@@ -202,7 +202,7 @@ class RequestLifecycleTest extends IntegrationTest {
   }
 
   @Test
-  void vietnamese_text_keeps_its_diacritics_and_is_spoken_by_a_vietnamese_voice() {
+  void vietnamese_text_keeps_its_diacritics_and_is_spoken_by_a_vietnamese_voice() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         dev.ttsapi.engine.espeak.EspeakEngine.findOnPath().isPresent(),
         "espeak-ng is not installed (.ci/run installs it)");
@@ -219,7 +219,10 @@ class RequestLifecycleTest extends IntegrationTest {
     assertThat(submitted.json().path("voice").asString()).isEqualTo("espeak:vi");
     String id = submitted.json().path("request_id").asString();
     JsonNode done = awaitStatus(user.key(), id, "completed");
-    assertThat(done.path("audio").path("duration_seconds").asDouble()).isBetween(1.5, 8.0);
+    double seconds = done.path("audio").path("duration_seconds").asDouble();
+    assertThat(seconds).isBetween(1.5, 8.0);
+    assertThat(soxDuration(api.get("/tts/audio/" + id, user.key()).body(), ".wav"))
+        .isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.05));
     assertThat(jdbc.sql("SELECT text FROM requests").query(String.class).single()).isEqualTo(text);
   }
 
