@@ -1,28 +1,31 @@
 package dev.ttsapi.observability;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ttsapi.config.Role;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.VoiceCatalog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
  * The seed's preloading, run once after start-up on a virtual thread: opens the database pool's
- * idle connections, checks the voices are loaded, runs one real synthesis per engine (engines load
- * models and JIT their hot paths on first use), and primes the queue-depth cache and the store
- * checks. Readiness stays down until it is done. An engine that fails its warm-up is reported in
- * {@code /health/detailed} and does not keep the node unready: its requests fail on their own.
+ * idle connections, checks the voices are loaded, runs one real synthesis per engine on a worker
+ * node (engines load models and JIT their hot paths on first use), and primes the queue-depth cache
+ * and the store checks. Readiness stays down until it is done. An engine that fails its warm-up is
+ * reported in {@code /health/detailed} and does not keep the node unready: its requests fail on
+ * their own.
  */
 @Component
 public class WarmUp {
@@ -34,10 +37,17 @@ public class WarmUp {
   private final VoiceCatalog voices;
   private final QueueDepths depths;
   private final StoreProbe stores;
-  private final Map<String, String> engines = new LinkedHashMap<>();
+  private final boolean worker;
+  private final Map<String, String> engines = new ConcurrentHashMap<>();
   private volatile boolean done;
 
-  WarmUp(DataSource dataSource, VoiceCatalog voices, QueueDepths depths, StoreProbe stores) {
+  WarmUp(
+      DataSource dataSource,
+      VoiceCatalog voices,
+      QueueDepths depths,
+      StoreProbe stores,
+      Environment environment) {
+    this.worker = Role.parse(environment.getProperty(Role.PROPERTY)).contains(Role.WORKER);
     this.dataSource = dataSource;
     this.voices = voices;
     this.depths = depths;
@@ -57,7 +67,7 @@ public class WarmUp {
         log.warn("No voices are installed: every request will fail");
       }
       for (SpeechEngine engine : voices.engines()) {
-        engines.put(engine.id(), synthesizeOnce(engine));
+        engines.put(engine.id(), worker ? synthesizeOnce(engine) : "loaded (no worker role)");
       }
       try {
         depths.read();
