@@ -80,4 +80,19 @@ class ArchitectureTest {
         .resideInAPackage("dev.ttsapi.api..")
         .check(CLASSES);
   }
+
+  @Test
+  void observability_is_a_leaf_the_rest_may_report_to() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.ttsapi.observability..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.ttsapi.api..",
+            "dev.ttsapi.worker..",
+            "dev.ttsapi.request..",
+            "dev.ttsapi.maintenance..")
+        .check(CLASSES);
+  }
 }

@@ -8,8 +8,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Every {@code /tts} and {@code /admin} call needs {@code Authorization: Bearer <key>}. The caller
- * is found by the key's hash and handed to controllers as a {@link Caller} argument.
+ * Every {@code /tts}, {@code /admin} and {@code /health/detailed} call needs {@code Authorization:
+ * Bearer <key>}. The caller is found by the key's hash and handed to controllers as a {@link
+ * Caller} argument.
  */
 class ApiKeyInterceptor implements HandlerInterceptor {
 
@@ -33,10 +34,15 @@ class ApiKeyInterceptor implements HandlerInterceptor {
         users
             .authenticate(header.substring(BEARER.length()))
             .orElseThrow(() -> new UnauthenticatedException("The API key is not valid"));
-    if (request.getRequestURI().startsWith("/admin") && !caller.admin()) {
+    if (adminOnly(request.getRequestURI()) && !caller.admin()) {
       throw new ForbiddenException("This needs an admin API key");
     }
     request.setAttribute(CALLER_ATTRIBUTE, caller);
     return true;
+  }
+
+  /** {@code /admin/**}, and the detailed health report, which shows the node's internals. */
+  private static boolean adminOnly(String uri) {
+    return uri.startsWith("/admin") || uri.equals("/health/detailed");
   }
 }

@@ -18,7 +18,9 @@ class ApiWebConfiguration implements WebMvcConfigurer {
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
-    registry.addInterceptor(new ApiKeyInterceptor(users)).addPathPatterns("/tts/**", "/admin/**");
+    registry
+        .addInterceptor(new ApiKeyInterceptor(users))
+        .addPathPatterns("/tts/**", "/admin/**", "/health/detailed");
   }
 
   @Override

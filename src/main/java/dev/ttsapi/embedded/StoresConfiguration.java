@@ -6,6 +6,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -86,8 +87,9 @@ class StoresConfiguration {
    * queues it later) and a worker backs off, rather than hanging on a dead Redis.
    */
   @Bean(destroyMethod = "shutdown")
-  RedisClient redisClient(RedisURI uri, StoresProperties stores) {
-    RedisClient client = RedisClient.create(uri);
+  RedisClient redisClient(RedisURI uri, StoresProperties stores, ClientResources resources) {
+    // The resources (event loops, command latency metrics) come from the observability package.
+    RedisClient client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)

@@ -15,6 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * @param partitionInterval how often partitions are checked
  * @param sweepInterval how often queued requests are checked against the queue
  * @param sweepAge a queued request untouched this long, with no queue entry, is queued again
+ * @param retention month partitions of requests that ended longer ago than this are dropped with
+ *     the audio only they referenced; request events older than this are deleted
+ * @param retentionInterval how often retention runs
  */
 @Validated
 @ConfigurationProperties("tts.maintenance")
@@ -22,4 +25,6 @@ public record MaintenanceProperties(
     @Min(2) @Max(24) int partitionMonthsAhead,
     @NotNull Duration partitionInterval,
     @NotNull Duration sweepInterval,
-    @NotNull Duration sweepAge) {}
+    @NotNull Duration sweepAge,
+    @NotNull Duration retention,
+    @NotNull Duration retentionInterval) {}

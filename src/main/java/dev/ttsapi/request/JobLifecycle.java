@@ -1,5 +1,6 @@
 package dev.ttsapi.request;
 
+import dev.ttsapi.observability.TtsMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +33,11 @@ public class JobLifecycle {
   private final RequestRepository repository;
   private final StatusStore statusStore;
   private final Clock clock;
+  private final TtsMetrics metrics;
 
-  JobLifecycle(RequestRepository repository, StatusStore statusStore, Clock clock) {
+  JobLifecycle(
+      RequestRepository repository, StatusStore statusStore, Clock clock, TtsMetrics metrics) {
+    this.metrics = metrics;
     this.repository = repository;
     this.statusStore = statusStore;
     this.clock = clock;
@@ -62,6 +66,7 @@ public class JobLifecycle {
   public boolean complete(TtsRequest request, Completion completion) {
     boolean done = repository.complete(request, completion, clock.instant());
     if (done) {
+      metrics.finished(RequestStatus.COMPLETED.wireName(), request.voice());
       repository.find(request.id()).ifPresent(this::publish);
     }
     return done;
@@ -74,6 +79,11 @@ public class JobLifecycle {
       return AttemptOutcome.STALE;
     }
     repository.find(request.id()).ifPresent(this::publish);
+    if (transition == Transition.FAIL) {
+      // every caller sends a finally failed job to the dead-letter stream
+      metrics.finished(RequestStatus.FAILED.wireName(), request.voice());
+      metrics.deadLettered();
+    }
     return transition == Transition.FAIL ? AttemptOutcome.FAILED : AttemptOutcome.RETRY;
   }
 

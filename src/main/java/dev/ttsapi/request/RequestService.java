@@ -5,6 +5,7 @@ import dev.ttsapi.config.Await;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.request.RequestRepository.CachedAudio;
@@ -38,6 +39,7 @@ public class RequestService {
   private final RequestProperties properties;
   private final RequestIds ids;
   private final Clock clock;
+  private final TtsMetrics metrics;
 
   RequestService(
       RequestRepository repository,
@@ -46,7 +48,9 @@ public class RequestService {
       VoiceCatalog voices,
       AudioStore audioStore,
       RequestProperties properties,
-      Clock clock) {
+      Clock clock,
+      TtsMetrics metrics) {
+    this.metrics = metrics;
     this.repository = repository;
     this.statusStore = statusStore;
     this.queue = queue;
@@ -113,6 +117,7 @@ public class RequestService {
             cached.isPresent() ? createdAt : null,
             createdAt);
     repository.insert(request);
+    metrics.received(request.voice(), request.cacheHit());
     publish(request);
     return request;
   }
@@ -199,6 +204,7 @@ public class RequestService {
           "Only a queued request can be cancelled; this one is " + now.wireName(), now);
     }
     TtsRequest cancelled = repository.find(request.id()).orElseThrow();
+    metrics.finished(RequestStatus.CANCELLED.wireName(), cancelled.voice());
     try {
       statusStore.write(StatusSnapshot.of(cancelled));
     } catch (RuntimeException e) {

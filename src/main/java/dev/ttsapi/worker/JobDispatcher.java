@@ -2,6 +2,8 @@ package dev.ttsapi.worker;
 
 import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
+import dev.ttsapi.observability.HeapGuard;
+import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.JobQueue;
 import java.time.Duration;
@@ -19,7 +21,7 @@ import org.springframework.stereotype.Component;
  * Pulls jobs from the queue, one per free slot (prefetch 1), and runs each on a virtual thread;
  * their CPU-bound synthesis goes to the bounded {@link SynthesisPool}. The loop waits on a virtual
  * thread. When Redis is unreachable it backs off, logging once when the trouble starts and once
- * when it ends.
+ * when it ends. While the heap is too full it takes no job ({@link HeapGuard}).
  */
 @Component
 @ConditionalOnRole(Role.WORKER)
@@ -32,6 +34,7 @@ class JobDispatcher implements SmartLifecycle {
   private final JobProcessor processor;
   private final InFlight inFlight;
   private final WorkerIdentity identity;
+  private final HeapGuard heap;
   private final int slotCount;
   private final Semaphore slots;
   private ExecutorService jobThreads;
@@ -43,13 +46,17 @@ class JobDispatcher implements SmartLifecycle {
       JobProcessor processor,
       InFlight inFlight,
       WorkerIdentity identity,
-      WorkerProperties properties) {
+      WorkerProperties properties,
+      HeapGuard heap,
+      TtsMetrics metrics) {
     this.queue = queue;
     this.processor = processor;
     this.inFlight = inFlight;
     this.identity = identity;
     this.slotCount = properties.effectiveSlots();
     this.slots = new Semaphore(slotCount);
+    this.heap = heap;
+    metrics.activeWorkers(this::busySlots, slotCount);
   }
 
   @Override
@@ -68,6 +75,8 @@ class JobDispatcher implements SmartLifecycle {
     try {
       while (running) {
         slots.acquire();
+        // Backpressure: with the heap near full, leave jobs in the queue for other nodes.
+        heap.awaitHeadroom();
         Optional<Delivery> next;
         try {
           if (reader == null) {

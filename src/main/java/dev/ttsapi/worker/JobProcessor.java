@@ -1,5 +1,6 @@
 package dev.ttsapi.worker;
 
+import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.QueueProperties;
@@ -7,9 +8,11 @@ import dev.ttsapi.request.Completion;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.JobLifecycle.AttemptOutcome;
 import dev.ttsapi.request.TtsRequest;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,19 +30,33 @@ class JobProcessor {
   private final SynthesisPipeline pipeline;
   private final JobQueue queue;
   private final QueueProperties queueProperties;
+  private final TtsMetrics metrics;
 
   JobProcessor(
       JobLifecycle lifecycle,
       SynthesisPipeline pipeline,
       JobQueue queue,
-      QueueProperties queueProperties) {
+      QueueProperties queueProperties,
+      TtsMetrics metrics) {
+    this.metrics = metrics;
     this.lifecycle = lifecycle;
     this.pipeline = pipeline;
     this.queue = queue;
     this.queueProperties = queueProperties;
   }
 
+  /** Every log line of the job carries its request id and attempt (MDC). */
   void process(Delivery delivery) {
+    MDC.put("request_id", delivery.job().requestId().toString());
+    try {
+      processLogged(delivery);
+    } finally {
+      MDC.remove("request_id");
+      MDC.remove("attempt");
+    }
+  }
+
+  private void processLogged(Delivery delivery) {
     Optional<TtsRequest> started = lifecycle.start(delivery.job().requestId());
     if (started.isEmpty()) {
       log.debug("Job {} is not queued any more; dropping entry", delivery.job().requestId());
@@ -47,13 +64,20 @@ class JobProcessor {
       return;
     }
     TtsRequest request = started.get();
+    MDC.put("attempt", Integer.toString(request.attempt()));
     Completion result;
+    long start = System.nanoTime();
     try {
       result = pipeline.run(request, progress -> lifecycle.progress(request.id(), progress));
     } catch (Exception e) {
       fail(delivery, request, e);
       return;
     }
+    metrics.processed(
+        request.voice(),
+        request.text().codePointCount(0, request.text().length()),
+        Duration.ofNanos(System.nanoTime() - start),
+        result.durationMs());
     if (!lifecycle.complete(request, result)) {
       log.info(
           "Request {} attempt {} finished after it stopped being current",

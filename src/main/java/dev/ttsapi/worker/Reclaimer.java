@@ -3,6 +3,7 @@ package dev.ttsapi.worker;
 import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.PeriodicTasks;
 import dev.ttsapi.config.Role;
+import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.QueueProperties;
@@ -42,6 +43,7 @@ class Reclaimer extends PeriodicTasks {
   private final QueueProperties properties;
   private final WorkerIdentity identity;
   private final InFlight inFlight;
+  private final TtsMetrics metrics;
 
   Reclaimer(
       JobQueue queue,
@@ -49,8 +51,10 @@ class Reclaimer extends PeriodicTasks {
       QueueProperties properties,
       WorkerIdentity identity,
       InFlight inFlight,
-      TaskScheduler scheduler) {
+      TaskScheduler scheduler,
+      TtsMetrics metrics) {
     super(scheduler);
+    this.metrics = metrics;
     this.queue = queue;
     this.lifecycle = lifecycle;
     this.properties = properties;
@@ -77,6 +81,7 @@ class Reclaimer extends PeriodicTasks {
   void reclaim() {
     try {
       for (Delivery delivery : queue.claimIdle(identity.consumerName(), BATCH)) {
+        metrics.reclaimed();
         reclaim(delivery);
       }
     } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.embedded.StoresProperties;
 import dev.ttsapi.maintenance.MaintenanceProperties;
+import dev.ttsapi.observability.ObservabilityProperties;
 import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.RequestProperties;
 import dev.ttsapi.worker.WorkerProperties;
@@ -71,5 +72,25 @@ class DefaultsTest {
                 .get()
                 .partitionMonthsAhead())
         .isEqualTo(2);
+  }
+
+  @Test
+  void retention_is_thirty_days() {
+    MaintenanceProperties maintenance =
+        binder.bind("tts.maintenance", MaintenanceProperties.class).get();
+    assertThat(maintenance.retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(maintenance.retentionInterval()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void workers_pause_above_85_percent_heap_and_the_queue_limit_favours_high_priority() {
+    ObservabilityProperties o =
+        binder.bind("tts.observability", ObservabilityProperties.class).get();
+    assertThat(o.workerHeapFraction()).isEqualTo(0.85);
+    assertThat(o.maxQueueDepth()).isEqualTo(10_000);
+    assertThat(o.highPriorityMaxQueueDepth()).isGreaterThan(o.maxQueueDepth());
+    assertThat(o.retryAfter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(o.maxProfileSeconds()).isEqualTo(120);
+    assertThat(o.queueDepthCache()).isLessThanOrEqualTo(Duration.ofSeconds(2));
   }
 }

@@ -61,6 +61,11 @@ public abstract class IntegrationTest {
 
   @BeforeEach
   void cleanStores() {
+    // A job of the previous test still running would write its status after the flush: the
+    // worker stops first, waiting for its running jobs, and starts again on clean stores.
+    if (dispatcher.isRunning()) {
+      dispatcher.stop();
+    }
     jdbc.sql("TRUNCATE requests, logs, usage_daily, audio_cache, api_keys, users CASCADE").update();
     redis.sync().flushdb();
     queue.ensureGroups();

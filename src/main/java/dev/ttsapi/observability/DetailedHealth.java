@@ -1,0 +1,158 @@
+package dev.ttsapi.observability;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ttsapi.embedded.StoresProperties;
+import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.queue.Priority;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /health/detailed} (admin key): the seed's system and application fields, plus queue
+ * depth per priority, dead letters, engines and their warm-up, store round-trip times, and warnings
+ * about a Redis that could lose queued jobs (eviction allowed, or no AOF).
+ */
+@RestController
+class DetailedHealth {
+
+  private final QueueDepths depths;
+  private final StoreProbe stores;
+  private final WarmUp warmUp;
+  private final VoiceCatalog voices;
+  private final DataSource dataSource;
+  private final StatefulRedisConnection<String, String> redis;
+  private final File dataDir;
+
+  DetailedHealth(
+      QueueDepths depths,
+      StoreProbe stores,
+      WarmUp warmUp,
+      VoiceCatalog voices,
+      DataSource dataSource,
+      StatefulRedisConnection<String, String> redis,
+      StoresProperties storesProperties) {
+    this.depths = depths;
+    this.stores = stores;
+    this.warmUp = warmUp;
+    this.voices = voices;
+    this.dataSource = dataSource;
+    this.redis = redis;
+    this.dataDir = storesProperties.dataDir().toFile();
+  }
+
+  @GetMapping("/health/detailed")
+  Map<String, Object> detailed() {
+    stores.checkNow();
+    Map<String, Object> body = new LinkedHashMap<>();
+    List<String> warnings = redisWarnings();
+    body.put("status", ready() ? (warnings.isEmpty() ? "healthy" : "degraded") : "unhealthy");
+    body.put("system", system());
+    body.put("application", application());
+    body.put("stores", storesInfo());
+    body.put("warnings", warnings);
+    return body;
+  }
+
+  private boolean ready() {
+    return warmUp.done() && stores.postgres().up() && stores.redis().up();
+  }
+
+  private Map<String, Object> system() {
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    Map<String, Object> system = new LinkedHashMap<>();
+    double cpu = os.getCpuLoad();
+    system.put("cpu_percent", cpu < 0 ? null : round(cpu * 100));
+    long total = os.getTotalMemorySize();
+    system.put("memory_percent", round(100.0 * (total - os.getFreeMemorySize()) / total));
+    File disk = dataDir.exists() ? dataDir : new File(".").getAbsoluteFile();
+    long diskTotal = disk.getTotalSpace();
+    system.put(
+        "disk_percent",
+        diskTotal == 0 ? null : round(100.0 * (diskTotal - disk.getUsableSpace()) / diskTotal));
+    var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    system.put("heap_percent", round(100.0 * heap.getUsed() / Math.max(1, heap.getMax())));
+    return system;
+  }
+
+  private Map<String, Object> application() {
+    Map<String, Object> app = new LinkedHashMap<>();
+    QueueDepths.Snapshot snapshot = depths.current();
+    app.put("queue_length", snapshot.total());
+    Map<String, Long> byPriority = new LinkedHashMap<>();
+    for (Priority p : Priority.values()) {
+      byPriority.put(p.wireName(), snapshot.depths().get(p));
+    }
+    app.put("queue_length_by_priority", byPriority);
+    app.put("dead_letters", snapshot.deadLetters());
+    app.put(
+        "active_db_connections",
+        dataSource instanceof HikariDataSource hikari && hikari.getHikariPoolMXBean() != null
+            ? hikari.getHikariPoolMXBean().getActiveConnections()
+            : null);
+    app.put("uptime", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
+    app.put("warm_up", warmUp.done() ? "done" : "running");
+    app.put("engines", warmUp.engines());
+    app.put("engines_loaded", voices.engines().size());
+    app.put("voices_loaded", voices.voices().size());
+    return app;
+  }
+
+  private Map<String, Object> storesInfo() {
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("postgresql", check(stores.postgres()));
+    info.put("redis", check(stores.redis()));
+    return info;
+  }
+
+  private static Map<String, Object> check(StoreProbe.Check check) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", check.up() ? "up" : "down");
+    m.put("round_trip_ms", check.roundTrip() == null ? null : millis(check.roundTrip()));
+    if (check.error() != null) {
+      m.put("error", check.error());
+    }
+    return m;
+  }
+
+  /** Queued jobs live only in Redis until done: eviction or a restart without AOF loses them. */
+  private List<String> redisWarnings() {
+    List<String> warnings = new ArrayList<>();
+    try {
+      Map<String, String> policy = redis.sync().configGet("maxmemory-policy");
+      String value = policy.get("maxmemory-policy");
+      if (value != null && !"noeviction".equals(value)) {
+        warnings.add(
+            "Redis maxmemory-policy is "
+                + value
+                + ": under memory pressure it may evict queued jobs; set noeviction");
+      }
+      String aof = redis.sync().configGet("appendonly").get("appendonly");
+      if (!"yes".equals(aof)) {
+        warnings.add(
+            "Redis appendonly is off: a restart loses queued jobs until the sweeper re-enqueues"
+                + " them; set appendonly yes");
+      }
+    } catch (RuntimeException e) {
+      warnings.add("Redis configuration could not be read: " + e.getMessage());
+    }
+    return warnings;
+  }
+
+  private static double millis(Duration d) {
+    return round(d.toNanos() / 1e6);
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 10) / 10.0;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.ttsapi.observability;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Probes for orchestrators. Liveness: the process answers HTTP. Readiness: warm-up is done and
+ * PostgreSQL and Redis answered their last check ({@link StoreProbe}); 503 otherwise, with the
+ * reason. Neither does I/O of its own.
+ */
+@RestController
+class HealthProbes {
+
+  private final WarmUp warmUp;
+  private final StoreProbe stores;
+
+  HealthProbes(WarmUp warmUp, StoreProbe stores) {
+    this.warmUp = warmUp;
+    this.stores = stores;
+  }
+
+  @GetMapping("/health/live")
+  Map<String, String> live() {
+    return Map.of("status", "UP");
+  }
+
+  @GetMapping("/health/ready")
+  ResponseEntity<Map<String, Object>> ready() {
+    Map<String, Object> checks = new LinkedHashMap<>();
+    checks.put("warm_up", warmUp.done() ? "done" : "running");
+    checks.put("postgresql", stores.postgres().up() ? "up" : "down");
+    checks.put("redis", stores.redis().up() ? "up" : "down");
+    boolean ready = warmUp.done() && stores.postgres().up() && stores.redis().up();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", ready ? "UP" : "DOWN");
+    body.put("checks", checks);
+    return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(body);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.ttsapi.observability;
+
+import dev.ttsapi.config.PeriodicTasks;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+
+/**
+ * Pings PostgreSQL ({@code SELECT 1}) and Redis ({@code PING}) every {@code
+ * tts.observability.store-check-interval}, off the request path, and keeps the last result and
+ * round-trip time of each. Readiness reads it, so a node that loses a store turns not-ready within
+ * one interval and ready again once the store answers, by itself.
+ */
+@Component
+public class StoreProbe extends PeriodicTasks {
+
+  private static final Logger log = LoggerFactory.getLogger(StoreProbe.class);
+
+  /** One store's last check: reachable or not, how long the round trip took, what went wrong. */
+  public record Check(boolean up, Duration roundTrip, String error) {
+    static final Check UNKNOWN = new Check(false, null, "not checked yet");
+  }
+
+  private final JdbcClient jdbc;
+  private final StatefulRedisConnection<String, String> redis;
+  private final Duration interval;
+  private volatile Check postgres = Check.UNKNOWN;
+  private volatile Check redisCheck = Check.UNKNOWN;
+
+  StoreProbe(
+      JdbcClient jdbc,
+      StatefulRedisConnection<String, String> redis,
+      ObservabilityProperties properties,
+      TaskScheduler scheduler) {
+    super(scheduler);
+    this.jdbc = jdbc;
+    this.redis = redis;
+    this.interval = properties.storeCheckInterval();
+  }
+
+  @Override
+  protected List<Task> tasks() {
+    return List.of(new Task(this::checkNow, interval));
+  }
+
+  /** Checks both stores now and keeps the results. */
+  public void checkNow() {
+    Check pg = time(() -> jdbc.sql("SELECT 1").query(Integer.class).single());
+    Check rd = time(() -> redis.sync().ping());
+    report("PostgreSQL", postgres, pg);
+    report("Redis", redisCheck, rd);
+    postgres = pg;
+    redisCheck = rd;
+  }
+
+  public Check postgres() {
+    return postgres;
+  }
+
+  public Check redis() {
+    return redisCheck;
+  }
+
+  private static Check time(Supplier<?> call) {
+    long start = System.nanoTime();
+    try {
+      call.get();
+      return new Check(true, Duration.ofNanos(System.nanoTime() - start), null);
+    } catch (RuntimeException e) {
+      return new Check(false, Duration.ofNanos(System.nanoTime() - start), e.toString());
+    }
+  }
+
+  private static void report(String store, Check before, Check now) {
+    if (before.up() && !now.up()) {
+      log.warn("{} is unreachable: this node is not ready ({})", store, now.error());
+    } else if (!before.up() && now.up() && before != Check.UNKNOWN) {
+      log.info("{} answers again", store);
+    }
+  }
+}

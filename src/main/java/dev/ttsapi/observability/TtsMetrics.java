@@ -1,0 +1,153 @@
+package dev.ttsapi.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+import org.springframework.stereotype.Component;
+
+/**
+ * The service's own metrics, named as the seed names them once Prometheus has added its suffixes
+ * ({@code tts.requests} becomes {@code tts_requests_total}). Every label has a bounded set of
+ * values: statuses, installed voices and engines, text-length buckets. There is no user label;
+ * per-user usage is served by the API from PostgreSQL.
+ */
+@Component
+public class TtsMetrics {
+
+  /** The histogram buckets of synthesis time, in seconds. */
+  private static final Duration[] PROCESSING_BUCKETS = {
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30),
+    Duration.ofSeconds(60),
+    Duration.ofSeconds(120),
+    Duration.ofSeconds(300)
+  };
+
+  private final MeterRegistry registry;
+
+  public TtsMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    // Counters an alert reads exist from the start, at 0, so rate() and increase() see them.
+    deadLetteredCounter();
+    reclaimedCounter();
+  }
+
+  /** A request was accepted (status {@code received}, the seed's label). */
+  public void received(String voice, boolean cacheHit) {
+    requests("received", voice);
+    Counter.builder("tts.cache.lookups")
+        .description("Submits answered from stored audio (hit) or sent to synthesis (miss)")
+        .tag("result", cacheHit ? "hit" : "miss")
+        .register(registry)
+        .increment();
+    if (cacheHit) {
+      requests("completed", voice);
+    }
+  }
+
+  /** A request reached a terminal state: {@code completed}, {@code failed} or {@code cancelled}. */
+  public void finished(String status, String voice) {
+    requests(status, voice);
+  }
+
+  /** A request failed for good and its job went to the dead-letter stream. */
+  public void deadLettered() {
+    deadLetteredCounter().increment();
+  }
+
+  /** A job was taken over from a worker that stopped responding. */
+  public void reclaimed() {
+    reclaimedCounter().increment();
+  }
+
+  /**
+   * One synthesis finished: its time goes to the histogram by voice and text-length bucket, and its
+   * real-time factor (processing time / audio time) to the engine's summary.
+   */
+  public void processed(String voice, int textLength, Duration took, long audioMillis) {
+    Timer.builder("tts.processing.duration")
+        .description("Time spent synthesizing and storing one request")
+        .tag("voice", voice)
+        .tag("text_length", lengthBucket(textLength))
+        .serviceLevelObjectives(PROCESSING_BUCKETS)
+        .register(registry)
+        .record(took);
+    if (audioMillis > 0) {
+      DistributionSummary.builder("tts.engine.real.time.factor")
+          .description("Processing seconds per second of audio; below 1 is faster than real time")
+          .tag("engine", engine(voice))
+          .serviceLevelObjectives(0.05, 0.1, 0.25, 0.5, 1, 2, 5)
+          .register(registry)
+          .record(took.toNanos() / 1e6 / audioMillis);
+    }
+  }
+
+  /** Busy synthesis slots on this node, read when scraped. */
+  public void activeWorkers(IntSupplier busySlots, int slots) {
+    Gauge.builder("tts.active.workers", busySlots, IntSupplier::getAsInt)
+        .description("Synthesis slots running a job on this node")
+        .register(registry);
+    Gauge.builder("tts.worker.slots", () -> slots)
+        .description("Synthesis slots on this node")
+        .register(registry);
+  }
+
+  /** A submit answered 503 because the queue was over its limit. */
+  public void rejectedForQueueDepth(dev.ttsapi.queue.Priority priority) {
+    Counter.builder("tts.requests.rejected")
+        .description("Submits answered 503 because the queue was over its limit")
+        .tag("priority", priority.wireName())
+        .register(registry)
+        .increment();
+  }
+
+  /** The text-length label: a bucket, never the raw length. */
+  static String lengthBucket(int length) {
+    if (length < 100) {
+      return "0-100";
+    }
+    if (length < 500) {
+      return "100-500";
+    }
+    if (length < 2000) {
+      return "500-2000";
+    }
+    return "2000+";
+  }
+
+  static String engine(String voice) {
+    int colon = voice.indexOf(':');
+    return colon > 0 ? voice.substring(0, colon) : voice;
+  }
+
+  private Counter deadLetteredCounter() {
+    return Counter.builder("tts.jobs.dead.lettered")
+        .description("Jobs moved to the dead-letter stream after their last attempt")
+        .register(registry);
+  }
+
+  private Counter reclaimedCounter() {
+    return Counter.builder("tts.jobs.reclaimed")
+        .description("Jobs taken over from workers that stopped responding")
+        .register(registry);
+  }
+
+  private void requests(String status, String voice) {
+    Counter.builder("tts.requests")
+        .description("TTS requests by status: received at accept, then their terminal state")
+        .tag("status", status)
+        .tag("voice", voice)
+        .register(registry)
+        .increment();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.ttsapi.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ttsapi.support.TestStores;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+/**
+ * Readiness follows the stores by itself: a Redis that goes away turns the probe down, and the same
+ * Redis coming back on its port turns it up again, with no restart of the node. Uses a redis-server
+ * process of its own, so the shared one is never stopped.
+ */
+class StoreProbeTest {
+
+  private Process redisServer;
+
+  @AfterEach
+  void stopRedis() {
+    if (redisServer != null) {
+      redisServer.destroyForcibly();
+    }
+  }
+
+  @Test
+  void a_lost_redis_turns_the_probe_down_and_its_return_turns_it_up() throws Exception {
+    assumeTrue(onPath("redis-server"), "redis-server is not installed");
+    assumeTrue(TestStores.reachable(5432), "no local PostgreSQL");
+    int port = freePort();
+    Path dir = Files.createTempDirectory("probe-redis");
+    redisServer = startRedis(port, dir);
+    RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+    client.setOptions(
+        ClientOptions.builder()
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+            .build());
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              client.connect().close();
+              return true;
+            });
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      StoreProbe probe = new StoreProbe(postgres(), connection, properties(), null);
+
+      probe.checkNow();
+      assertThat(probe.redis().up()).isTrue();
+      assertThat(probe.postgres().up()).isTrue();
+
+      redisServer.destroyForcibly().waitFor();
+      probe.checkNow();
+      assertThat(probe.redis().up()).isFalse();
+      assertThat(probe.postgres().up()).isTrue();
+
+      redisServer = startRedis(port, dir);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                probe.checkNow();
+                return probe.redis().up();
+              });
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  private static JdbcClient postgres() {
+    SimpleDriverDataSource dataSource =
+        new SimpleDriverDataSource(
+            new org.postgresql.Driver(),
+            "jdbc:postgresql://127.0.0.1:5432/" + TestStores.DATABASE,
+            "postgres",
+            "");
+    TestStores.createDatabaseIfMissing(TestStores.DATABASE);
+    return JdbcClient.create(dataSource);
+  }
+
+  static ObservabilityProperties properties() {
+    return new ObservabilityProperties(
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(2),
+        0.85,
+        Duration.ofMillis(500),
+        10_000,
+        20_000,
+        Duration.ofSeconds(30),
+        120);
+  }
+
+  private static Process startRedis(int port, Path dir) throws IOException {
+    return new ProcessBuilder(
+            "redis-server",
+            "--port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            dir.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("redis.log").toFile())
+        .start();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  static boolean onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
