@@ -34,7 +34,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class WorkerCrashTest {
 
-  private static final String DATABASE = "tts_test_crash";
+  private static final String DATABASE = TestStores.DATABASE + "_crash";
   private static final String REDIS = "redis://127.0.0.1:6379/14";
 
   @Test
@@ -42,7 +42,7 @@ class WorkerCrashTest {
     Assumptions.assumeTrue(
         TestStores.reachable(5432) && TestStores.reachable(6379),
         "needs PostgreSQL and Redis on localhost (.ci/run starts them)");
-    TestStores.createDatabaseIfMissing(DATABASE);
+    TestStores.recreateDatabase(DATABASE);
     flushRedis();
     List<String> settings =
         List.of(

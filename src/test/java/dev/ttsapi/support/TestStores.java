@@ -26,7 +26,9 @@ public final class TestStores {
   public static void register(DynamicPropertyRegistry registry) {
     registry.add("tts.stores.data-dir", () -> "target/test-data");
     if (reachable(5432)) {
-      createDatabaseIfMissing(DATABASE);
+      if (FRESH_DATABASE.compareAndSet(false, true)) {
+        recreateDatabase(DATABASE);
+      }
       registry.add(
           "tts.stores.database-url", () -> "postgresql://postgres@127.0.0.1:5432/" + DATABASE);
     }
@@ -45,6 +47,25 @@ public final class TestStores {
       return true;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /**
+   * The test database is made anew once per test run, so no earlier run's schema or data counts.
+   */
+  private static final java.util.concurrent.atomic.AtomicBoolean FRESH_DATABASE =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Drops (closing its connections) and creates a database on the local PostgreSQL. */
+  public static void recreateDatabase(String database) {
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      s.execute("CREATE DATABASE " + database);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not make test database " + database + " anew", e);
     }
   }
 
