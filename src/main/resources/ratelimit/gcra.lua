@@ -26,7 +26,8 @@ for i = 1, #KEYS do
     retry = math.max(retry, allow_at - now)
     reset = math.max(reset, tat - now)
   else
-    left = math.floor((now - allow_at) / interval)
+    -- the epsilon keeps float error (an interval of 0.06 ms) from losing a call
+    left = math.floor((now - allow_at) / interval + 1e-6)
     reset = math.max(reset, new_tat - now)
   end
   if remaining < 0 or left < remaining then remaining = left end
