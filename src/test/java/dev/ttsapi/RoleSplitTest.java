@@ -29,14 +29,14 @@ class RoleSplitTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         TestStores.reachable(5432) && TestStores.reachable(6379),
         "needs PostgreSQL and Redis on localhost (.ci/run starts them)");
-    TestStores.recreateDatabase(TestStores.DATABASE + "_split");
+    // Apart per checkout (-Dtts.test.database=…), and made anew so no earlier run's data counts.
+    String database = TestStores.DATABASE + "_split";
+    TestStores.recreateDatabase(database);
     List<String> shared =
         List.of(
             "server.port=0",
             "tts.stores.data-dir=target/test-data-split",
-            "tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/"
-                + TestStores.DATABASE
-                + "_split",
+            "tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/" + database,
             "tts.stores.redis-url=redis://127.0.0.1:6379/10");
     try (ConfigurableApplicationContext apiNode = start(shared, "tts.roles=api");
         ConfigurableApplicationContext workerNode = start(shared, "tts.roles=worker")) {

@@ -34,6 +34,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class WorkerCrashTest {
 
+  // Apart per checkout (-Dtts.test.database=…): another branch's migrations in a shared database
+  // would fail this one's Flyway validation.
   private static final String DATABASE = TestStores.DATABASE + "_crash";
   private static final String REDIS = "redis://127.0.0.1:6379/14";
 

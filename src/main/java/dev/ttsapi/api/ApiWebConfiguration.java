@@ -1,6 +1,7 @@
 package dev.ttsapi.api;
 
 import dev.ttsapi.auth.UserService;
+import dev.ttsapi.ratelimit.RateLimiter;
 import java.util.List;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
@@ -11,9 +12,11 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 class ApiWebConfiguration implements WebMvcConfigurer {
 
   private final UserService users;
+  private final RateLimiter limiter;
 
-  ApiWebConfiguration(UserService users) {
+  ApiWebConfiguration(UserService users, RateLimiter limiter) {
     this.users = users;
+    this.limiter = limiter;
   }
 
   @Override
@@ -21,6 +24,8 @@ class ApiWebConfiguration implements WebMvcConfigurer {
     registry
         .addInterceptor(new ApiKeyInterceptor(users))
         .addPathPatterns("/tts/**", "/admin/**", "/health/detailed");
+    // After the key check, which finds the caller it limits.
+    registry.addInterceptor(new RateLimitInterceptor(limiter)).addPathPatterns("/tts/**").order(1);
   }
 
   @Override

@@ -4,6 +4,9 @@ import dev.ttsapi.auth.UserNameTakenException;
 import dev.ttsapi.auth.UserNotFoundException;
 import dev.ttsapi.engine.UnknownLanguageException;
 import dev.ttsapi.engine.UnknownVoiceException;
+import dev.ttsapi.idempotency.IdempotencyKeyInProgressException;
+import dev.ttsapi.idempotency.IdempotencyKeyReusedException;
+import dev.ttsapi.ratelimit.RateLimitExceededException;
 import dev.ttsapi.request.InvalidCursorException;
 import dev.ttsapi.request.InvalidTextException;
 import dev.ttsapi.request.RequestNotFoundException;
@@ -109,6 +112,51 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler(UserNameTakenException.class)
   ProblemDetail userExists(UserNameTakenException e) {
     return problem(HttpStatus.CONFLICT, ProblemTypes.USER_EXISTS, "User exists", e);
+  }
+
+  /** Over a per-minute limit or the daily character quota. */
+  @ExceptionHandler(RateLimitExceededException.class)
+  ResponseEntity<ProblemDetail> rateLimited(RateLimitExceededException e) {
+    boolean quota = e.kind() == RateLimitExceededException.Kind.CHARACTERS_PER_DAY;
+    ProblemDetail problem =
+        problem(
+            HttpStatus.TOO_MANY_REQUESTS,
+            quota ? ProblemTypes.QUOTA_EXCEEDED : ProblemTypes.RATE_LIMITED,
+            quota ? "Daily character quota exceeded" : "Rate limit exceeded",
+            e);
+    problem.setProperty("limit", e.decision().limit());
+    problem.setProperty("remaining", e.decision().remaining());
+    var response =
+        ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+            .header(HttpHeaders.RETRY_AFTER, Long.toString(e.decision().retryAfterSeconds()));
+    if (!quota) {
+      response
+          .header("RateLimit-Limit", Long.toString(e.decision().limit()))
+          .header("RateLimit-Remaining", Long.toString(e.decision().remaining()))
+          .header("RateLimit-Reset", Long.toString(e.decision().resetSeconds()));
+    }
+    return response.body(problem);
+  }
+
+  @ExceptionHandler(IdempotencyKeyReusedException.class)
+  ProblemDetail idempotencyKeyReused(IdempotencyKeyReusedException e) {
+    return problem(
+        HttpStatus.UNPROCESSABLE_CONTENT,
+        ProblemTypes.IDEMPOTENCY_KEY_REUSED,
+        "Idempotency key reused",
+        e);
+  }
+
+  @ExceptionHandler(IdempotencyKeyInProgressException.class)
+  ResponseEntity<ProblemDetail> idempotencyKeyInProgress(IdempotencyKeyInProgressException e) {
+    return ResponseEntity.status(HttpStatus.CONFLICT)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(
+            problem(
+                HttpStatus.CONFLICT,
+                ProblemTypes.IDEMPOTENCY_KEY_IN_PROGRESS,
+                "Request in progress",
+                e));
   }
 
   /** PostgreSQL or Redis unreachable: the client should come back, nothing was accepted. */

@@ -21,5 +21,9 @@ final class ProblemTypes {
   static final URI USER_EXISTS = URI.create(BASE + "user-exists");
   static final URI METHOD_NOT_ALLOWED = URI.create(BASE + "method-not-allowed");
   static final URI SERVICE_UNAVAILABLE = URI.create(BASE + "service-unavailable");
+  static final URI RATE_LIMITED = URI.create(BASE + "rate-limited");
+  static final URI QUOTA_EXCEEDED = URI.create(BASE + "quota-exceeded");
+  static final URI IDEMPOTENCY_KEY_REUSED = URI.create(BASE + "idempotency-key-reused");
+  static final URI IDEMPOTENCY_KEY_IN_PROGRESS = URI.create(BASE + "idempotency-key-in-progress");
   static final URI INTERNAL = URI.create(BASE + "internal-error");
 }

@@ -18,12 +18,14 @@ import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.idempotency.Idempotency;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.request.RequestService;
 import dev.ttsapi.request.RequestStateException;
 import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.SubmitCommand;
 import dev.ttsapi.request.TtsRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,6 +43,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -57,23 +60,44 @@ class TtsController {
   private final UserService users;
   private final VoiceCatalog voices;
   private final AudioStore audioStore;
+  private final SubmitGuard guard;
 
   TtsController(
-      RequestService requests, UserService users, VoiceCatalog voices, AudioStore audioStore) {
+      RequestService requests,
+      UserService users,
+      VoiceCatalog voices,
+      AudioStore audioStore,
+      SubmitGuard guard) {
     this.requests = requests;
     this.users = users;
     this.voices = voices;
     this.audioStore = audioStore;
+    this.guard = guard;
   }
 
-  /** Accepts text to speak. 200 (the seed's load test counts anything else as a failure). */
+  /**
+   * Accepts text to speak. 200 (the seed's load test counts anything else as a failure). With an
+   * {@code Idempotency-Key}, a repeat of the same body answers the first answer again.
+   */
   @PostMapping(
       path = "/request",
       consumes = MediaType.APPLICATION_JSON_VALUE,
       produces = MediaType.APPLICATION_JSON_VALUE)
-  SubmitResponse submit(Caller caller, @RequestBody SubmitBody body) {
-    SubmitCommand command = validate(caller, body);
-    return SubmitResponse.of(requests.submit(command));
+  SubmitResponse submit(
+      Caller caller,
+      @RequestBody SubmitBody body,
+      @RequestHeader(name = Idempotency.HEADER, required = false) String idempotencyKey,
+      HttpServletResponse response) {
+    return guard.once(
+        caller,
+        body,
+        idempotencyKey,
+        response,
+        () -> {
+          guard.rejectUnsafeFields(body);
+          SubmitCommand command = validate(caller, body);
+          return guard.charged(command, () -> SubmitResponse.of(requests.submit(command)));
+        });
   }
 
   private SubmitCommand validate(Caller caller, SubmitBody body) {

@@ -55,12 +55,30 @@ public final class TextNormalizer {
   }
 
   /**
+   * True if the string holds a control character (NUL among them) or a lone surrogate: what a short
+   * field such as a voice name must not contain, since it could not be stored or shown safely.
+   */
+  public static boolean hasUnsafeCharacters(String s) {
+    for (int i = 0; i < s.length(); ) {
+      int c = s.codePointAt(i);
+      i += Character.charCount(c);
+      int type = Character.getType(c);
+      if (type == Character.CONTROL || type == Character.SURROGATE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Control characters and format characters (zero-width space, byte-order mark, direction marks)
-   * carry nothing to speak. Zero-width joiners are kept: some scripts need them to render words.
+   * carry nothing to speak. Zero-width joiners are kept: some scripts need them to render words. A
+   * lone surrogate (half of a pair, as JSON's {@code "\ud800"} can send) is no character at all and
+   * cannot be stored as UTF-8.
    */
   private static boolean isInvisible(int c) {
     int type = Character.getType(c);
-    if (type == Character.CONTROL) {
+    if (type == Character.CONTROL || type == Character.SURROGATE) {
       return true;
     }
     return type == Character.FORMAT && c != '\u200D' && c != '\u200C';

@@ -59,6 +59,35 @@ public final class ApiClient {
     return send(request, key);
   }
 
+  public Response put(String path, String key, String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .PUT(BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json"),
+        key);
+  }
+
+  /** A POST with extra headers, as name, value pairs. */
+  public Response postWithHeaders(String path, String key, String body, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .POST(BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json");
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request, key);
+  }
+
+  /** Sends a request built elsewhere (odd methods, bodies or headers). */
+  public Response send(HttpRequest.Builder request) {
+    return send(request, null);
+  }
+
+  public String base() {
+    return base;
+  }
+
   public Response get(String path, String key, String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
     for (int i = 0; i + 1 < headers.length; i += 2) {

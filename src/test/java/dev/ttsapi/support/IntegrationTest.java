@@ -32,7 +32,10 @@ import tools.jackson.databind.JsonNode;
       "tts.maintenance.sweep-interval=1s",
       "tts.maintenance.sweep-age=3s",
       "tts.request.max-text-length=5000",
-      "tts.worker.synthesis-threads=2"
+      "tts.worker.synthesis-threads=2",
+      // Tests poll and submit fast; rate-limit tests set low limits of their own.
+      "tts.ratelimit.requests-per-minute=100000",
+      "tts.ratelimit.poll-requests-per-minute=100000"
     })
 @Import(TestEngines.class)
 public abstract class IntegrationTest {

@@ -1,0 +1,65 @@
+package dev.ttsapi.api;
+
+import dev.ttsapi.auth.Caller;
+import dev.ttsapi.ratelimit.Budget;
+import dev.ttsapi.ratelimit.Decision;
+import dev.ttsapi.ratelimit.RateLimitExceededException;
+import dev.ttsapi.ratelimit.RateLimitExceededException.Kind;
+import dev.ttsapi.ratelimit.RateLimiter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/**
+ * Takes each authenticated {@code /tts} call from its user's per-minute budget: reads (status
+ * polls, audio downloads) from the poll budget, everything else from the submit budget. Runs after
+ * {@link ApiKeyInterceptor}. Every answer, allowed or refused, carries {@code RateLimit-Limit},
+ * {@code RateLimit-Remaining} and {@code RateLimit-Reset}; a refusal is a 429 with {@code
+ * Retry-After}.
+ */
+class RateLimitInterceptor implements HandlerInterceptor {
+
+  private static final String BEARER = "Bearer ";
+
+  private final RateLimiter limiter;
+
+  RateLimitInterceptor(RateLimiter limiter) {
+    this.limiter = limiter;
+  }
+
+  @Override
+  public boolean preHandle(
+      HttpServletRequest request, HttpServletResponse response, Object handler) {
+    if (!(request.getAttribute(ApiKeyInterceptor.CALLER_ATTRIBUTE) instanceof Caller caller)) {
+      return true;
+    }
+    Budget budget =
+        "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())
+            ? Budget.POLL
+            : Budget.SUBMIT;
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    String key =
+        header == null ? null : header.substring(Math.min(header.length(), BEARER.length()));
+    Decision decision = limiter.acquire(caller.userId(), key, budget);
+    writeHeaders(response, decision);
+    if (!decision.allowed()) {
+      throw new RateLimitExceededException(
+          Kind.REQUESTS_PER_MINUTE,
+          decision,
+          "Rate limit of "
+              + decision.limit()
+              + (budget == Budget.POLL ? " reads" : " requests")
+              + " per minute reached; retry in "
+              + decision.retryAfterSeconds()
+              + " s");
+    }
+    return true;
+  }
+
+  static void writeHeaders(HttpServletResponse response, Decision decision) {
+    response.setHeader("RateLimit-Limit", Long.toString(decision.limit()));
+    response.setHeader("RateLimit-Remaining", Long.toString(decision.remaining()));
+    response.setHeader("RateLimit-Reset", Long.toString(decision.resetSeconds()));
+  }
+}

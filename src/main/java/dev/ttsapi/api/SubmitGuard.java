@@ -1,0 +1,121 @@
+package dev.ttsapi.api;
+
+import dev.ttsapi.api.TtsDtos.SubmitBody;
+import dev.ttsapi.api.TtsDtos.SubmitResponse;
+import dev.ttsapi.auth.Caller;
+import dev.ttsapi.idempotency.Idempotency;
+import dev.ttsapi.ratelimit.RateLimiter;
+import dev.ttsapi.request.RequestProperties;
+import dev.ttsapi.request.SubmitCommand;
+import dev.ttsapi.text.TextNormalizer;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What stands around a submission besides validation: the {@code Idempotency-Key} (one request per
+ * key and body, the first answer replayed), the daily character quota, and fields that must never
+ * reach the database (control characters, lone surrogates, oversize values).
+ */
+@Component
+class SubmitGuard {
+
+  static final String REPLAYED_HEADER = "Idempotent-Replayed";
+  private static final int MAX_FIELD_LENGTH = 200;
+
+  private final Idempotency idempotency;
+  private final RateLimiter limiter;
+  private final RequestProperties requestProperties;
+  private final JsonMapper json;
+
+  SubmitGuard(
+      Idempotency idempotency,
+      RateLimiter limiter,
+      RequestProperties requestProperties,
+      JsonMapper json) {
+    this.idempotency = idempotency;
+    this.limiter = limiter;
+    this.requestProperties = requestProperties;
+    this.json = json;
+  }
+
+  /** Runs the submission, or replays the first answer given to this idempotency key. */
+  SubmitResponse once(
+      Caller caller,
+      SubmitBody body,
+      String idempotencyKey,
+      HttpServletResponse response,
+      Supplier<SubmitResponse> submission) {
+    if (idempotencyKey == null) {
+      return submission.get();
+    }
+    if (!Idempotency.VALID_KEY.matcher(idempotencyKey).matches()) {
+      throw new InvalidInputException(
+          Idempotency.HEADER, "must be 1 to 255 printable ASCII characters");
+    }
+    Idempotency.Outcome outcome =
+        idempotency.once(
+            caller.userId(),
+            idempotencyKey,
+            json.writeValueAsString(body),
+            () -> json.writeValueAsString(submission.get()));
+    if (outcome.replayed()) {
+      response.setHeader(REPLAYED_HEADER, "true");
+    }
+    return json.readValue(outcome.answer(), SubmitResponse.class);
+  }
+
+  /**
+   * Charges the text to its owner's daily character quota, then submits; gives the characters back
+   * if the submission is refused after all. Text over the length limit is not charged: the
+   * submission refuses it.
+   */
+  SubmitResponse charged(SubmitCommand command, Supplier<SubmitResponse> submission) {
+    String text = TextNormalizer.normalize(command.text());
+    long characters = text.codePointCount(0, text.length());
+    if (characters > requestProperties.maxTextLength()) {
+      return submission.get();
+    }
+    limiter.chargeCharacters(command.userId(), characters);
+    try {
+      return submission.get();
+    } catch (RuntimeException e) {
+      limiter.refundCharacters(command.userId(), characters);
+      throw e;
+    }
+  }
+
+  /** Refuses short fields that are too long or carry characters no database should see. */
+  void rejectUnsafeFields(SubmitBody body) {
+    List<InvalidInputException.FieldError> errors = new ArrayList<>();
+    check(errors, "user_id", body.userId());
+    check(errors, "format", body.format());
+    check(errors, "priority", body.priority());
+    if (body.voiceSettings() != null) {
+      check(errors, "voice_settings.language", body.voiceSettings().language());
+      check(errors, "voice_settings.voice", body.voiceSettings().voice());
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+  }
+
+  private static void check(
+      List<InvalidInputException.FieldError> errors, String field, String value) {
+    if (value == null) {
+      return;
+    }
+    if (value.length() > MAX_FIELD_LENGTH) {
+      errors.add(
+          new InvalidInputException.FieldError(
+              field, "must be at most " + MAX_FIELD_LENGTH + " characters"));
+    } else if (TextNormalizer.hasUnsafeCharacters(value)) {
+      errors.add(
+          new InvalidInputException.FieldError(
+              field, "must not contain control characters or invalid Unicode"));
+    }
+  }
+}

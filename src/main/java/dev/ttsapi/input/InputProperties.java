@@ -1,0 +1,18 @@
+package dev.ttsapi.input;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Limits on what a client may send, checked before any work is done.
+ *
+ * @param maxBodySize largest request body; a larger one is a 413 before it is parsed
+ * @param maxJsonDepth deepest nesting of JSON objects and arrays; deeper is a 400
+ */
+@Validated
+@ConfigurationProperties("tts.input")
+public record InputProperties(@NotNull DataSize maxBodySize, @Min(2) @Max(1000) int maxJsonDepth) {}

@@ -1,0 +1,28 @@
+package dev.ttsapi.ratelimit;
+
+/** A call over a per-minute limit or over the daily character quota: a 429. */
+public class RateLimitExceededException extends RuntimeException {
+
+  /** Which limit refused the call. */
+  public enum Kind {
+    REQUESTS_PER_MINUTE,
+    CHARACTERS_PER_DAY
+  }
+
+  private final Kind kind;
+  private final Decision decision;
+
+  public RateLimitExceededException(Kind kind, Decision decision, String message) {
+    super(message);
+    this.kind = kind;
+    this.decision = decision;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public Decision decision() {
+    return decision;
+  }
+}

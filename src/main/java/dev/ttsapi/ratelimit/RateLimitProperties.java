@@ -1,0 +1,42 @@
+package dev.ttsapi.ratelimit;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Fair use: how much one user may ask of the service. Per-user limits set by an admin win over the
+ * two defaults here.
+ *
+ * @param enabled off turns every limit off (a trusted, internal deployment)
+ * @param requestsPerMinute default submissions (and other non-GET calls) per user and minute
+ * @param charactersPerDay default characters of text per user and UTC day
+ * @param pollRequestsPerMinute status polls and audio downloads per user and minute, a budget of
+ *     their own so polling never eats the submit budget
+ * @param keyRequestsPerMinute submissions per API key and minute, for users with several keys; 0
+ *     means a key may use the whole of its user's budget
+ * @param limitsCacheTtl how long a node reuses a user's limits before reading them again; an admin
+ *     change reaches the node it was made on at once, the others within this time
+ * @param auditFlushInterval how often the usage counted in memory is written to {@code rate_limit}
+ * @param auditMaxEntries most (user, day) rows kept in memory before an early flush (one upsert
+ *     takes at most 10,000 rows: five parameters each, PostgreSQL allows 65,535)
+ */
+@Validated
+@ConfigurationProperties("tts.ratelimit")
+public record RateLimitProperties(
+    boolean enabled,
+    @Min(1) int requestsPerMinute,
+    @Min(1) long charactersPerDay,
+    @Min(1) int pollRequestsPerMinute,
+    @Min(0) int keyRequestsPerMinute,
+    @NotNull Duration limitsCacheTtl,
+    @NotNull Duration auditFlushInterval,
+    @Min(1) @Max(10_000) int auditMaxEntries) {
+
+  public static final int DEFAULT_REQUESTS_PER_MINUTE = 60;
+  public static final long DEFAULT_CHARACTERS_PER_DAY = 100_000;
+  public static final int DEFAULT_POLL_REQUESTS_PER_MINUTE = 600;
+}

@@ -1,0 +1,213 @@
+package dev.ttsapi.ratelimit;
+
+import dev.ttsapi.ratelimit.RateLimitExceededException.Kind;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.stereotype.Service;
+
+/**
+ * Per-minute limits and the daily character quota, kept in Redis so every API node shares them
+ * exactly. A limit is a GCRA bucket (one Lua script, all buckets of a call checked and advanced
+ * atomically, on Redis's clock); the quota is a counter per user and UTC day. All keys of a user
+ * share the hash tag {@code {rl:<user>}}, so one script touches one Redis Cluster slot.
+ *
+ * <p>If Redis cannot answer, calls are let through (and logged): the limiter protects the service,
+ * it must not take it down.
+ */
+@Service
+public class RateLimiter {
+
+  private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+  private static final long PERIOD_MS = Duration.ofMinutes(1).toMillis();
+
+  private final StatefulRedisConnection<String, String> redis;
+  private final UserLimitsService limits;
+  private final UsageAudit audit;
+  private final RateLimitProperties properties;
+  private final Clock clock;
+  private final Script gcra = Script.load("ratelimit/gcra.lua");
+  private final Script quota = Script.load("ratelimit/quota.lua");
+
+  RateLimiter(
+      StatefulRedisConnection<String, String> redis,
+      UserLimitsService limits,
+      org.springframework.beans.factory.ObjectProvider<UsageAudit> audit,
+      RateLimitProperties properties,
+      Clock clock) {
+    this.redis = redis;
+    this.limits = limits;
+    this.audit = audit.getIfAvailable();
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  /**
+   * Takes one call from the user's budget (and, for submissions, from the key's own limit if one is
+   * set).
+   *
+   * @param apiKey the key the call came with; only a hash of it is used
+   * @return the decision, allowed or not; its numbers go into the {@code RateLimit-*} headers
+   */
+  public Decision acquire(UUID userId, String apiKey, Budget budget) {
+    long limit =
+        budget == Budget.POLL
+            ? properties.pollRequestsPerMinute()
+            : limits.limitsOf(userId).requestsPerMinute();
+    if (!properties.enabled()) {
+      return Decision.unlimited(limit);
+    }
+    List<String> keys = new ArrayList<>(2);
+    List<String> args = new ArrayList<>(3);
+    args.add(Long.toString(PERIOD_MS));
+    keys.add(prefix(userId) + (budget == Budget.POLL ? "poll" : "submit"));
+    args.add(Long.toString(limit));
+    if (budget == Budget.SUBMIT && properties.keyRequestsPerMinute() > 0 && apiKey != null) {
+      keys.add(prefix(userId) + "key:" + keyHash(apiKey));
+      args.add(Integer.toString(properties.keyRequestsPerMinute()));
+      limit = Math.min(limit, properties.keyRequestsPerMinute());
+    }
+    List<Long> result;
+    try {
+      result = gcra.run(redis.sync(), keys, args);
+    } catch (RuntimeException e) {
+      log.warn("Rate limiter unavailable, letting the call through: {}", e.toString());
+      return Decision.unlimited(limit);
+    }
+    boolean allowed = result.get(0) == 1;
+    record(userId, allowed ? 1 : 0, 0, allowed ? 0 : 1);
+    return new Decision(
+        allowed,
+        limit,
+        result.get(1),
+        seconds(result.get(3)),
+        allowed ? 0 : seconds(result.get(2)));
+  }
+
+  /**
+   * Charges characters of submitted text to the user's daily quota.
+   *
+   * @throws RateLimitExceededException if they do not fit in what is left today; nothing is charged
+   */
+  public void chargeCharacters(UUID userId, long characters) {
+    if (!properties.enabled() || characters <= 0) {
+      return;
+    }
+    long limit = limits.limitsOf(userId).charactersPerDay();
+    Instant now = clock.instant();
+    LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    long untilMidnight =
+        Duration.between(now, day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds();
+    List<Long> result;
+    try {
+      result =
+          quota.run(
+              redis.sync(),
+              List.of(prefix(userId) + "chars:" + day),
+              List.of(
+                  Long.toString(limit),
+                  Long.toString(characters),
+                  Long.toString(untilMidnight + Duration.ofDays(1).toSeconds())));
+    } catch (RuntimeException e) {
+      log.warn("Character quota unavailable, letting the call through: {}", e.toString());
+      return;
+    }
+    if (result.get(0) != 1) {
+      long used = result.get(1);
+      throw new RateLimitExceededException(
+          Kind.CHARACTERS_PER_DAY,
+          new Decision(false, limit, Math.max(0, limit - used), untilMidnight, untilMidnight + 1),
+          "This text is "
+              + characters
+              + " characters; "
+              + Math.max(0, limit - used)
+              + " of your daily quota of "
+              + limit
+              + " characters are left. The quota resets at 00:00 UTC.");
+    }
+    record(userId, 0, characters, 0);
+  }
+
+  /** Gives characters back to today's quota when a charged request was refused after all. */
+  public void refundCharacters(UUID userId, long characters) {
+    if (!properties.enabled() || characters <= 0) {
+      return;
+    }
+    LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    try {
+      redis.sync().decrby(prefix(userId) + "chars:" + day, characters);
+    } catch (RuntimeException e) {
+      log.warn("Could not refund {} characters to user {}: {}", characters, userId, e.toString());
+    }
+    record(userId, 0, -characters, 0);
+  }
+
+  private void record(UUID userId, long requests, long characters, long refused) {
+    if (audit != null) {
+      audit.record(userId, requests, characters, refused);
+    }
+  }
+
+  private static String prefix(UUID userId) {
+    return "{rl:" + userId + "}:";
+  }
+
+  private static long seconds(long millis) {
+    return (millis + 999) / 1000;
+  }
+
+  private static String keyHash(String apiKey) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A Lua script run by its SHA, loaded again if Redis has forgotten it (restart, flush). */
+  private record Script(String source, String sha) {
+
+    static Script load(String path) {
+      try (var in = new ClassPathResource(path).getInputStream()) {
+        String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        byte[] sha1 =
+            MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+        return new Script(source, HexFormat.of().formatHex(sha1));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    List<Long> run(RedisCommands<String, String> redis, List<String> keys, List<String> args) {
+      String[] k = keys.toArray(String[]::new);
+      String[] a = args.toArray(String[]::new);
+      try {
+        return redis.evalsha(sha, ScriptOutputType.MULTI, k, a);
+      } catch (RedisNoScriptException e) {
+        return redis.eval(source, ScriptOutputType.MULTI, k, a);
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+-- GCRA (generic cell rate algorithm) over one or more buckets, all or nothing: the call is allowed
+-- only if every bucket has room, and only then does every bucket advance. Time is Redis's own
+-- clock, so any number of API nodes share one exact limit whatever their clocks say.
+-- KEYS[i]: bucket i, holding its "theoretical arrival time" in milliseconds.
+-- ARGV[1]: the period in milliseconds; ARGV[i + 1]: bucket i's limit per period.
+-- Returns {allowed (0/1), remaining, retry after ms, reset ms}.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local period = tonumber(ARGV[1])
+local allowed = 1
+local retry = 0
+local remaining = -1
+local reset = 0
+local tats = {}
+for i = 1, #KEYS do
+  local limit = tonumber(ARGV[i + 1])
+  local interval = period / limit
+  local tat = tonumber(redis.call('GET', KEYS[i])) or now
+  if tat < now then tat = now end
+  local new_tat = tat + interval
+  local allow_at = new_tat - period
+  local left
+  if now < allow_at then
+    allowed = 0
+    left = 0
+    retry = math.max(retry, allow_at - now)
+    reset = math.max(reset, tat - now)
+  else
+    -- the epsilon keeps float error (an interval of 0.06 ms) from losing a call
+    left = math.floor((now - allow_at) / interval + 1e-6)
+    reset = math.max(reset, new_tat - now)
+  end
+  if remaining < 0 or left < remaining then remaining = left end
+  tats[i] = new_tat
+end
+if allowed == 1 then
+  for i = 1, #KEYS do
+    redis.call('SET', KEYS[i], string.format('%.3f', tats[i]), 'PX', math.ceil(tats[i] - now) + 1)
+  end
+end
+return {allowed, remaining, math.ceil(retry), math.ceil(reset)}

@@ -1,0 +1,50 @@
+package dev.ttsapi.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ttsapi.idempotency.IdempotencyProperties;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.util.unit.DataSize;
+
+/** The fair-use defaults the README promises, read from application.yaml. */
+class FairUseDefaultsTest {
+
+  @Test
+  void fair_use_defaults() throws IOException {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment
+        .getPropertySources()
+        .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+    environment
+        .getPropertySources()
+        .remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+    new YamlPropertySourceLoader()
+        .load("application", new ClassPathResource("application.yaml"))
+        .forEach(environment.getPropertySources()::addLast);
+    Binder binder = Binder.get(environment);
+
+    RateLimitProperties limits = binder.bind("tts.ratelimit", RateLimitProperties.class).get();
+    assertThat(limits.enabled()).isTrue();
+    assertThat(limits.requestsPerMinute())
+        .isEqualTo(RateLimitProperties.DEFAULT_REQUESTS_PER_MINUTE);
+    assertThat(limits.charactersPerDay()).isEqualTo(RateLimitProperties.DEFAULT_CHARACTERS_PER_DAY);
+    assertThat(limits.pollRequestsPerMinute())
+        .isEqualTo(RateLimitProperties.DEFAULT_POLL_REQUESTS_PER_MINUTE);
+    assertThat(limits.keyRequestsPerMinute()).isZero();
+    assertThat(limits.auditFlushInterval()).isEqualTo(Duration.ofSeconds(5));
+    IdempotencyProperties idempotency =
+        binder.bind("tts.idempotency", IdempotencyProperties.class).get();
+    assertThat(idempotency.ttl()).isEqualTo(Duration.ofHours(24));
+    assertThat(binder.bind("tts.input.max-body-size", DataSize.class).get())
+        .isEqualTo(DataSize.ofKilobytes(64));
+    assertThat(binder.bind("tts.input.max-json-depth", Integer.class).get()).isEqualTo(32);
+    assertThat(binder.bind("server.max-http-request-header-size", DataSize.class).get())
+        .isEqualTo(DataSize.ofKilobytes(16));
+  }
+}
