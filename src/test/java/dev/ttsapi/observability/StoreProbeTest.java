@@ -83,6 +83,54 @@ class StoreProbeTest {
     }
   }
 
+  @Test
+  void a_lost_postgres_turns_the_probe_down_and_its_return_turns_it_up() throws Exception {
+    assumeTrue(TestStores.reachable(6379), "no local Redis");
+    int port = freePort();
+    Path dataDir = Files.createTempDirectory("probe-postgres");
+    io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = startPostgres(port, dataDir);
+    JdbcClient jdbc =
+        JdbcClient.create(
+            new SimpleDriverDataSource(
+                new org.postgresql.Driver(),
+                "jdbc:postgresql://127.0.0.1:" + port + "/postgres?connectTimeout=2",
+                "postgres",
+                ""));
+    RedisClient client = RedisClient.create(TestStores.redisUrl());
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      StoreProbe probe = new StoreProbe(jdbc, connection, properties(), null);
+      probe.checkNow();
+      assertThat(probe.postgres().up()).isTrue();
+
+      postgres.close();
+      probe.checkNow();
+      assertThat(probe.postgres().up()).isFalse();
+      assertThat(probe.redis().up()).isTrue();
+
+      postgres = startPostgres(port, dataDir);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                probe.checkNow();
+                return probe.postgres().up();
+              });
+    } finally {
+      postgres.close();
+      client.shutdown();
+    }
+  }
+
+  private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres startPostgres(
+      int port, Path dataDir) throws IOException {
+    return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+        .setPort(port)
+        .setDataDirectory(dataDir)
+        .setCleanDataDirectory(false)
+        .start();
+  }
+
   private static JdbcClient postgres() {
     SimpleDriverDataSource dataSource =
         new SimpleDriverDataSource(

@@ -67,6 +67,12 @@ public final class OpenAiSpeechEngine implements SpeechEngine, AutoCloseable {
     return ID + "-" + properties.model() + "@" + where;
   }
 
+  /** OpenAI's speech endpoint takes at most 4,096 characters of input. */
+  @Override
+  public int maxInputCharacters() {
+    return 4096;
+  }
+
   @Override
   public String model() {
     return properties.model();
