@@ -163,6 +163,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler({
     DataAccessResourceFailureException.class,
     TransientDataAccessException.class,
+    org.springframework.transaction.CannotCreateTransactionException.class,
     io.lettuce.core.RedisConnectionException.class
   })
   ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {

@@ -35,6 +35,7 @@ class JobDispatcher implements SmartLifecycle {
   private final InFlight inFlight;
   private final WorkerIdentity identity;
   private final HeapGuard heap;
+  private final StoreOutage outage;
   private final int slotCount;
   private final Semaphore slots;
   private ExecutorService jobThreads;
@@ -48,7 +49,9 @@ class JobDispatcher implements SmartLifecycle {
       WorkerIdentity identity,
       WorkerProperties properties,
       HeapGuard heap,
+      StoreOutage outage,
       TtsMetrics metrics) {
+    this.outage = outage;
     this.queue = queue;
     this.processor = processor;
     this.inFlight = inFlight;
@@ -74,9 +77,12 @@ class JobDispatcher implements SmartLifecycle {
     JobQueue.Reader reader = null;
     try {
       while (running) {
-        slots.acquire();
         // Backpressure: with the heap near full, leave jobs in the queue for other nodes.
         heap.awaitHeadroom();
+        // PostgreSQL or Redis failing jobs: wait a little (longer each time) before the next.
+        outage.pauseIfOngoing();
+        // Waits taken before the slot, so an interrupt there never leaves a slot taken.
+        slots.acquire();
         Optional<Delivery> next;
         try {
           if (reader == null) {

@@ -31,14 +31,17 @@ class JobProcessor {
   private final JobQueue queue;
   private final QueueProperties queueProperties;
   private final TtsMetrics metrics;
+  private final StoreOutage outage;
 
   JobProcessor(
       JobLifecycle lifecycle,
       SynthesisPipeline pipeline,
       JobQueue queue,
       QueueProperties queueProperties,
-      TtsMetrics metrics) {
+      TtsMetrics metrics,
+      StoreOutage outage) {
     this.metrics = metrics;
+    this.outage = outage;
     this.lifecycle = lifecycle;
     this.pipeline = pipeline;
     this.queue = queue;
@@ -57,7 +60,20 @@ class JobProcessor {
   }
 
   private void processLogged(Delivery delivery) {
-    Optional<TtsRequest> started = lifecycle.start(delivery.job().requestId());
+    Optional<TtsRequest> started;
+    try {
+      started = lifecycle.start(delivery.job().requestId());
+    } catch (RuntimeException e) {
+      if (!StoreOutage.isStoreFailure(e)) {
+        throw e;
+      }
+      // PostgreSQL is away: nothing was changed, so put the job back at the end of its queue
+      // (a Redis-only step) rather than hold it until the visibility timeout.
+      outage.failed(e);
+      queue.retry(delivery);
+      return;
+    }
+    outage.recovered();
     if (started.isEmpty()) {
       log.debug("Job {} is not queued any more; dropping entry", delivery.job().requestId());
       queue.ack(delivery);
@@ -78,13 +94,40 @@ class JobProcessor {
         request.text().codePointCount(0, request.text().length()),
         Duration.ofNanos(System.nanoTime() - start),
         result.durationMs());
-    if (!lifecycle.complete(request, result)) {
+    if (!completeDespiteOutage(request, result)) {
       log.info(
           "Request {} attempt {} finished after it stopped being current",
           request.id(),
           request.attempt());
     }
     queue.ack(delivery);
+  }
+
+  /**
+   * The audio is stored; only the row is left to change. A store outage now would waste the
+   * synthesis, so completion is retried with growing pauses for up to half the visibility timeout
+   * (the claim is renewed meanwhile); after that the reclaimer takes over.
+   */
+  private boolean completeDespiteOutage(TtsRequest request, Completion result) {
+    long deadline = System.nanoTime() + queueProperties.visibilityTimeout().dividedBy(2).toNanos();
+    while (true) {
+      try {
+        boolean done = lifecycle.complete(request, result);
+        outage.recovered();
+        return done;
+      } catch (RuntimeException e) {
+        if (!StoreOutage.isStoreFailure(e) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        outage.failed(e);
+        try {
+          outage.pauseIfOngoing();
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private void fail(Delivery delivery, TtsRequest request, Exception e) {

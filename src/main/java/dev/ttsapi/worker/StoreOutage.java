@@ -1,0 +1,79 @@
+package dev.ttsapi.worker;
+
+import io.lettuce.core.RedisException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
+
+/**
+ * Whether PostgreSQL or Redis is failing this worker right now. While they are, the dispatcher
+ * waits before each read, longer each time up to a bound, instead of pulling job after job only to
+ * fail them; an outage is logged once when it starts and once when it ends, however many jobs meet
+ * it.
+ */
+@Component
+class StoreOutage {
+
+  private static final Logger log = LoggerFactory.getLogger(StoreOutage.class);
+  private static final Duration FIRST_PAUSE = Duration.ofMillis(200);
+  private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
+
+  private final Clock clock;
+  private volatile Instant since;
+  private volatile Duration pause = FIRST_PAUSE;
+
+  StoreOutage(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** Whether {@code e} means a store is unreachable, as opposed to a fault of the job itself. */
+  static boolean isStoreFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DataAccessException
+          || t instanceof TransactionException
+          || t instanceof RedisException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  synchronized void failed(Throwable e) {
+    if (since == null) {
+      since = clock.instant();
+      log.warn(
+          "A store is unreachable, workers pause between jobs until it is back: {}", e.toString());
+    } else {
+      pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
+    }
+  }
+
+  void recovered() {
+    if (since == null) {
+      return; // the common case, without taking the lock
+    }
+    synchronized (this) {
+      Instant started = since;
+      if (started == null) {
+        return;
+      }
+      since = null;
+      pause = FIRST_PAUSE;
+      log.info(
+          "Stores are reachable again after {} s; workers take jobs at full speed",
+          Duration.between(started, clock.instant()).toSeconds());
+    }
+  }
+
+  /** Waits a while if an outage is going on; returns at once otherwise. */
+  void pauseIfOngoing() throws InterruptedException {
+    if (since != null) {
+      Thread.sleep(pause);
+    }
+  }
+}
