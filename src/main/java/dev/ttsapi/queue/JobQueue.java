@@ -296,6 +296,15 @@ public class JobQueue {
       return message.startsWith("NOGROUP") || message.startsWith("UNBLOCKED");
     }
 
+    /**
+     * Deliveries this reader took from Redis but has not handed out yet; they are its to return.
+     */
+    public java.util.List<Delivery> drainUnread() {
+      java.util.List<Delivery> unread = new java.util.ArrayList<>(alreadyRead);
+      alreadyRead.clear();
+      return unread;
+    }
+
     @Override
     public void close() {
       connection.close();

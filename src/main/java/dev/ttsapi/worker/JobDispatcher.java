@@ -37,6 +37,7 @@ class JobDispatcher implements SmartLifecycle {
   private final HeapGuard heap;
   private final StoreOutage outage;
   private final int slotCount;
+  private final Duration shutdownGrace;
   private final Semaphore slots;
   private ExecutorService jobThreads;
   private volatile boolean running;
@@ -57,6 +58,7 @@ class JobDispatcher implements SmartLifecycle {
     this.inFlight = inFlight;
     this.identity = identity;
     this.slotCount = properties.effectiveSlots();
+    this.shutdownGrace = properties.shutdownGrace();
     this.slots = new Semaphore(slotCount);
     this.heap = heap;
     metrics.activeWorkers(this::busySlots, slotCount);
@@ -121,8 +123,21 @@ class JobDispatcher implements SmartLifecycle {
       Thread.currentThread().interrupt();
     } finally {
       if (reader != null) {
+        // Read in one go with others but never started: straight back to the queue.
+        reader.drainUnread().forEach(this::handBack);
         reader.close();
       }
+    }
+  }
+
+  private void handBack(Delivery delivery) {
+    try {
+      queue.retry(delivery);
+    } catch (RuntimeException e) {
+      log.warn(
+          "Job {} not handed back ({}); the reclaimer will",
+          delivery.job().requestId(),
+          e.toString());
     }
   }
 
@@ -147,7 +162,9 @@ class JobDispatcher implements SmartLifecycle {
   }
 
   /**
-   * Waits for running jobs to finish (bounded), so a normal shutdown does not leave work behind.
+   * Stops taking jobs at once; gives running jobs the shutdown grace period to finish, then
+   * interrupts them, which ends their attempt and puts them back in the queue for another worker
+   * (never left to wait out the visibility timeout). Jobs read but not started go back too.
    */
   @Override
   public synchronized void stop() {
@@ -162,9 +179,15 @@ class JobDispatcher implements SmartLifecycle {
     }
     jobThreads.shutdown();
     try {
-      if (!jobThreads.awaitTermination(30, TimeUnit.SECONDS)) {
-        log.warn("Jobs still running at shutdown are left to the reclaimer");
+      if (!jobThreads.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "{} jobs still running after {} s; handing them back to the queue",
+            inFlight.size(),
+            shutdownGrace.toSeconds());
         jobThreads.shutdownNow();
+        if (!jobThreads.awaitTermination(10, TimeUnit.SECONDS)) {
+          log.warn("Some jobs did not stop; the reclaimer will hand them out again");
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

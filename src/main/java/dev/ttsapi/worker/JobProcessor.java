@@ -86,7 +86,16 @@ class JobProcessor {
     try {
       result = pipeline.run(request, progress -> lifecycle.progress(request.id(), progress));
     } catch (Exception e) {
-      fail(delivery, request, e);
+      // Interrupted means this worker is shutting down: clear the flag so the hand-back below
+      // can still talk to PostgreSQL and Redis, and set it again after.
+      boolean interrupted = Thread.interrupted();
+      try {
+        fail(delivery, request, e);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
       return;
     }
     metrics.processed(

@@ -13,13 +13,16 @@ import org.springframework.validation.annotation.Validated;
  * @param synthesisThreads platform threads that synthesize chunks, shared by all running jobs; 0
  *     means one per CPU core (synthesis is CPU-bound, more would only queue on the cores)
  * @param chunkCharacters longest piece of text sent to an engine at once (an engine may allow less)
+ * @param shutdownGrace how long a stopping worker lets running jobs finish before it hands them
+ *     back to the queue
  */
 @Validated
 @ConfigurationProperties("tts.worker")
 public record WorkerProperties(
     @Min(0) @Max(256) int slots,
     @Min(0) @Max(256) int synthesisThreads,
-    @Min(50) int chunkCharacters) {
+    @Min(50) int chunkCharacters,
+    @jakarta.validation.constraints.NotNull java.time.Duration shutdownGrace) {
 
   public int effectiveSlots() {
     return slots > 0 ? slots : Runtime.getRuntime().availableProcessors();

@@ -1,0 +1,140 @@
+package dev.ttsapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ttsapi.auth.Caller;
+import dev.ttsapi.auth.UserService;
+import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.Priority;
+import dev.ttsapi.request.RequestRepository;
+import dev.ttsapi.support.ApiClient;
+import dev.ttsapi.support.Payloads;
+import dev.ttsapi.support.TestStores;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * SIGTERM to a worker process in the middle of synthesis: it stops taking jobs, gives the running
+ * one a short grace period, then hands it back to the queue, so another worker finishes it at once
+ * instead of after the (here ten-minute) visibility timeout.
+ */
+class WorkerShutdownTest {
+
+  // Apart per checkout (-Dtts.test.database=…): another branch's migrations in a shared database
+  // would fail this one's Flyway validation.
+  private static final String DATABASE = TestStores.DATABASE + "_sigterm";
+  private static final String REDIS = "redis://127.0.0.1:6379/3";
+
+  @Test
+  void job_of_a_stopping_worker_is_handed_back_and_finished_by_another_at_once() throws Exception {
+    Assumptions.assumeTrue(
+        TestStores.reachable(5432) && TestStores.reachable(6379),
+        "needs PostgreSQL and Redis on localhost (.ci/run starts them)");
+    TestStores.recreateDatabase(DATABASE);
+    flushRedis();
+    List<String> settings =
+        List.of(
+            "--server.port=0",
+            "--tts.stores.data-dir=target/test-data-sigterm",
+            "--tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/" + DATABASE,
+            "--tts.stores.redis-url=" + REDIS,
+            "--tts.request.max-text-length=20000",
+            "--tts.queue.visibility-timeout=10m",
+            "--tts.worker.shutdown-grace=1s",
+            "--tts.queue.reclaim-interval=500ms",
+            "--tts.queue.block-timeout=500ms");
+    try (ConfigurableApplicationContext apiNode = start(settings, "api")) {
+      UserService users = apiNode.getBean(UserService.class);
+      Caller user = users.createUser("sigterm-" + System.nanoTime(), Caller.Role.USER);
+      String key = users.issueKey(user.userId()).key();
+      ApiClient api =
+          new ApiClient(((WebServerApplicationContext) apiNode).getWebServer().getPort());
+      // Long enough that synthesis takes many seconds: the kill lands in the middle of it.
+      String text =
+          IntStream.rangeClosed(1, 60)
+              .mapToObj(i -> "This is sentence number " + i + " of a long article.")
+              .collect(Collectors.joining(" "));
+      String id =
+          api.post("/tts/request", key, Payloads.submit(text, "mary:cmu-slt-hsmm", "normal"))
+              .json()
+              .path("request_id")
+              .asString();
+
+      Process doomed = startWorkerProcess(settings);
+      try {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> "processing".equals(status(api, key, id)));
+      } finally {
+        doomed.destroy(); // SIGTERM: the worker shuts down in order
+        assertThat(doomed.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      }
+      assertThat(status(api, key, id)).as("handed back, not left processing").isEqualTo("queued");
+
+      try (ConfigurableApplicationContext survivor = start(settings, "worker")) {
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> "completed".equals(status(api, key, id)));
+        RequestRepository requests = apiNode.getBean(RequestRepository.class);
+        assertThat(requests.events(UUID.fromString(id)))
+            .containsExactly("queued", "started", "retried", "started", "completed");
+        assertThat(requests.find(UUID.fromString(id)).orElseThrow().attempt()).isEqualTo(2);
+        String contentKey = requests.find(UUID.fromString(id)).orElseThrow().contentKey();
+        try (var files = Files.walk(Path.of("target/test-data-sigterm/audio"))) {
+          assertThat(files.filter(p -> p.getFileName().toString().startsWith(contentKey)))
+              .hasSize(1);
+        }
+        JobQueue queue = survivor.getBean(JobQueue.class);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> queue.depths().get(Priority.NORMAL) == 0);
+      }
+    }
+  }
+
+  private static String status(ApiClient api, String key, String id) {
+    return api.get("/tts/status/" + id, key).json().path("status").asString();
+  }
+
+  private static Process startWorkerProcess(List<String> settings) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(TtsApiApplication.class.getName());
+    command.addAll(settings);
+    command.add("--tts.roles=worker");
+    File log = new File("target/sigterm-worker.log");
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+  }
+
+  private static ConfigurableApplicationContext start(List<String> settings, String roles) {
+    List<String> args = new ArrayList<>(settings);
+    args.add("--tts.roles=" + roles);
+    return new SpringApplicationBuilder(TtsApiApplication.class).run(args.toArray(String[]::new));
+  }
+
+  private static void flushRedis() {
+    RedisClient client = RedisClient.create(REDIS);
+    try (StatefulRedisConnection<String, String> redis = client.connect()) {
+      redis.sync().flushdb();
+    } finally {
+      client.shutdown();
+    }
+  }
+}
