@@ -1,5 +1,6 @@
 package dev.ttsapi.request;
 
+import dev.ttsapi.engine.SynthesisUsage;
 import dev.ttsapi.observability.TtsMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +46,21 @@ public class JobLifecycle {
 
   public Optional<TtsRequest> find(UUID id) {
     return repository.find(id);
+  }
+
+  /**
+   * The audio of {@code contentKey} if another request has already had it made: a job for it can
+   * complete without synthesis, and costs nothing.
+   */
+  public Optional<Completion> alreadySynthesized(String contentKey) {
+    return repository
+        .takeCachedAudio(contentKey)
+        .map(c -> new Completion(c.bytes(), c.durationMs(), null, SynthesisUsage.NONE));
+  }
+
+  /** Makes freshly stored audio findable by its content key before the request completes. */
+  public void audioStored(TtsRequest request, Completion completion) {
+    repository.indexAudio(request, completion, clock.instant());
   }
 
   /** queued → processing; empty when the request is not queued (cancelled, done, or taken). */

@@ -176,18 +176,7 @@ public class RequestRepository {
                 return false;
               }
               event(r.id(), now, Transition.COMPLETE.event(), r.attempt(), null);
-              jdbc.sql(
-                      """
-                      INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at)
-                      VALUES (:key, :format, :bytes, :durationMs, :now)
-                      ON CONFLICT (content_key) DO NOTHING
-                      """)
-                  .param("key", r.contentKey())
-                  .param("format", r.format().extension())
-                  .param("bytes", audioBytes)
-                  .param("durationMs", durationMs)
-                  .param("now", time(now))
-                  .update();
+              indexAudio(r, done, now);
               jdbc.sql(
                       """
                       INSERT INTO usage_daily (user_id, day, requests, characters, audio_seconds,
@@ -281,6 +270,24 @@ public class RequestRepository {
         .param("limit", limit)
         .query(RequestRepository::map)
         .list();
+  }
+
+  /**
+   * Records that the audio of {@code r}'s content key is stored; a second record changes nothing.
+   */
+  public void indexAudio(TtsRequest r, Completion done, Instant now) {
+    jdbc.sql(
+            """
+            INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at)
+            VALUES (:key, :format, :bytes, :durationMs, :now)
+            ON CONFLICT (content_key) DO NOTHING
+            """)
+        .param("key", r.contentKey())
+        .param("format", r.format().extension())
+        .param("bytes", done.audioBytes())
+        .param("durationMs", done.durationMs())
+        .param("now", time(now))
+        .update();
   }
 
   /** Stored audio for a content key, counting the hit. Empty if none was stored. */

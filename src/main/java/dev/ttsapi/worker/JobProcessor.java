@@ -27,7 +27,7 @@ class JobProcessor {
   private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
 
   private final JobLifecycle lifecycle;
-  private final SynthesisPipeline pipeline;
+  private final OnceOnlySynthesis synthesis;
   private final JobQueue queue;
   private final QueueProperties queueProperties;
   private final TtsMetrics metrics;
@@ -35,7 +35,7 @@ class JobProcessor {
 
   JobProcessor(
       JobLifecycle lifecycle,
-      SynthesisPipeline pipeline,
+      OnceOnlySynthesis synthesis,
       JobQueue queue,
       QueueProperties queueProperties,
       TtsMetrics metrics,
@@ -43,7 +43,7 @@ class JobProcessor {
     this.metrics = metrics;
     this.outage = outage;
     this.lifecycle = lifecycle;
-    this.pipeline = pipeline;
+    this.synthesis = synthesis;
     this.queue = queue;
     this.queueProperties = queueProperties;
   }
@@ -84,7 +84,7 @@ class JobProcessor {
     Completion result;
     long start = System.nanoTime();
     try {
-      result = pipeline.run(request, progress -> lifecycle.progress(request.id(), progress));
+      result = synthesis.run(request, progress -> lifecycle.progress(request.id(), progress));
     } catch (Exception e) {
       // Interrupted means this worker is shutting down: clear the flag so the hand-back below
       // can still talk to PostgreSQL and Redis, and set it again after.

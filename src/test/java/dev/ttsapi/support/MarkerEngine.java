@@ -26,6 +26,13 @@ public final class MarkerEngine implements SpeechEngine {
   private static final Pattern NUMBER = Pattern.compile("\\d+");
 
   private volatile CyclicBarrier meeting;
+  private final java.util.concurrent.atomic.AtomicInteger calls =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** How many chunks it has synthesized. */
+  public int calls() {
+    return calls.get();
+  }
 
   @Override
   public String id() {
@@ -55,6 +62,7 @@ public final class MarkerEngine implements SpeechEngine {
 
   @Override
   public Pcm synthesize(String text, Voice voice, SpeechSettings settings) {
+    calls.incrementAndGet();
     CyclicBarrier barrier = meeting;
     if (barrier != null) {
       try {
