@@ -95,7 +95,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN, "Forbidden", e);
   }
 
-  @ExceptionHandler({RequestNotFoundException.class, UserNotFoundException.class})
+  @ExceptionHandler({
+    RequestNotFoundException.class,
+    UserNotFoundException.class,
+    dev.ttsapi.auth.KeyNotFoundException.class
+  })
   ProblemDetail notFound(RuntimeException e) {
     return problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not found", e);
   }

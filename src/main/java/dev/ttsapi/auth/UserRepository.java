@@ -44,6 +44,16 @@ class UserRepository {
         .optional();
   }
 
+  /** Marks the key revoked; its hash if it existed and was live. */
+  Optional<byte[]> revokeKey(UUID keyId) {
+    return jdbc.sql(
+            "UPDATE api_keys SET revoked_at = now() WHERE id = :id AND revoked_at IS NULL"
+                + " RETURNING key_hash")
+        .param("id", keyId)
+        .query((rs, row) -> rs.getBytes(1))
+        .optional();
+  }
+
   Optional<Caller> findUser(UUID id) {
     return jdbc.sql("SELECT id, name, role FROM users WHERE id = :id")
         .param("id", id)
