@@ -171,6 +171,33 @@ class RequestLifecycleTest extends IntegrationTest {
   }
 
   @Test
+  void status_polls_revalidate_with_an_etag_and_see_every_change() {
+    TestUser user = newUser("etag-user", Caller.Role.USER);
+    worker().stop();
+    String id;
+    Response queued;
+    try {
+      id = submit(user, "Poll me politely.", "wav");
+      queued = api.get("/tts/status/" + id, user.key());
+      assertThat(queued.header("ETag")).isNotBlank();
+      assertThat(queued.header("Cache-Control")).contains("no-cache");
+
+      Response unchanged =
+          api.get("/tts/status/" + id, user.key(), "If-None-Match", queued.header("ETag"));
+      assertThat(unchanged.status()).isEqualTo(304);
+      assertThat(unchanged.body()).isEmpty();
+    } finally {
+      worker().start();
+    }
+    awaitStatus(user.key(), id, "completed");
+
+    Response changed =
+        api.get("/tts/status/" + id, user.key(), "If-None-Match", queued.header("ETag"));
+    assertThat(changed.status()).isEqualTo(200);
+    assertThat(changed.json().path("status").asString()).isEqualTo("completed");
+  }
+
+  @Test
   void audio_is_a_conflict_until_completed() {
     TestUser user = newUser("early-user", Caller.Role.USER);
     worker().stop();
