@@ -1,5 +1,6 @@
 package dev.ttsapi.api;
 
+import static dev.ttsapi.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
@@ -239,16 +240,5 @@ class AuthAndOwnershipTest extends IntegrationTest {
         .doesNotContain("queued")
         .doesNotContain("completed")
         .doesNotContain("mary");
-  }
-
-  private static JsonNode assertProblem(Response response, int status, String type) {
-    assertThat(response.status()).as(response.text()).isEqualTo(status);
-    assertThat(response.header("Content-Type")).startsWith("application/problem+json");
-    JsonNode problem = response.json();
-    assertThat(problem.path("type").asString()).isEqualTo(PROBLEMS + type);
-    assertThat(problem.path("title").asString()).isNotBlank();
-    assertThat(problem.path("status").asInt()).isEqualTo(status);
-    assertThat(problem.path("detail").asString()).isNotBlank();
-    return problem;
   }
 }

@@ -1,5 +1,6 @@
 package dev.ttsapi.api;
 
+import static dev.ttsapi.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -325,16 +326,5 @@ class RequestListAndCancelTest extends IntegrationTest {
     assertThat(problem.path("detail").asString()).contains(requestStatus);
     assertThat(problem.path("status").asInt()).isEqualTo(409);
     assertThat(problem.path("request_status").asString()).isEqualTo(requestStatus);
-  }
-
-  private static JsonNode assertProblem(Response response, int status, String type) {
-    assertThat(response.status()).as(response.text()).isEqualTo(status);
-    assertThat(response.header("Content-Type")).startsWith("application/problem+json");
-    JsonNode problem = response.json();
-    assertThat(problem.path("type").asString()).isEqualTo(PROBLEMS + type);
-    assertThat(problem.path("title").asString()).isNotBlank();
-    assertThat(problem.path("status").asInt()).isEqualTo(status);
-    assertThat(problem.path("detail").asString()).isNotBlank();
-    return problem;
   }
 }

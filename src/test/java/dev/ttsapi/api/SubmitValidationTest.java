@@ -1,5 +1,6 @@
 package dev.ttsapi.api;
 
+import static dev.ttsapi.support.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
@@ -301,17 +302,6 @@ class SubmitValidationTest extends IntegrationTest {
     assertThat(jdbc.sql("SELECT count(*) FROM logs").query(Long.class).single()).isZero();
     assertThat(queue.depths().values()).allMatch(depth -> depth == 0);
     assertThat(redis.sync().keys("tts_status:*")).isEmpty();
-  }
-
-  private static JsonNode assertProblem(Response response, int status, String type) {
-    assertThat(response.status()).as(response.text()).isEqualTo(status);
-    assertThat(response.header("Content-Type")).startsWith("application/problem+json");
-    JsonNode problem = response.json();
-    assertThat(problem.path("type").asString()).isEqualTo(PROBLEMS + type);
-    assertThat(problem.path("title").asString()).isNotBlank();
-    assertThat(problem.path("status").asInt()).isEqualTo(status);
-    assertThat(problem.path("detail").asString()).isNotBlank();
-    return problem;
   }
 
   /** The problem's {@code errors}, field to message; each error must have both. */

@@ -20,51 +20,81 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * SIGTERM to a worker process in the middle of synthesis: it stops taking jobs, gives the running
- * one a short grace period, then hands it back to the queue, so another worker finishes it at once
- * instead of after the (here ten-minute) visibility timeout.
+ * A real worker process taken down in the middle of synthesis. An API-only node accepts the job, a
+ * worker process starts it and is stopped, and a worker started afterwards finishes it exactly
+ * once: one audio object, one terminal row, nothing left in the queue.
  */
-class WorkerShutdownTest {
+class WorkerProcessTest {
 
-  // Apart per checkout (-Dtts.test.database=…): another branch's migrations in a shared database
-  // would fail this one's Flyway validation.
-  private static final String DATABASE = TestStores.DATABASE + "_sigterm";
-  private static final String REDIS = "redis://127.0.0.1:6379/3";
+  // Apart per checkout (-Dtts.test.database=…) and made anew each run.
+  private static final String DATABASE = TestStores.DATABASE + "_workers";
+  private static final String REDIS = "redis://127.0.0.1:6379/14";
+  private static final String DATA = "target/test-data-workers";
 
-  @Test
-  void job_of_a_stopping_worker_is_handed_back_and_finished_by_another_at_once() throws Exception {
+  @BeforeEach
+  void freshStores() {
     Assumptions.assumeTrue(
         TestStores.reachable(5432) && TestStores.reachable(6379),
         "needs PostgreSQL and Redis on localhost (.ci/run starts them)");
     TestStores.recreateDatabase(DATABASE);
-    flushRedis();
-    List<String> settings =
+    RedisClient client = RedisClient.create(REDIS);
+    try (StatefulRedisConnection<String, String> redis = client.connect()) {
+      redis.sync().flushdb();
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  /** kill -9: no shutdown hook runs; the job is reclaimed after the visibility timeout. */
+  @Test
+  void job_of_a_killed_worker_process_is_finished_once_by_another_worker() throws Exception {
+    run(
+        List.of("--tts.queue.visibility-timeout=3s", "--tts.queue.reclaim-interval=500ms"),
+        Process::destroyForcibly,
+        "processing");
+  }
+
+  /**
+   * SIGTERM: the worker stops taking jobs, gives the running one a short grace period, then hands
+   * it back, so the next worker finishes it at once rather than after the (ten-minute) timeout.
+   */
+  @Test
+  void job_of_a_stopping_worker_is_handed_back_and_finished_by_another_at_once() throws Exception {
+    run(
+        List.of("--tts.queue.visibility-timeout=10m", "--tts.worker.shutdown-grace=1s"),
+        Process::destroy,
+        "queued");
+  }
+
+  private void run(
+      List<String> timings, java.util.function.Consumer<Process> takeDown, String statusAfter)
+      throws Exception {
+    List<String> settings = new ArrayList<>(timings);
+    settings.addAll(
         List.of(
             "--server.port=0",
-            "--tts.stores.data-dir=target/test-data-sigterm",
+            "--tts.stores.data-dir=" + DATA,
             "--tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/" + DATABASE,
             "--tts.stores.redis-url=" + REDIS,
-            "--tts.request.max-text-length=20000",
-            "--tts.queue.visibility-timeout=10m",
-            "--tts.worker.shutdown-grace=1s",
-            "--tts.queue.reclaim-interval=500ms",
-            "--tts.queue.block-timeout=500ms");
+            "--tts.queue.block-timeout=500ms"));
     try (ConfigurableApplicationContext apiNode = start(settings, "api")) {
       UserService users = apiNode.getBean(UserService.class);
-      Caller user = users.createUser("sigterm-" + System.nanoTime(), Caller.Role.USER);
+      Caller user = users.createUser("worker-test-" + System.nanoTime(), Caller.Role.USER);
       String key = users.issueKey(user.userId()).key();
       ApiClient api =
           new ApiClient(((WebServerApplicationContext) apiNode).getWebServer().getPort());
-      // Long enough that synthesis takes many seconds: the kill lands in the middle of it.
+      // Long enough that synthesis takes seconds: the take-down lands in the middle of it.
       String text =
           IntStream.rangeClosed(1, 60)
               .mapToObj(i -> "This is sentence number " + i + " of a long article.")
@@ -81,10 +111,10 @@ class WorkerShutdownTest {
             .atMost(Duration.ofSeconds(60))
             .until(() -> "processing".equals(status(api, key, id)));
       } finally {
-        doomed.destroy(); // SIGTERM: the worker shuts down in order
-        assertThat(doomed.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        takeDown.accept(doomed);
+        assertThat(doomed.waitFor(60, TimeUnit.SECONDS)).isTrue();
       }
-      assertThat(status(api, key, id)).as("handed back, not left processing").isEqualTo("queued");
+      assertThat(status(api, key, id)).isEqualTo(statusAfter);
 
       try (ConfigurableApplicationContext survivor = start(settings, "worker")) {
         await()
@@ -95,7 +125,7 @@ class WorkerShutdownTest {
             .containsExactly("queued", "started", "retried", "started", "completed");
         assertThat(requests.find(UUID.fromString(id)).orElseThrow().attempt()).isEqualTo(2);
         String contentKey = requests.find(UUID.fromString(id)).orElseThrow().contentKey();
-        try (var files = Files.walk(Path.of("target/test-data-sigterm/audio"))) {
+        try (var files = Files.walk(Path.of(DATA, "audio"))) {
           assertThat(files.filter(p -> p.getFileName().toString().startsWith(contentKey)))
               .hasSize(1);
         }
@@ -119,7 +149,7 @@ class WorkerShutdownTest {
     command.add(TtsApiApplication.class.getName());
     command.addAll(settings);
     command.add("--tts.roles=worker");
-    File log = new File("target/sigterm-worker.log");
+    File log = new File("target/worker-process.log");
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
   }
 
@@ -127,14 +157,5 @@ class WorkerShutdownTest {
     List<String> args = new ArrayList<>(settings);
     args.add("--tts.roles=" + roles);
     return new SpringApplicationBuilder(TtsApiApplication.class).run(args.toArray(String[]::new));
-  }
-
-  private static void flushRedis() {
-    RedisClient client = RedisClient.create(REDIS);
-    try (StatefulRedisConnection<String, String> redis = client.connect()) {
-      redis.sync().flushdb();
-    } finally {
-      client.shutdown();
-    }
   }
 }
