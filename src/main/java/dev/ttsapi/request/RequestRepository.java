@@ -119,86 +119,85 @@ public class RequestRepository {
 
   /** queued → processing; the attempt counter goes up. Empty if the request was not queued. */
   public Optional<TtsRequest> start(UUID id, Instant now) {
-    return transactions.execute(
-        tx -> {
-          Optional<TtsRequest> started =
-              jdbc.sql(
-                      "UPDATE requests SET status = :to, attempt = attempt + 1,"
-                          + " started_at = :now, updated_at = :now, error = NULL"
-                          + " WHERE id = :id AND created_at = :createdAt AND status = :from"
-                          + " RETURNING "
-                          + COLUMNS)
-                  .param("to", Transition.START.to().wireName())
-                  .param("from", Transition.START.from().wireName())
-                  .param("now", time(now))
-                  .param("id", id)
-                  .param("createdAt", time(RequestIds.createdAt(id)))
-                  .query(RequestRepository::map)
-                  .optional();
-          started.ifPresent(r -> event(r.id(), now, Transition.START.event(), r.attempt(), null));
-          return started;
-        });
+    // One statement (one round trip): the conditional UPDATE and its event together.
+    return jdbc.sql(
+            """
+            WITH started AS (
+              UPDATE requests SET status = :to, attempt = attempt + 1, started_at = :now,
+                updated_at = :now, error = NULL
+              WHERE id = :id AND created_at = :createdAt AND status = :from
+              RETURNING %s),
+            logged AS (
+              INSERT INTO logs (request_id, timestamp, event, attempt)
+              SELECT id, :now, :event, attempt FROM started)
+            SELECT * FROM started
+            """
+                .formatted(COLUMNS))
+        .param("to", Transition.START.to().wireName())
+        .param("from", Transition.START.from().wireName())
+        .param("event", Transition.START.event())
+        .param("now", time(now))
+        .param("id", id)
+        .param("createdAt", time(RequestIds.createdAt(id)))
+        .query(RequestRepository::map)
+        .optional();
   }
 
   /**
-   * processing → completed for this attempt, with the request's usage charged in the same
-   * transaction: a job that runs twice completes, and is charged, once.
+   * processing → completed for this attempt, with its event, the audio index and the user's usage
+   * in one statement (one round trip, atomic): a job that runs twice completes, and is charged,
+   * once, because everything hangs off the conditional UPDATE.
    */
   public boolean complete(TtsRequest r, Completion done, Instant now) {
-    long audioBytes = done.audioBytes();
-    long durationMs = done.durationMs();
-    return Boolean.TRUE.equals(
-        transactions.execute(
-            tx -> {
-              int changed =
-                  jdbc.sql(
-                          "UPDATE requests SET status = :to, progress = 1, completed_at = :now,"
-                              + " updated_at = :now, audio_bytes = :bytes,"
-                              + " audio_duration_ms = :durationMs, model = :model,"
-                              + " billable_characters = :characters, input_tokens = :inputTokens,"
-                              + " output_tokens = :outputTokens"
-                              + " WHERE id = :id AND created_at = :createdAt AND status = :from"
-                              + " AND attempt = :attempt")
-                      .param("to", Transition.COMPLETE.to().wireName())
-                      .param("from", Transition.COMPLETE.from().wireName())
-                      .param("now", time(now))
-                      .param("bytes", audioBytes)
-                      .param("durationMs", durationMs)
-                      .param("model", done.model())
-                      .param("characters", done.usage().characters())
-                      .param("inputTokens", done.usage().inputTokens())
-                      .param("outputTokens", done.usage().outputTokens())
-                      .param("id", r.id())
-                      .param("createdAt", time(r.createdAt()))
-                      .param("attempt", r.attempt())
-                      .update();
-              if (changed == 0) {
-                return false;
-              }
-              event(r.id(), now, Transition.COMPLETE.event(), r.attempt(), null);
-              indexAudio(r, done, now);
-              jdbc.sql(
-                      """
-                      INSERT INTO usage_daily (user_id, day, requests, characters, audio_seconds,
-                        input_tokens, output_tokens)
-                      VALUES (:userId, :day, 1, :characters, :seconds, :inputTokens,
-                        :outputTokens)
-                      ON CONFLICT (user_id, day) DO UPDATE SET
-                        requests = usage_daily.requests + 1,
-                        characters = usage_daily.characters + EXCLUDED.characters,
-                        audio_seconds = usage_daily.audio_seconds + EXCLUDED.audio_seconds,
-                        input_tokens = usage_daily.input_tokens + EXCLUDED.input_tokens,
-                        output_tokens = usage_daily.output_tokens + EXCLUDED.output_tokens
-                      """)
-                  .param("userId", r.userId())
-                  .param("day", now.atOffset(ZoneOffset.UTC).toLocalDate())
-                  .param("characters", (long) r.text().codePointCount(0, r.text().length()))
-                  .param("seconds", durationMs / 1000.0)
-                  .param("inputTokens", done.usage().inputTokens())
-                  .param("outputTokens", done.usage().outputTokens())
-                  .update();
-              return true;
-            }));
+    return jdbc.sql(
+                """
+                WITH done AS (
+                  UPDATE requests SET status = :to, progress = 1, completed_at = :now,
+                    updated_at = :now, audio_bytes = :bytes, audio_duration_ms = :durationMs,
+                    model = :model, billable_characters = :billed, input_tokens = :inputTokens,
+                    output_tokens = :outputTokens
+                  WHERE id = :id AND created_at = :createdAt AND status = :from
+                    AND attempt = :attempt
+                  RETURNING id, user_id, content_key, format),
+                logged AS (
+                  INSERT INTO logs (request_id, timestamp, event, attempt)
+                  SELECT id, :now, :event, :attempt FROM done),
+                indexed AS (
+                  INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at)
+                  SELECT content_key, format, :bytes, :durationMs, :now FROM done
+                  ON CONFLICT (content_key) DO NOTHING),
+                charged AS (
+                  INSERT INTO usage_daily (user_id, day, requests, characters, audio_seconds,
+                    input_tokens, output_tokens)
+                  SELECT user_id, :day, 1, :characters, :seconds, :inputTokens, :outputTokens
+                  FROM done
+                  ON CONFLICT (user_id, day) DO UPDATE SET
+                    requests = usage_daily.requests + 1,
+                    characters = usage_daily.characters + EXCLUDED.characters,
+                    audio_seconds = usage_daily.audio_seconds + EXCLUDED.audio_seconds,
+                    input_tokens = usage_daily.input_tokens + EXCLUDED.input_tokens,
+                    output_tokens = usage_daily.output_tokens + EXCLUDED.output_tokens)
+                SELECT count(*) FROM done
+                """)
+            .param("to", Transition.COMPLETE.to().wireName())
+            .param("from", Transition.COMPLETE.from().wireName())
+            .param("event", Transition.COMPLETE.event())
+            .param("now", time(now))
+            .param("bytes", done.audioBytes())
+            .param("durationMs", done.durationMs())
+            .param("model", done.model())
+            .param("billed", done.usage().characters())
+            .param("inputTokens", done.usage().inputTokens())
+            .param("outputTokens", done.usage().outputTokens())
+            .param("id", r.id())
+            .param("createdAt", time(r.createdAt()))
+            .param("attempt", r.attempt())
+            .param("day", now.atOffset(ZoneOffset.UTC).toLocalDate())
+            .param("characters", (long) r.text().codePointCount(0, r.text().length()))
+            .param("seconds", done.durationMs() / 1000.0)
+            .query(Long.class)
+            .single()
+        == 1;
   }
 
   /** processing → queued (RETRY) or processing → failed (FAIL), for this attempt only. */
