@@ -81,8 +81,7 @@ class LiveWorker implements SmartLifecycle {
           if (!running) {
             break;
           }
-          if (e instanceof RedisCommandExecutionException
-              && String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
+          if (e instanceof RedisCommandExecutionException && lostStream(e.getMessage())) {
             channel.ensureGroup(); // Redis lost its data
           } else {
             log.warn("Live worker cannot read its queue, retrying: {}", e.toString());
@@ -111,6 +110,11 @@ class LiveWorker implements SmartLifecycle {
         connection.close();
       }
     }
+  }
+
+  /** Redis lost its data (a restart without persistence, FLUSHDB): make the group again. */
+  private static boolean lostStream(String message) {
+    return message != null && (message.startsWith("NOGROUP") || message.startsWith("UNBLOCKED"));
   }
 
   private void speak(LiveJob job) {

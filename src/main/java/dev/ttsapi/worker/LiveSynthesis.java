@@ -11,6 +11,7 @@ import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.text.SentenceSplitter;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class LiveSynthesis {
 
+  /** Longest first chunk: what a listener waits for before the first word. */
+  static final int FIRST_CHUNK_CHARACTERS = 150;
+
   private final VoiceCatalog voices;
   private final SynthesisPool pool;
   private final WorkerProperties properties;
@@ -47,9 +51,38 @@ public class LiveSynthesis {
   public ChunkStream open(String text, Voice voice, SpeechSettings settings, int sampleRate) {
     SpeechEngine engine = voices.engineFor(voice);
     int chunkLimit = Math.min(properties.chunkCharacters(), engine.maxInputCharacters());
-    List<String> chunks =
-        SentenceSplitter.split(text, chunkLimit, Locale.forLanguageTag(voice.language()));
-    return new ChunkStream(chunks, engine, voice, settings, sampleRate);
+    Locale locale = Locale.forLanguageTag(voice.language());
+    return new ChunkStream(chunks(text, chunkLimit, locale), engine, voice, settings, sampleRate);
+  }
+
+  /**
+   * The first chunk is kept short (about a sentence) so the first audio comes soon; the rest are
+   * packed up to the usual chunk size, which is what the pipeline sends for the same text when it
+   * is short.
+   */
+  static List<String> chunks(String text, int chunkLimit, Locale locale) {
+    List<String> small =
+        SentenceSplitter.split(text, Math.min(chunkLimit, FIRST_CHUNK_CHARACTERS), locale);
+    if (small.size() <= 1) {
+      return small;
+    }
+    List<String> chunks = new ArrayList<>();
+    chunks.add(small.getFirst());
+    StringBuilder current = new StringBuilder();
+    for (String piece : small.subList(1, small.size())) {
+      if (current.length() > 0 && current.length() + 1 + piece.length() > chunkLimit) {
+        chunks.add(current.toString());
+        current.setLength(0);
+      }
+      if (current.length() > 0) {
+        current.append(' ');
+      }
+      current.append(piece);
+    }
+    if (current.length() > 0) {
+      chunks.add(current.toString());
+    }
+    return chunks;
   }
 
   /** The chunks of one text, in order; not thread-safe (one reader). */
