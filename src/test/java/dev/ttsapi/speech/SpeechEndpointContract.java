@@ -310,6 +310,40 @@ abstract class SpeechEndpointContract extends IntegrationTest {
   }
 
   @Test
+  void the_rate_limit_and_the_character_quota_of_tts_request_apply() {
+    TestUser admin = newUser("speech-admin-" + System.nanoTime(), Caller.Role.ADMIN);
+    Map<String, Object> limits = new java.util.LinkedHashMap<>();
+    limits.put("requests_per_minute", 50);
+    limits.put("characters_per_day", (long) TEXT.length() + 10);
+    assertThat(
+            api.put(
+                    "/admin/users/" + user.caller().userId() + "/limits",
+                    admin.key(),
+                    ApiClient.json(limits))
+                .status())
+        .isEqualTo(200);
+    String body =
+        ApiClient.json(
+            Map.of(
+                "model",
+                "tts-1",
+                "input",
+                TEXT,
+                "voice",
+                PacedEngine.VOICE,
+                "response_format",
+                "pcm"));
+
+    ApiClient.Response first = api.post("/v1/audio/speech", user.key(), body);
+    ApiClient.Response second = api.post("/v1/audio/speech", user.key(), body);
+
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.header("RateLimit-Limit")).isEqualTo("50");
+    assertThat(second.status()).isEqualTo(429);
+    assertThat(second.json().path("type").asString()).endsWith("/quota-exceeded");
+  }
+
+  @Test
   void a_client_that_goes_away_stops_the_synthesis_of_the_rest() throws Exception {
     paced.reset(150);
     StringBuilder text = new StringBuilder();
