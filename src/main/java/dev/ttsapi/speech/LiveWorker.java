@@ -32,6 +32,7 @@ class LiveWorker implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(LiveWorker.class);
   private static final Duration BLOCK = Duration.ofMillis(500);
+  private static final Duration REQUEUE_DELAY = Duration.ofMillis(50);
 
   private final LiveChannel channel;
   private final LiveSynthesis synthesis;
@@ -122,13 +123,20 @@ class LiveWorker implements SmartLifecycle {
       log.debug("Live job {} expired before a worker took it", job.id());
       return;
     }
+    Optional<Voice> installed = voices.find(job.voice());
+    if (installed.isEmpty()) {
+      // Workers may have different engines installed: leave the job to one that has the voice
+      // (until it expires, after which the API node has given up).
+      try {
+        Thread.sleep(REQUEUE_DELAY);
+        channel.enqueue(job);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
     try {
-      Voice voice =
-          voices
-              .find(job.voice())
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException("voice " + job.voice() + " is not installed here"));
+      Voice voice = installed.get();
       try (LiveSynthesis.ChunkStream chunks =
           synthesis.open(job.text(), voice, new SpeechSettings(job.speed(), 0), job.sampleRate())) {
         Optional<Pcm> chunk;

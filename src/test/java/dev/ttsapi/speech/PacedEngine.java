@@ -24,10 +24,12 @@ public final class PacedEngine implements SpeechEngine {
   public static final String VOICE = "paced:steady";
   static final int RATE = 16000;
 
-  private volatile long paceMillis;
-  private volatile CountDownLatch hold = new CountDownLatch(0);
-  private final AtomicInteger calls = new AtomicInteger();
-  private final AtomicInteger running = new AtomicInteger();
+  // Shared by every instance: several cached test contexts run live workers on one Redis db, and
+  // whichever takes a live job, the test sees its pace, holds and counts.
+  private static volatile long paceMillis;
+  private static volatile CountDownLatch hold = new CountDownLatch(0);
+  private static final AtomicInteger calls = new AtomicInteger();
+  private static final AtomicInteger running = new AtomicInteger();
 
   @TestConfiguration(proxyBeanMethods = false)
   public static class Config {
@@ -57,8 +59,8 @@ public final class PacedEngine implements SpeechEngine {
     return 60;
   }
 
-  void reset(long paceMillis) {
-    this.paceMillis = paceMillis;
+  void reset(long pace) {
+    paceMillis = pace;
     hold.countDown();
     hold = new CountDownLatch(0);
     calls.set(0);
