@@ -23,9 +23,12 @@ class ApiWebConfiguration implements WebMvcConfigurer {
   public void addInterceptors(InterceptorRegistry registry) {
     registry
         .addInterceptor(new ApiKeyInterceptor(users))
-        .addPathPatterns("/tts/**", "/admin/**", "/health/detailed");
+        .addPathPatterns("/tts/**", "/admin/**", "/health/detailed", "/v1/**");
     // After the key check, which finds the caller it limits.
-    registry.addInterceptor(new RateLimitInterceptor(limiter)).addPathPatterns("/tts/**").order(1);
+    registry
+        .addInterceptor(new RateLimitInterceptor(limiter))
+        .addPathPatterns("/tts/**", "/v1/**")
+        .order(1);
   }
 
   @Override

@@ -1,0 +1,28 @@
+package dev.ttsapi.speech;
+
+import dev.ttsapi.audio.Pcm;
+import dev.ttsapi.engine.SynthesisUsage;
+import java.util.Optional;
+
+/**
+ * The PCM chunks of one streamed request, in text order, from this process or from a worker through
+ * Redis. {@link #close()} before the end stops the synthesis of the rest.
+ */
+interface ChunkSource extends AutoCloseable {
+
+  /**
+   * The next chunk, waiting for it; empty at the end.
+   *
+   * @throws SpeechProblem when synthesis failed or no chunk came in time
+   */
+  Optional<Pcm> next();
+
+  /** What the synthesis cost, known at the end. */
+  SynthesisUsage usage();
+
+  /** Stops the synthesis of what is not yet sent (the client went away). */
+  void cancel();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,170 @@
+package dev.ttsapi.speech;
+
+import dev.ttsapi.audio.Pcm;
+import dev.ttsapi.config.Role;
+import dev.ttsapi.engine.SpeechSettings;
+import dev.ttsapi.engine.SynthesisException;
+import dev.ttsapi.engine.SynthesisUsage;
+import dev.ttsapi.engine.Voice;
+import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.speech.LiveChannel.Entry;
+import dev.ttsapi.speech.LiveChannel.LiveJob;
+import dev.ttsapi.worker.LiveSynthesis;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Service;
+
+/**
+ * Where a streamed request is synthesized: in this process when it also runs the worker role (and
+ * {@code tts.openai-api.synthesize-locally} allows), else by a worker through {@link LiveChannel}.
+ */
+@Service
+class SpeechService {
+
+  private final VoiceCatalog voices;
+  private final LiveSynthesis local;
+  private final LiveChannel channel;
+  private final OpenAiApiProperties properties;
+  private final Clock clock;
+  private final boolean inProcess;
+
+  SpeechService(
+      VoiceCatalog voices,
+      LiveSynthesis local,
+      LiveChannel channel,
+      OpenAiApiProperties properties,
+      Clock clock,
+      Environment environment) {
+    this.voices = voices;
+    this.local = local;
+    this.channel = channel;
+    this.properties = properties;
+    this.clock = clock;
+    Set<Role> roles = Role.parse(environment.getProperty(Role.PROPERTY));
+    this.inProcess = properties.synthesizeLocally() && roles.contains(Role.WORKER);
+  }
+
+  /** An OpenAI voice name through the configured map, else one of our own ids or names. */
+  Voice resolveVoice(String name) {
+    String mapped = properties.voices().get(name.strip().toLowerCase(Locale.ROOT));
+    return voices.resolve(mapped != null ? mapped : name, "en-US");
+  }
+
+  boolean inProcess() {
+    return inProcess;
+  }
+
+  ChunkSource open(String text, Voice voice, double speed) {
+    int rate = properties.sampleRate();
+    if (inProcess) {
+      return new Local(local.open(text, voice, new SpeechSettings(speed, 0), rate));
+    }
+    UUID id = UUID.randomUUID();
+    LiveChannel.Subscription subscription = channel.subscribe(id);
+    try {
+      channel.enqueue(
+          new LiveJob(
+              id,
+              text,
+              voice.id(),
+              speed,
+              rate,
+              clock.instant().plus(properties.firstChunkTimeout())));
+    } catch (RuntimeException e) {
+      subscription.close();
+      throw e;
+    }
+    return new Remote(subscription);
+  }
+
+  private static final class Local implements ChunkSource {
+    private final LiveSynthesis.ChunkStream chunks;
+
+    Local(LiveSynthesis.ChunkStream chunks) {
+      this.chunks = chunks;
+    }
+
+    @Override
+    public Optional<Pcm> next() {
+      try {
+        return chunks.next();
+      } catch (SynthesisException e) {
+        throw SpeechProblem.unavailable("Synthesis failed: " + e.getMessage());
+      }
+    }
+
+    @Override
+    public SynthesisUsage usage() {
+      return chunks.usage();
+    }
+
+    @Override
+    public void cancel() {
+      chunks.close();
+    }
+
+    @Override
+    public void close() {
+      chunks.close();
+    }
+  }
+
+  private final class Remote implements ChunkSource {
+    private final LiveChannel.Subscription subscription;
+    private boolean first = true;
+    private boolean ended;
+    private SynthesisUsage usage = SynthesisUsage.NONE;
+
+    Remote(LiveChannel.Subscription subscription) {
+      this.subscription = subscription;
+    }
+
+    @Override
+    public Optional<Pcm> next() {
+      if (ended) {
+        return Optional.empty();
+      }
+      Duration timeout = first ? properties.firstChunkTimeout() : properties.chunkTimeout();
+      Entry entry =
+          subscription
+              .next(timeout)
+              .orElseThrow(
+                  () ->
+                      SpeechProblem.unavailable(
+                          first
+                              ? "No worker took the request within " + timeout.toSeconds() + " s"
+                              : "The worker sent nothing for " + timeout.toSeconds() + " s"));
+      first = false;
+      return switch (entry) {
+        case Entry.Chunk chunk -> Optional.of(chunk.pcm());
+        case Entry.End end -> {
+          ended = true;
+          usage = new SynthesisUsage(end.characters(), 0, 0);
+          yield Optional.empty();
+        }
+        case Entry.Failed failed ->
+            throw SpeechProblem.unavailable("Synthesis failed: " + failed.error());
+      };
+    }
+
+    @Override
+    public SynthesisUsage usage() {
+      return usage;
+    }
+
+    @Override
+    public void cancel() {
+      subscription.cancel();
+    }
+
+    @Override
+    public void close() {
+      subscription.close();
+    }
+  }
+}

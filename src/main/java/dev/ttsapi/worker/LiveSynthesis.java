@@ -1,0 +1,178 @@
+package dev.ttsapi.worker;
+
+import dev.ttsapi.audio.Loudness;
+import dev.ttsapi.audio.Pcm;
+import dev.ttsapi.audio.Resampler;
+import dev.ttsapi.engine.SpeechEngine;
+import dev.ttsapi.engine.SpeechSettings;
+import dev.ttsapi.engine.SynthesisException;
+import dev.ttsapi.engine.SynthesisUsage;
+import dev.ttsapi.engine.Voice;
+import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.text.SentenceSplitter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.stereotype.Component;
+
+/**
+ * Text to PCM chunks handed out one by one as they are made, for streaming answers: the text is
+ * split and each chunk processed exactly as {@link SynthesisPipeline} does (same splitting, sample
+ * rate and loudness), a bounded window of chunks synthesizing ahead on the shared {@link
+ * SynthesisPool}. Nothing is stored. Closing a {@link ChunkStream} early cancels the chunks not yet
+ * handed out, so a client that goes away stops the synthesis of the rest.
+ */
+@Component
+public class LiveSynthesis {
+
+  /** Longest first chunk: what a listener waits for before the first word. */
+  static final int FIRST_CHUNK_CHARACTERS = 150;
+
+  private final VoiceCatalog voices;
+  private final SynthesisPool pool;
+  private final WorkerProperties properties;
+
+  LiveSynthesis(VoiceCatalog voices, SynthesisPool pool, WorkerProperties properties) {
+    this.voices = voices;
+    this.pool = pool;
+    this.properties = properties;
+  }
+
+  /**
+   * Starts synthesizing {@code text} with {@code voice} at {@code sampleRate}; chunks come out of
+   * the returned stream in text order.
+   */
+  public ChunkStream open(String text, Voice voice, SpeechSettings settings, int sampleRate) {
+    SpeechEngine engine = voices.engineFor(voice);
+    int chunkLimit = Math.min(properties.chunkCharacters(), engine.maxInputCharacters());
+    Locale locale = Locale.forLanguageTag(voice.language());
+    return new ChunkStream(chunks(text, chunkLimit, locale), engine, voice, settings, sampleRate);
+  }
+
+  /**
+   * The first chunk is kept short (about a sentence) so the first audio comes soon; the rest are
+   * packed up to the usual chunk size, which is what the pipeline sends for the same text when it
+   * is short.
+   */
+  static List<String> chunks(String text, int chunkLimit, Locale locale) {
+    List<String> small =
+        SentenceSplitter.split(text, Math.min(chunkLimit, FIRST_CHUNK_CHARACTERS), locale);
+    if (small.size() <= 1) {
+      return small;
+    }
+    List<String> chunks = new ArrayList<>();
+    chunks.add(small.getFirst());
+    StringBuilder current = new StringBuilder();
+    for (String piece : small.subList(1, small.size())) {
+      if (current.length() > 0 && current.length() + 1 + piece.length() > chunkLimit) {
+        chunks.add(current.toString());
+        current.setLength(0);
+      }
+      if (current.length() > 0) {
+        current.append(' ');
+      }
+      current.append(piece);
+    }
+    if (current.length() > 0) {
+      chunks.add(current.toString());
+    }
+    return chunks;
+  }
+
+  /** The chunks of one text, in order; not thread-safe (one reader). */
+  public final class ChunkStream implements AutoCloseable {
+
+    private final List<String> chunks;
+    private final SpeechEngine engine;
+    private final Voice voice;
+    private final SpeechSettings settings;
+    private final int sampleRate;
+    private final Deque<Future<Pcm>> inFlight = new ArrayDeque<>();
+    private final AtomicReference<SynthesisUsage> usage =
+        new AtomicReference<>(SynthesisUsage.NONE);
+    private int submitted;
+    private int handedOut;
+    private volatile boolean closed;
+
+    private ChunkStream(
+        List<String> chunks,
+        SpeechEngine engine,
+        Voice voice,
+        SpeechSettings settings,
+        int sampleRate) {
+      this.chunks = chunks;
+      this.engine = engine;
+      this.voice = voice;
+      this.settings = settings;
+      this.sampleRate = sampleRate;
+      fill();
+    }
+
+    public int chunkCount() {
+      return chunks.size();
+    }
+
+    /** The next chunk's PCM, waiting for it; empty once every chunk has been handed out. */
+    public Optional<Pcm> next() {
+      if (closed || handedOut >= chunks.size()) {
+        return Optional.empty();
+      }
+      Pcm pcm = await(inFlight.poll());
+      handedOut++;
+      fill();
+      return Optional.of(pcm);
+    }
+
+    /** What the chunks synthesized so far cost, added up. */
+    public SynthesisUsage usage() {
+      return usage.get();
+    }
+
+    /** Keeps the window full: enough chunks ahead to use the pool, never the whole text. */
+    private void fill() {
+      int window = pool.size() * 2;
+      while (!closed && submitted < chunks.size() && inFlight.size() < window) {
+        String chunk = chunks.get(submitted++);
+        inFlight.add(pool.submit(() -> synthesize(chunk)));
+      }
+    }
+
+    private Pcm synthesize(String chunk) {
+      if (closed) {
+        throw new SynthesisException("stream closed");
+      }
+      Pcm pcm =
+          engine.synthesize(
+              chunk, voice, settings, used -> usage.accumulateAndGet(used, SynthesisUsage::plus));
+      return Loudness.normalize(Resampler.resample(pcm, sampleRate));
+    }
+
+    /** Cancels every chunk not handed out yet (running ones are interrupted). */
+    @Override
+    public void close() {
+      closed = true;
+      inFlight.forEach(f -> f.cancel(true));
+      inFlight.clear();
+    }
+
+    private static Pcm await(Future<Pcm> chunk) {
+      try {
+        return chunk.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SynthesisException("interrupted while synthesizing", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        throw new SynthesisException("synthesis failed: " + e.getCause(), e.getCause());
+      }
+    }
+  }
+}
