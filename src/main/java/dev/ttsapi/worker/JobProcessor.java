@@ -84,13 +84,31 @@ class JobProcessor {
     Completion result;
     long start = System.nanoTime();
     try {
-      result = synthesis.run(request, progress -> lifecycle.progress(request.id(), progress));
+      // A store failing mid-job is not the job's fault: wait it out (bounded) and go on; the
+      // synthesis is not repeated, the stored audio is found again.
+      result =
+          despiteOutage(
+              () -> {
+                try {
+                  return synthesis.run(
+                      request, progress -> lifecycle.progress(request.id(), progress));
+                } catch (java.io.IOException io) {
+                  throw new java.io.UncheckedIOException(io);
+                }
+              });
     } catch (Exception e) {
       // Interrupted means this worker is shutting down: clear the flag so the hand-back below
       // can still talk to PostgreSQL and Redis, and set it again after.
       boolean interrupted = Thread.interrupted();
       try {
-        fail(delivery, request, e);
+        despiteOutage(
+            () -> {
+              fail(
+                  delivery,
+                  request,
+                  e instanceof java.io.UncheckedIOException u ? u.getCause() : e);
+              return null;
+            });
       } finally {
         if (interrupted) {
           Thread.currentThread().interrupt();
@@ -112,18 +130,23 @@ class JobProcessor {
     queue.ack(delivery);
   }
 
-  /**
-   * The audio is stored; only the row is left to change. A store outage now would waste the
-   * synthesis, so completion is retried with growing pauses for up to half the visibility timeout
-   * (the claim is renewed meanwhile); after that the reclaimer takes over.
-   */
+  /** The audio is stored; only the row is left to change, and an outage must not waste it. */
   private boolean completeDespiteOutage(TtsRequest request, Completion result) {
+    return despiteOutage(() -> lifecycle.complete(request, result));
+  }
+
+  /**
+   * Runs a step of the job, retrying it with growing pauses while PostgreSQL or Redis is
+   * unreachable, for up to half the visibility timeout (the claim is renewed meanwhile); after that
+   * the failure goes up and the reclaimer takes over. Other failures go up at once.
+   */
+  private <T> T despiteOutage(java.util.function.Supplier<T> step) {
     long deadline = System.nanoTime() + queueProperties.visibilityTimeout().dividedBy(2).toNanos();
     while (true) {
       try {
-        boolean done = lifecycle.complete(request, result);
+        T value = step.get();
         outage.recovered();
-        return done;
+        return value;
       } catch (RuntimeException e) {
         if (!StoreOutage.isStoreFailure(e) || System.nanoTime() > deadline) {
           throw e;
