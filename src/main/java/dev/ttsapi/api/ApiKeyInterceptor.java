@@ -2,6 +2,7 @@ package dev.ttsapi.api;
 
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.auth.UserService;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -26,6 +27,11 @@ class ApiKeyInterceptor implements HandlerInterceptor {
   @Override
   public boolean preHandle(
       HttpServletRequest request, HttpServletResponse response, Object handler) {
+    if (request.getDispatcherType() == DispatcherType.ASYNC) {
+      // The end of a stream (GET /tts/events) comes back as an async dispatch of the same
+      // request: it was checked and charged when it began.
+      return true;
+    }
     String header = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       throw new UnauthenticatedException("Send your API key as 'Authorization: Bearer <key>'");

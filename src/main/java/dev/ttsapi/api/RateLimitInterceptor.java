@@ -6,6 +6,7 @@ import dev.ttsapi.ratelimit.Decision;
 import dev.ttsapi.ratelimit.RateLimitExceededException;
 import dev.ttsapi.ratelimit.RateLimitExceededException.Kind;
 import dev.ttsapi.ratelimit.RateLimiter;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -31,6 +32,11 @@ class RateLimitInterceptor implements HandlerInterceptor {
   @Override
   public boolean preHandle(
       HttpServletRequest request, HttpServletResponse response, Object handler) {
+    if (request.getDispatcherType() == DispatcherType.ASYNC) {
+      // The end of a stream (GET /tts/events) comes back as an async dispatch of the same
+      // request: it was checked and charged when it began.
+      return true;
+    }
     if (!(request.getAttribute(ApiKeyInterceptor.CALLER_ATTRIBUTE) instanceof Caller caller)) {
       return true;
     }

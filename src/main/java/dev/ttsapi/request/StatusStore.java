@@ -2,6 +2,7 @@ package dev.ttsapi.request;
 
 import dev.ttsapi.config.Await;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.time.Clock;
@@ -9,21 +10,45 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The fast copy of each request's status, in the seed's Redis hash {@code tts_status:<id>}.
  * PostgreSQL stays the truth: every change is written there first, and a poll that finds no hash
  * reads the row.
+ *
+ * <p>Every write also publishes a small JSON message on the Redis channel {@code
+ * tts_status_events:<user_id>} ({@link #EVENTS_CHANNEL_PREFIX}), so an API node streaming events to
+ * that user hears about a change made by a worker on another node. Pub/sub is fire and forget: a
+ * listener that misses a message reads the hash (or the row) again.
  */
 @Component
 public class StatusStore {
 
   static final Duration TTL = Duration.ofDays(1);
+
+  /** Channel prefix of status events; the user's id follows. */
+  public static final String EVENTS_CHANNEL_PREFIX = "tts_status_events:";
+
+  // Progress writes know only the request id: the script finds the owner in the hash itself, so
+  // the event goes out in the same round trip. No owner (the hash expired) means no event.
+  private static final String PROGRESS_SCRIPT =
+      """
+      redis.call('HSET', KEYS[1], 'progress', ARGV[1])
+      local values = redis.call('HMGET', KEYS[1], 'user_id', 'status')
+      if values[1] then
+        redis.call('PUBLISH', ARGV[3] .. values[1], cjson.encode({request_id = ARGV[2],
+          user_id = values[1], status = values[2], progress = tonumber(ARGV[1])}))
+      end
+      return 1
+      """;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<String> OPTIONAL_FIELDS =
       List.of("started_at", "completed_at", "error", "audio_bytes", "audio_duration_ms");
 
@@ -68,6 +93,7 @@ public class StatusStore {
     }
     sent.add(async.hset(key, fields));
     sent.add(async.expire(key, TTL));
+    sent.add(async.publish(EVENTS_CHANNEL_PREFIX + s.userId(), event(s)));
     return sent;
   }
 
@@ -80,7 +106,32 @@ public class StatusStore {
 
   /** Only the progress field, while a worker synthesizes. */
   void progress(UUID id, double progress) {
-    Await.result(redis.async().hset(key(id), "progress", Double.toString(progress)));
+    Await.result(
+        redis
+            .async()
+            .<Long>eval(
+                PROGRESS_SCRIPT,
+                ScriptOutputType.INTEGER,
+                new String[] {key(id)},
+                Double.toString(progress),
+                id.toString(),
+                EVENTS_CHANNEL_PREFIX));
+  }
+
+  /** The status event: enough for a page to redraw the request, not the whole snapshot. */
+  private static String event(StatusSnapshot s) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("request_id", s.id().toString());
+    event.put("user_id", s.userId().toString());
+    event.put("status", s.status().wireName());
+    event.put("progress", s.progress());
+    if (s.error() != null) {
+      event.put("error", s.error());
+    }
+    if (s.audioDurationMs() != null) {
+      event.put("audio_duration_ms", s.audioDurationMs());
+    }
+    return JSON.writeValueAsString(event);
   }
 
   Optional<StatusSnapshot> read(UUID id) {

@@ -1,0 +1,33 @@
+package dev.ttsapi.console;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The web console and its event streams.
+ *
+ * @param maxStreams open {@code GET /tts/events} streams this node serves at most; more are
+ *     answered 503
+ * @param maxStreamsPerUser open streams one user may hold on this node; more are answered 429
+ * @param streamBuffer events waiting to be written to one stream; a client that falls this far
+ *     behind is disconnected (it reconnects and reads the status again)
+ * @param streamTimeout a stream is closed after this long; the page reconnects
+ * @param heartbeat a comment line is sent this often so proxies keep the stream open and a gone
+ *     client is noticed
+ * @param workerAliveWithin a worker (stream consumer) that touched its queues within this window
+ *     counts as alive on the admin page
+ * @param deadLettersShown newest dead letters listed on the admin page
+ */
+@Validated
+@ConfigurationProperties("tts.console")
+public record ConsoleProperties(
+    @Min(1) int maxStreams,
+    @Min(1) int maxStreamsPerUser,
+    @Min(1) int streamBuffer,
+    @NotNull Duration streamTimeout,
+    @NotNull Duration heartbeat,
+    @NotNull Duration workerAliveWithin,
+    @Min(1) int deadLettersShown) {}
