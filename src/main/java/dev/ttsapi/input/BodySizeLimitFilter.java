@@ -1,16 +1,11 @@
 package dev.ttsapi.input;
 
+import dev.ttsapi.config.BufferedBodyRequest;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -48,7 +43,7 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
       tooLarge(response);
       return;
     }
-    chain.doFilter(new BufferedBody(request, body), response);
+    chain.doFilter(new BufferedBodyRequest(request, body), response);
   }
 
   private void tooLarge(HttpServletResponse response) throws IOException {
@@ -68,68 +63,5 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
             .getBytes(StandardCharsets.UTF_8);
     response.setContentLength(json.length);
     response.getOutputStream().write(json);
-  }
-
-  /** The request with its body already read into memory. */
-  private static final class BufferedBody extends HttpServletRequestWrapper {
-
-    private final byte[] body;
-
-    BufferedBody(HttpServletRequest request, byte[] body) {
-      super(request);
-      this.body = body;
-    }
-
-    @Override
-    public ServletInputStream getInputStream() {
-      ByteArrayInputStream in = new ByteArrayInputStream(body);
-      return new ServletInputStream() {
-        @Override
-        public int read() throws IOException {
-          return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          return in.read(b, off, len);
-        }
-
-        @Override
-        public boolean isFinished() {
-          return in.available() == 0;
-        }
-
-        @Override
-        public boolean isReady() {
-          return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-          throw new UnsupportedOperationException("blocking reads only");
-        }
-      };
-    }
-
-    @Override
-    public BufferedReader getReader() {
-      String encoding = getCharacterEncoding();
-      return new BufferedReader(
-          new InputStreamReader(
-              new ByteArrayInputStream(body),
-              encoding != null
-                  ? java.nio.charset.Charset.forName(encoding)
-                  : StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public int getContentLength() {
-      return body.length;
-    }
-
-    @Override
-    public long getContentLengthLong() {
-      return body.length;
-    }
   }
 }

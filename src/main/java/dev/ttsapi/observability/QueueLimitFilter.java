@@ -1,18 +1,12 @@
 package dev.ttsapi.observability;
 
+import dev.ttsapi.config.BufferedBodyRequest;
 import dev.ttsapi.queue.Priority;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +69,7 @@ class QueueLimitFilter extends OncePerRequestFilter {
             ? properties.highPriorityMaxQueueDepth()
             : properties.maxQueueDepth();
     if (total <= limit) {
-      chain.doFilter(new CachedBody(request, body), response);
+      chain.doFilter(new BufferedBodyRequest(request, body), response);
       return;
     }
     if (!over) {
@@ -122,53 +116,6 @@ class QueueLimitFilter extends OncePerRequestFilter {
       return Priority.parse(node.path("priority").asString(null)).orElse(Priority.NORMAL);
     } catch (RuntimeException e) {
       return Priority.NORMAL;
-    }
-  }
-
-  /** The request with its body, already read here, readable again downstream. */
-  private static final class CachedBody extends HttpServletRequestWrapper {
-
-    private final byte[] body;
-
-    CachedBody(HttpServletRequest request, byte[] body) {
-      super(request);
-      this.body = body;
-    }
-
-    @Override
-    public ServletInputStream getInputStream() {
-      ByteArrayInputStream in = new ByteArrayInputStream(body);
-      return new ServletInputStream() {
-        @Override
-        public int read() {
-          return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-          return in.read(b, off, len);
-        }
-
-        @Override
-        public boolean isFinished() {
-          return in.available() == 0;
-        }
-
-        @Override
-        public boolean isReady() {
-          return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-          throw new UnsupportedOperationException();
-        }
-      };
-    }
-
-    @Override
-    public BufferedReader getReader() {
-      return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
     }
   }
 }
