@@ -55,6 +55,11 @@ public class LiveSynthesis {
     return new ChunkStream(chunks(text, chunkLimit, locale), engine, voice, settings, sampleRate);
   }
 
+  /** The same, for chunks already cut by the caller. */
+  ChunkStream open(List<String> chunks, Voice voice, SpeechSettings settings, int sampleRate) {
+    return new ChunkStream(chunks, voices.engineFor(voice), voice, settings, sampleRate);
+  }
+
   /**
    * The first chunk is kept short (about a sentence) so the first audio comes soon; the rest are
    * packed up to the usual chunk size, which is what the pipeline sends for the same text when it
