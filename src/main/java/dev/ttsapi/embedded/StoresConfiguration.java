@@ -7,6 +7,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -25,27 +26,31 @@ class StoresConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(StoresConfiguration.class);
 
-  /** Holds the embedded servers that were started, if any, so they are closed at shutdown. */
-  record EmbeddedServers(EmbeddedPostgresServer postgres, EmbeddedRedisServer redis)
+  private static final SharedEmbedded<EmbeddedPostgresServer> POSTGRES =
+      new SharedEmbedded<>(EmbeddedPostgresServer::start);
+  private static final SharedEmbedded<EmbeddedRedisServer> REDIS =
+      new SharedEmbedded<>(EmbeddedRedisServer::start);
+
+  /** The embedded servers this context uses, if any; released (and stopped) at shutdown. */
+  record EmbeddedServers(Path dataDir, EmbeddedPostgresServer postgres, EmbeddedRedisServer redis)
       implements AutoCloseable {
     @Override
     public void close() throws Exception {
       if (redis != null) {
-        redis.close();
+        REDIS.release(dataDir);
       }
       if (postgres != null) {
-        postgres.close();
+        POSTGRES.release(dataDir);
       }
     }
   }
 
   @Bean(destroyMethod = "close")
   EmbeddedServers embeddedServers(StoresProperties stores) {
-    EmbeddedPostgresServer postgres =
-        stores.embeddedDatabase() ? EmbeddedPostgresServer.start(stores.dataDir()) : null;
-    EmbeddedRedisServer redis =
-        stores.embeddedRedis() ? EmbeddedRedisServer.start(stores.dataDir()) : null;
-    return new EmbeddedServers(postgres, redis);
+    Path dir = stores.dataDir();
+    EmbeddedPostgresServer postgres = stores.embeddedDatabase() ? POSTGRES.acquire(dir) : null;
+    EmbeddedRedisServer redis = stores.embeddedRedis() ? REDIS.acquire(dir) : null;
+    return new EmbeddedServers(dir, postgres, redis);
   }
 
   @Bean

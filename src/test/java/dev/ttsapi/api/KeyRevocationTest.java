@@ -53,13 +53,19 @@ class KeyRevocationTest extends IntegrationTest {
     assertThat(response.header("Content-Type")).startsWith("application/problem+json");
   }
 
+  /** Another API node on the same stores as the test context (local, or the shared embedded). */
   private static ConfigurableApplicationContext startSecondApiNode() {
-    return new SpringApplicationBuilder(TtsApiApplication.class)
-        .run(
-            "--server.port=0",
-            "--tts.roles=api",
-            "--tts.stores.data-dir=target/test-data",
-            "--tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/" + TestStores.DATABASE,
-            "--tts.stores.redis-url=" + TestStores.redisUrl());
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "--server.port=0", "--tts.roles=api", "--tts.stores.data-dir=target/test-data"));
+    if (TestStores.reachable(5432)) {
+      args.add(
+          "--tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/" + TestStores.DATABASE);
+    }
+    if (TestStores.reachable(6379)) {
+      args.add("--tts.stores.redis-url=" + TestStores.redisUrl());
+    }
+    return new SpringApplicationBuilder(TtsApiApplication.class).run(args.toArray(String[]::new));
   }
 }

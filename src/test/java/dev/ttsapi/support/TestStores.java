@@ -42,8 +42,8 @@ public final class TestStores {
   }
 
   /**
-   * Whether a local service answers on {@code port}. {@code -Dtts.test.embedded=true} pretends
-   * none does, to run the suite the way a machine without PostgreSQL and Redis runs it.
+   * Whether a local service answers on {@code port}. {@code -Dtts.test.embedded=true} pretends none
+   * does, to run the suite the way a machine without PostgreSQL and Redis runs it.
    */
   public static boolean reachable(int port) {
     if (Boolean.getBoolean("tts.test.embedded")) {
