@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.junit.jupiter.api.Assumptions;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -68,25 +68,30 @@ class ApiFuzzTest {
 
   @BeforeContainer
   static void startService() {
-    Assumptions.assumeTrue(
-        TestStores.reachable(5432) && TestStores.reachable(6379),
-        "needs PostgreSQL and Redis on localhost");
-    TestStores.createDatabaseIfMissing(TestStores.DATABASE);
-    app =
-        new SpringApplicationBuilder(TtsApiApplication.class, TestEngines.class)
-            .run(
+    // Local stores when they answer, else the embedded ones other test contexts share.
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "--server.port=0",
-                "--tts.stores.data-dir=target/test-data-fuzz",
-                "--tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/"
-                    + TestStores.DATABASE,
-                "--tts.stores.redis-url=" + TestStores.redisUrl(),
+                "--tts.stores.data-dir=target/test-data",
                 "--tts.ratelimit.requests-per-minute=1000000",
                 "--tts.ratelimit.poll-requests-per-minute=1000000",
                 "--tts.maintenance.sweep-interval=1s",
                 "--tts.maintenance.sweep-age=3s",
                 "--tts.queue.visibility-timeout=3s",
                 "--tts.queue.reclaim-interval=500ms",
-                "--tts.queue.block-timeout=500ms");
+                "--tts.queue.block-timeout=500ms"));
+    if (TestStores.reachable(5432)) {
+      TestStores.createDatabaseIfMissing(TestStores.DATABASE);
+      args.add(
+          "--tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/" + TestStores.DATABASE);
+    }
+    if (TestStores.reachable(6379)) {
+      args.add("--tts.stores.redis-url=" + TestStores.redisUrl());
+    }
+    app =
+        new SpringApplicationBuilder(TtsApiApplication.class, TestEngines.class)
+            .run(args.toArray(String[]::new));
     base = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
     jdbc = app.getBean(JdbcClient.class);
     UserService users = app.getBean(UserService.class);
