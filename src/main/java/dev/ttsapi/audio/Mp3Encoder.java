@@ -16,6 +16,9 @@ public final class Mp3Encoder implements AudioEncoder {
   /** 64 kbit/s is transparent enough for a single speaking voice and keeps files small. */
   public static final int DEFAULT_BITRATE_KBPS = 64;
 
+  /** Samples in one MPEG-1 Layer III frame. */
+  private static final int FRAME_SAMPLES = 1152;
+
   private final int bitrateKbps;
 
   public Mp3Encoder() {
@@ -58,6 +61,12 @@ public final class Mp3Encoder implements AudioEncoder {
         left -= filled;
         int encoded = lame.encodeBuffer(input, 0, filled, output);
         out.write(output, 0, encoded);
+      }
+      // LAME cannot finish a stream shorter than one frame (jump3r asserts): pad it with silence.
+      long samples = pcmBytes / 2;
+      if (samples < FRAME_SAMPLES) {
+        byte[] silence = new byte[(int) (FRAME_SAMPLES - samples) * 2];
+        out.write(output, 0, lame.encodeBuffer(silence, 0, silence.length, output));
       }
       int tail = lame.encodeFinish(output);
       out.write(output, 0, tail);

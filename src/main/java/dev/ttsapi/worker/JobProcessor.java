@@ -96,17 +96,16 @@ class JobProcessor {
                   throw new java.io.UncheckedIOException(io);
                 }
               });
-    } catch (Exception e) {
+    } catch (Exception | AssertionError | LinkageError e) {
+      // Errors thrown by an engine's or encoder's own code (an assert, a missing class) fail
+      // this job like any exception; only a broken JVM (VirtualMachineError) goes further.
       // Interrupted means this worker is shutting down: clear the flag so the hand-back below
       // can still talk to PostgreSQL and Redis, and set it again after.
       boolean interrupted = Thread.interrupted();
       try {
         despiteOutage(
             () -> {
-              fail(
-                  delivery,
-                  request,
-                  e instanceof java.io.UncheckedIOException u ? u.getCause() : e);
+              fail(delivery, request, asException(e));
               return null;
             });
       } finally {
@@ -160,6 +159,15 @@ class JobProcessor {
         }
       }
     }
+  }
+
+  private static Exception asException(Throwable e) {
+    if (e instanceof java.io.UncheckedIOException unchecked) {
+      return unchecked.getCause();
+    }
+    return e instanceof Exception exception
+        ? exception
+        : new IllegalStateException(e.toString(), e);
   }
 
   private void fail(Delivery delivery, TtsRequest request, Exception e) {

@@ -41,6 +41,16 @@ class FormatsAndLevelsTest {
   }
 
   @Test
+  void mp3_of_audio_shorter_than_one_frame_still_encodes() throws Exception {
+    // Tests run with assertions on, so LAME's own assert on a too-short stream would show here.
+    for (int samples : new int[] {0, 20, 1151}) {
+      Pcm tiny = new Pcm(new byte[samples * 2], 16000);
+      byte[] mp3 = encode(new Mp3Encoder(), tiny);
+      assertThat(mp3.length).as("%d samples", samples).isGreaterThan(0);
+    }
+  }
+
+  @Test
   void pcm_is_the_samples_as_they_are() throws Exception {
     Pcm tone = tone(300, 0.2, 16000, 5000);
     assertThat(encode(new RawPcmEncoder(), tone)).isEqualTo(tone.samples());
