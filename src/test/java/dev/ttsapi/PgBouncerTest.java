@@ -12,7 +12,6 @@ import dev.ttsapi.support.TestStores;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -53,8 +52,8 @@ class PgBouncerTest {
     Assumptions.assumeTrue(
         TestStores.reachable(5432) && TestStores.reachable(6379), "needs PostgreSQL and Redis");
     TestStores.recreateDatabase(DATABASE);
-    flushRedis();
-    int port = freePort();
+    TestStores.flushRedis(REDIS);
+    int port = TestStores.freePort();
     pgbouncer = startPgBouncer(port);
     await().atMost(Duration.ofSeconds(10)).until(() -> TestStores.reachable(port));
 
@@ -146,20 +145,5 @@ class PgBouncerTest {
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("pgbouncer.log").toFile())
         .start();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void flushRedis() {
-    RedisClient client = RedisClient.create(REDIS);
-    try (StatefulRedisConnection<String, String> redis = client.connect()) {
-      redis.sync().flushdb();
-    } finally {
-      client.shutdown();
-    }
   }
 }

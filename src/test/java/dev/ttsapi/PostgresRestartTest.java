@@ -14,11 +14,8 @@ import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.ApiClient.Response;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.TestStores;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,8 +41,8 @@ class PostgresRestartTest {
   void processing_resumes_by_itself_after_postgres_comes_back_and_nothing_is_lost()
       throws Exception {
     Assumptions.assumeTrue(TestStores.reachable(6379), "needs Redis on localhost");
-    flushRedis();
-    int port = freePort();
+    TestStores.flushRedis(REDIS);
+    int port = TestStores.freePort();
     Path dataDir = Files.createTempDirectory("restart-postgres");
     EmbeddedPostgres postgres = startPostgres(port, dataDir);
     ListAppender<ILoggingEvent> log = captureLog();
@@ -128,20 +125,5 @@ class PostgresRestartTest {
         .setDataDirectory(dataDir)
         .setCleanDataDirectory(false)
         .start();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static void flushRedis() {
-    RedisClient client = RedisClient.create(REDIS);
-    try (StatefulRedisConnection<String, String> redis = client.connect()) {
-      redis.sync().flushdb();
-    } finally {
-      client.shutdown();
-    }
   }
 }

@@ -11,8 +11,6 @@ import dev.ttsapi.request.RequestRepository;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.TestStores;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,12 +46,7 @@ class WorkerProcessTest {
         TestStores.reachable(5432) && TestStores.reachable(6379),
         "needs PostgreSQL and Redis on localhost (.ci/run starts them)");
     TestStores.recreateDatabase(DATABASE);
-    RedisClient client = RedisClient.create(REDIS);
-    try (StatefulRedisConnection<String, String> redis = client.connect()) {
-      redis.sync().flushdb();
-    } finally {
-      client.shutdown();
-    }
+    TestStores.flushRedis(REDIS);
   }
 
   /** kill -9: no shutdown hook runs; the job is reclaimed after the visibility timeout. */

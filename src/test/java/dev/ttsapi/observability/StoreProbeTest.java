@@ -10,7 +10,6 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +39,7 @@ class StoreProbeTest {
   void a_lost_redis_turns_the_probe_down_and_its_return_turns_it_up() throws Exception {
     assumeTrue(onPath("redis-server"), "redis-server is not installed");
     assumeTrue(TestStores.reachable(5432), "no local PostgreSQL");
-    int port = freePort();
+    int port = TestStores.freePort();
     Path dir = Files.createTempDirectory("probe-redis");
     redisServer = startRedis(port, dir);
     RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
@@ -86,7 +85,7 @@ class StoreProbeTest {
   @Test
   void a_lost_postgres_turns_the_probe_down_and_its_return_turns_it_up() throws Exception {
     assumeTrue(TestStores.reachable(6379), "no local Redis");
-    int port = freePort();
+    int port = TestStores.freePort();
     Path dataDir = Files.createTempDirectory("probe-postgres");
     io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = startPostgres(port, dataDir);
     JdbcClient jdbc =
@@ -170,12 +169,6 @@ class StoreProbeTest {
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("redis.log").toFile())
         .start();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   static boolean onPath(String command) {

@@ -90,4 +90,23 @@ public final class TestStores {
       throw new IllegalStateException("Could not prepare test database " + database, e);
     }
   }
+
+  /** A TCP port nobody listens on right now, for a server a test starts itself. */
+  public static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Empties one Redis database, for a test that uses a database of its own. */
+  public static void flushRedis(String url) {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(url);
+    try (var redis = client.connect()) {
+      redis.sync().flushdb();
+    } finally {
+      client.shutdown();
+    }
+  }
 }
