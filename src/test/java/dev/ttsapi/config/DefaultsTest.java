@@ -7,6 +7,7 @@ import dev.ttsapi.maintenance.MaintenanceProperties;
 import dev.ttsapi.observability.ObservabilityProperties;
 import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.RequestProperties;
+import dev.ttsapi.support.ApplicationYaml;
 import dev.ttsapi.worker.WorkerProperties;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,9 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.ClassPathResource;
 
 /**
  * application.yaml is the one place defaults live; these are the ones the README and the issues
@@ -28,16 +27,7 @@ class DefaultsTest {
 
   @BeforeAll
   static void loadApplicationYaml() throws IOException {
-    StandardEnvironment environment = new StandardEnvironment();
-    environment
-        .getPropertySources()
-        .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-    environment
-        .getPropertySources()
-        .remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-    new YamlPropertySourceLoader()
-        .load("application", new ClassPathResource("application.yaml"))
-        .forEach(environment.getPropertySources()::addLast);
+    StandardEnvironment environment = ApplicationYaml.environment();
     binder = Binder.get(environment);
   }
 

@@ -2,28 +2,18 @@ package dev.ttsapi.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ttsapi.support.ApplicationYaml;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.ClassPathResource;
 
 /** The console's defaults, as the README states them, read from application.yaml alone. */
 class ConsoleDefaultsTest {
 
   @Test
   void event_streams_are_bounded_and_time_out() throws Exception {
-    StandardEnvironment environment = new StandardEnvironment();
-    environment
-        .getPropertySources()
-        .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-    environment
-        .getPropertySources()
-        .remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-    new YamlPropertySourceLoader()
-        .load("application", new ClassPathResource("application.yaml"))
-        .forEach(environment.getPropertySources()::addLast);
+    StandardEnvironment environment = ApplicationYaml.environment();
     ConsoleProperties console =
         Binder.get(environment).bind("tts.console", ConsoleProperties.class).get();
 

@@ -2,14 +2,13 @@ package dev.ttsapi.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ttsapi.support.ApplicationYaml;
 import dev.ttsapi.support.IntegrationTest;
 import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.ClassPathResource;
 
 class LogsTest extends IntegrationTest {
 
@@ -32,14 +31,8 @@ class LogsTest extends IntegrationTest {
   }
 
   private static String structuredFormat(Map<String, Object> env) throws IOException {
-    StandardEnvironment environment = new StandardEnvironment();
-    environment
-        .getPropertySources()
-        .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+    StandardEnvironment environment = ApplicationYaml.environment();
     environment.getPropertySources().addFirst(new MapPropertySource("env", env));
-    new YamlPropertySourceLoader()
-        .load("application", new ClassPathResource("application.yaml"))
-        .forEach(environment.getPropertySources()::addLast);
     return environment.getProperty("logging.structured.format.console");
   }
 }

@@ -3,13 +3,12 @@ package dev.ttsapi.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.idempotency.IdempotencyProperties;
+import dev.ttsapi.support.ApplicationYaml;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.util.unit.DataSize;
 
 /** The fair-use defaults the README promises, read from application.yaml. */
@@ -17,16 +16,7 @@ class FairUseDefaultsTest {
 
   @Test
   void fair_use_defaults() throws IOException {
-    StandardEnvironment environment = new StandardEnvironment();
-    environment
-        .getPropertySources()
-        .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-    environment
-        .getPropertySources()
-        .remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-    new YamlPropertySourceLoader()
-        .load("application", new ClassPathResource("application.yaml"))
-        .forEach(environment.getPropertySources()::addLast);
+    StandardEnvironment environment = ApplicationYaml.environment();
     Binder binder = Binder.get(environment);
 
     RateLimitProperties limits = binder.bind("tts.ratelimit", RateLimitProperties.class).get();
