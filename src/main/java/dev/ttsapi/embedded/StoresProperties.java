@@ -3,6 +3,7 @@ package dev.ttsapi.embedded;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -12,6 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * @param dataDir directory for embedded PostgreSQL, embedded Redis and the audio files
  * @param databaseUrl {@code postgresql://user:pass@host:5432/db} or a {@code jdbc:postgresql:} URL
  *     ({@code DATABASE_URL})
+ * @param databaseReplicaUrls streaming replicas of that database, in the same forms ({@code
+ *     DATABASE_REPLICA_URLS}, comma-separated); lists and status fallbacks read from them
  * @param redisUrl {@code redis://[:pass@]host:6379[/db]} ({@code REDIS_URL})
  * @param redisCommandTimeout longest wait for one Redis command; must exceed the queue's blocking
  *     read ({@code tts.queue.block-timeout})
@@ -21,8 +24,16 @@ import org.springframework.validation.annotation.Validated;
 public record StoresProperties(
     @NotNull Path dataDir,
     String databaseUrl,
+    List<String> databaseReplicaUrls,
     String redisUrl,
     @NotNull Duration redisCommandTimeout) {
+
+  public StoresProperties {
+    databaseReplicaUrls =
+        databaseReplicaUrls == null
+            ? List.of()
+            : databaseReplicaUrls.stream().map(String::trim).filter(u -> !u.isEmpty()).toList();
+  }
 
   public boolean embeddedDatabase() {
     return databaseUrl == null || databaseUrl.isBlank();

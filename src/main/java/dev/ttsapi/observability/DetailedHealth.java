@@ -1,6 +1,7 @@
 package dev.ttsapi.observability;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ttsapi.database.DatabaseRouter;
 import dev.ttsapi.embedded.StoresProperties;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.queue.Priority;
@@ -19,7 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /health/detailed} (admin key): the seed's system and application fields, plus queue
  * depth per priority, dead letters, engines and their warm-up, store round-trip times, and warnings
- * about a Redis that could lose queued jobs (eviction allowed, or no AOF).
+ * about a Redis that could lose queued jobs (eviction allowed, or no AOF). With read replicas, each
+ * one's state and how many bytes of WAL it is behind the primary; one that is down is a warning
+ * (its reads go to the primary).
  */
 @RestController
 class DetailedHealth {
@@ -31,6 +34,7 @@ class DetailedHealth {
   private final DataSource dataSource;
   private final StatefulRedisConnection<String, String> redis;
   private final File dataDir;
+  private final DatabaseRouter router;
 
   DetailedHealth(
       QueueDepths depths,
@@ -39,7 +43,8 @@ class DetailedHealth {
       VoiceCatalog voices,
       DataSource dataSource,
       StatefulRedisConnection<String, String> redis,
-      StoresProperties storesProperties) {
+      StoresProperties storesProperties,
+      DatabaseRouter router) {
     this.depths = depths;
     this.stores = stores;
     this.warmUp = warmUp;
@@ -47,13 +52,16 @@ class DetailedHealth {
     this.dataSource = dataSource;
     this.redis = redis;
     this.dataDir = storesProperties.dataDir().toFile();
+    this.router = router;
   }
 
   @GetMapping("/health/detailed")
   Map<String, Object> detailed() {
     stores.checkNow();
+    router.check();
     Map<String, Object> body = new LinkedHashMap<>();
     List<String> warnings = redisWarnings();
+    warnings.addAll(replicaWarnings());
     body.put("status", ready() ? (warnings.isEmpty() ? "healthy" : "degraded") : "unhealthy");
     body.put("system", system());
     body.put("application", application());
@@ -111,7 +119,34 @@ class DetailedHealth {
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("postgresql", check(stores.postgres()));
     info.put("redis", check(stores.redis()));
+    if (router.replicated()) {
+      List<Map<String, Object>> replicas = new ArrayList<>();
+      for (DatabaseRouter.ReplicaStatus replica : router.replicas()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", replica.name());
+        m.put("status", replica.up() ? "up" : "down");
+        m.put("lag_bytes", replica.lagBytes());
+        if (replica.error() != null) {
+          m.put("error", replica.error());
+        }
+        replicas.add(m);
+      }
+      info.put("postgresql_replicas", replicas);
+    }
     return info;
+  }
+
+  private List<String> replicaWarnings() {
+    return router.replicas().stream()
+        .filter(r -> !r.up())
+        .map(
+            r ->
+                "PostgreSQL replica "
+                    + r.name()
+                    + " is not usable ("
+                    + r.error()
+                    + "): its reads go to the primary")
+        .toList();
   }
 
   private static Map<String, Object> check(StoreProbe.Check check) {

@@ -1,6 +1,7 @@
 package dev.ttsapi.request;
 
 import dev.ttsapi.audio.AudioFormat;
+import dev.ttsapi.database.DatabaseRouter;
 import dev.ttsapi.queue.Priority;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +18,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * All SQL on the requests, logs and usage tables. Every lookup by id also names {@code created_at}
  * (read from the UUIDv7), so PostgreSQL prunes to one month partition. Every status change is a
- * conditional UPDATE taken from {@link Transition}.
+ * conditional UPDATE taken from {@link Transition}. Each write of a user's request is reported to
+ * the {@link DatabaseRouter}, and the reads a user makes of their own requests (list, status
+ * fallback) go through it: to a read replica that has those writes, else to the primary.
  */
 @Repository
 public class RequestRepository {
@@ -30,10 +33,12 @@ public class RequestRepository {
 
   private final JdbcClient jdbc;
   private final TransactionTemplate transactions;
+  private final DatabaseRouter router;
 
-  RequestRepository(JdbcClient jdbc, TransactionTemplate transactions) {
+  RequestRepository(JdbcClient jdbc, TransactionTemplate transactions, DatabaseRouter router) {
     this.jdbc = jdbc;
     this.transactions = transactions;
+    this.router = router;
   }
 
   /** Inserts a new request and its first event in one statement (one round trip). */
@@ -77,11 +82,21 @@ public class RequestRepository {
         .param("completedAt", time(r.completedAt()))
         .param("detail", r.cacheHit() ? "audio already stored" : null)
         .update();
+    router.wrote(r.userId());
   }
 
+  /** The request, from the primary. */
   public Optional<TtsRequest> find(UUID id) {
-    return jdbc.sql(
-            "SELECT " + COLUMNS + " FROM requests WHERE id = :id AND created_at = :createdAt")
+    return find(jdbc, id);
+  }
+
+  /** The request as {@code reader} may see it: from a replica that has their writes, if any. */
+  public Optional<TtsRequest> findFor(UUID reader, UUID id) {
+    return router.read(reader, db -> find(db, id));
+  }
+
+  private static Optional<TtsRequest> find(JdbcClient db, UUID id) {
+    return db.sql("SELECT " + COLUMNS + " FROM requests WHERE id = :id AND created_at = :createdAt")
         .param("id", id)
         .param("createdAt", time(RequestIds.createdAt(id)))
         .query(RequestRepository::map)
@@ -90,9 +105,15 @@ public class RequestRepository {
 
   /**
    * The user's requests, newest first, after the keyset cursor {@code before} (exclusive). UUIDv7
-   * ids sort by creation time, so "newest first" is "id descending" on idx_requests_user_id.
+   * ids sort by creation time, so "newest first" is "id descending" on idx_requests_user_id. Read
+   * from a replica that has the user's writes, if any.
    */
   public List<TtsRequest> page(UUID userId, RequestStatus status, UUID before, int limit) {
+    return router.read(userId, db -> page(db, userId, status, before, limit));
+  }
+
+  private static List<TtsRequest> page(
+      JdbcClient db, UUID userId, RequestStatus status, UUID before, int limit) {
     StringBuilder sql =
         new StringBuilder("SELECT " + COLUMNS + " FROM requests WHERE user_id = :userId");
     if (status != null) {
@@ -104,7 +125,7 @@ public class RequestRepository {
     }
     sql.append(" ORDER BY id DESC LIMIT :limit");
     JdbcClient.StatementSpec statement =
-        jdbc.sql(sql.toString()).param("userId", userId).param("limit", limit);
+        db.sql(sql.toString()).param("userId", userId).param("limit", limit);
     if (status != null) {
       statement = statement.param("status", status.wireName());
     }
@@ -140,7 +161,8 @@ public class RequestRepository {
         .param("id", id)
         .param("createdAt", time(RequestIds.createdAt(id)))
         .query(RequestRepository::map)
-        .optional();
+        .optional()
+        .map(this::wroteFor);
   }
 
   /**
@@ -149,8 +171,9 @@ public class RequestRepository {
    * once, because everything hangs off the conditional UPDATE.
    */
   public boolean complete(TtsRequest r, Completion done, Instant now) {
-    return jdbc.sql(
-                """
+    boolean completed =
+        jdbc.sql(
+                    """
                 WITH done AS (
                   UPDATE requests SET status = :to, progress = 1, completed_at = :now,
                     updated_at = :now, audio_bytes = :bytes, audio_duration_ms = :durationMs,
@@ -179,25 +202,29 @@ public class RequestRepository {
                     output_tokens = usage_daily.output_tokens + EXCLUDED.output_tokens)
                 SELECT count(*) FROM done
                 """)
-            .param("to", Transition.COMPLETE.to().wireName())
-            .param("from", Transition.COMPLETE.from().wireName())
-            .param("event", Transition.COMPLETE.event())
-            .param("now", time(now))
-            .param("bytes", done.audioBytes())
-            .param("durationMs", done.durationMs())
-            .param("model", done.model())
-            .param("billed", done.usage().characters())
-            .param("inputTokens", done.usage().inputTokens())
-            .param("outputTokens", done.usage().outputTokens())
-            .param("id", r.id())
-            .param("createdAt", time(r.createdAt()))
-            .param("attempt", r.attempt())
-            .param("day", now.atOffset(ZoneOffset.UTC).toLocalDate())
-            .param("characters", (long) r.text().codePointCount(0, r.text().length()))
-            .param("seconds", done.durationMs() / 1000.0)
-            .query(Long.class)
-            .single()
-        == 1;
+                .param("to", Transition.COMPLETE.to().wireName())
+                .param("from", Transition.COMPLETE.from().wireName())
+                .param("event", Transition.COMPLETE.event())
+                .param("now", time(now))
+                .param("bytes", done.audioBytes())
+                .param("durationMs", done.durationMs())
+                .param("model", done.model())
+                .param("billed", done.usage().characters())
+                .param("inputTokens", done.usage().inputTokens())
+                .param("outputTokens", done.usage().outputTokens())
+                .param("id", r.id())
+                .param("createdAt", time(r.createdAt()))
+                .param("attempt", r.attempt())
+                .param("day", now.atOffset(ZoneOffset.UTC).toLocalDate())
+                .param("characters", (long) r.text().codePointCount(0, r.text().length()))
+                .param("seconds", done.durationMs() / 1000.0)
+                .query(Long.class)
+                .single()
+            == 1;
+    if (completed) {
+      router.wrote(r.userId());
+    }
+    return completed;
   }
 
   /** processing → queued (RETRY) or processing → failed (FAIL), for this attempt only. */
@@ -225,6 +252,7 @@ public class RequestRepository {
                       .update();
               if (changed == 1) {
                 event(r.id(), now, transition.event(), r.attempt(), error);
+                router.wrote(r.userId()); // recorded once committed
               }
               return changed == 1;
             }));
@@ -249,6 +277,7 @@ public class RequestRepository {
                       .update();
               if (changed == 1) {
                 event(id, now, Transition.CANCEL.event(), null, null);
+                router.wrote(userId); // recorded once committed
               }
               return changed == 1;
             }));
@@ -324,6 +353,11 @@ public class RequestRepository {
         .param("attempt", attempt)
         .param("detail", detail)
         .update();
+  }
+
+  private TtsRequest wroteFor(TtsRequest r) {
+    router.wrote(r.userId());
+    return r;
   }
 
   private static OffsetDateTime time(Instant instant) {

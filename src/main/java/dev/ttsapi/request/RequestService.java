@@ -152,7 +152,10 @@ public class RequestService {
     }
   }
 
-  /** The status of the caller's request, from Redis or else PostgreSQL. */
+  /**
+   * The status of the caller's request, from Redis or else PostgreSQL (a read replica that has the
+   * caller's writes, else the primary).
+   */
   public StatusSnapshot status(UUID callerId, boolean admin, String rawId) {
     UUID id = RequestIds.parse(rawId).orElseThrow(() -> new RequestNotFoundException(rawId));
     Optional<StatusSnapshot> fast = Optional.empty();
@@ -162,7 +165,7 @@ public class RequestService {
       log.debug("Status of {} not read from Redis: {}", id, e.toString());
     }
     StatusSnapshot snapshot =
-        fast.or(() -> repository.find(id).map(StatusSnapshot::of))
+        fast.or(() -> repository.findFor(callerId, id).map(StatusSnapshot::of))
             .orElseThrow(() -> new RequestNotFoundException(id));
     if (!admin && !snapshot.userId().equals(callerId)) {
       throw new RequestNotFoundException(id);
