@@ -47,23 +47,26 @@ class ReadReplicaTest {
     Assumptions.assumeTrue(TestStores.reachable(6379), "needs the local Redis");
     TestStores.flushRedis(REDIS);
     postgres = StreamingReplica.start();
-    app =
-        new SpringApplicationBuilder(TtsApiApplication.class)
-            .run(
-                "--server.port=0",
-                "--tts.roles=api", // no worker: submitted requests stay queued
-                "--tts.stores.data-dir=target/test-data-replica",
-                "--tts.stores.database-url=" + postgres.primaryUrl(),
-                "--tts.stores.database-replica-urls=" + postgres.replicaUrl(),
-                "--tts.stores.redis-url=" + REDIS,
-                // No periodic check in the way: a read itself finds the replica down, and the
-                // health report's own check finds it back.
-                "--tts.read-routing.replica-check-interval=1h",
-                "--tts.ratelimit.requests-per-minute=100000",
-                "--tts.ratelimit.poll-requests-per-minute=100000");
+    app = startNode();
     users = app.getBean(UserService.class);
     redis = app.getBean(StatefulRedisConnection.class);
     api = new ApiClient(((WebServerApplicationContext) app).getWebServer().getPort());
+  }
+
+  private static ConfigurableApplicationContext startNode() {
+    return new SpringApplicationBuilder(TtsApiApplication.class)
+        .run(
+            "--server.port=0",
+            "--tts.roles=api", // no worker: submitted requests stay queued
+            "--tts.stores.data-dir=target/test-data-replica",
+            "--tts.stores.database-url=" + postgres.primaryUrl(),
+            "--tts.stores.database-replica-urls=" + postgres.replicaUrl(),
+            "--tts.stores.redis-url=" + REDIS,
+            // No periodic check in the way: a read itself finds the replica down, and the
+            // health report's own check finds it back.
+            "--tts.read-routing.replica-check-interval=1h",
+            "--tts.ratelimit.requests-per-minute=100000",
+            "--tts.ratelimit.poll-requests-per-minute=100000");
   }
 
   @AfterAll
@@ -127,6 +130,28 @@ class ReadReplicaTest {
     redis.sync().del("tts_status:" + id);
     assertThat(statusOf(key, id)).isEqualTo("cancelled");
     assertThat(onlyItem(key).path("status").asString()).isEqualTo("cancelled");
+  }
+
+  @Test
+  void a_write_on_one_api_node_is_read_on_another_while_the_replica_lags_behind() {
+    String key = newUser(Caller.Role.USER);
+    try (ConfigurableApplicationContext otherNode = startNode()) {
+      ApiClient other =
+          new ApiClient(((WebServerApplicationContext) otherNode).getWebServer().getPort());
+      postgres.awaitCaughtUp();
+      postgres.pauseReplay();
+
+      String id = submit(key, "Written on one node, read on the other.");
+      redis.sync().del("tts_status:" + id);
+
+      Response list = other.get("/tts/requests", key);
+      assertThat(list.status()).as(list.text()).isEqualTo(200);
+      assertThat(list.json().path("items")).hasSize(1);
+      assertThat(list.json().path("items").get(0).path("request_id").asString()).isEqualTo(id);
+      Response status = other.get("/tts/status/" + id, key);
+      assertThat(status.status()).as(status.text()).isEqualTo(200);
+      assertThat(status.json().path("status").asString()).isEqualTo("queued");
+    }
   }
 
   @Test
