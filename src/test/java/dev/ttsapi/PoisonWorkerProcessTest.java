@@ -175,6 +175,7 @@ class PoisonWorkerProcessTest {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
+    command.add("-D" + FaultEngine.ALLOW_HALT + "=true");
     command.add(TestEnginesApplication.class.getName());
     command.addAll(settings);
     command.add("--tts.roles=worker");

@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A fast test engine that misbehaves on command: text containing {@link #THROW} throws a
  * RuntimeException, {@link #STACK_OVERFLOW} recurses until the stack overflows, {@link #HALT} kills
  * the whole JVM at once ({@code Runtime.halt}, no shutdown hooks, like kill -9) with exit status
- * {@link #HALT_STATUS}. Any other text becomes a tenth of a second of tone, in microseconds, so
- * tests can run thousands of jobs through the real queue and workers.
+ * {@link #HALT_STATUS} (only where the system property {@link #ALLOW_HALT} is true). Any other text
+ * becomes a tenth of a second of tone, in microseconds, so tests can run thousands of jobs through
+ * the real queue and workers.
  */
 public final class FaultEngine implements SpeechEngine {
 
@@ -22,6 +23,7 @@ public final class FaultEngine implements SpeechEngine {
   public static final String STACK_OVERFLOW = "[stack-overflow]";
   public static final String HALT = "[halt]";
   public static final int HALT_STATUS = 86;
+  public static final String ALLOW_HALT = "tts.test.fault-engine.allow-halt";
   private static final int SAMPLE_RATE = 16000;
 
   private final AtomicInteger calls = new AtomicInteger();
@@ -50,6 +52,10 @@ public final class FaultEngine implements SpeechEngine {
   public Pcm synthesize(String text, Voice voice, SpeechSettings settings) {
     calls.incrementAndGet();
     if (text.contains(HALT)) {
+      // Only in a worker process a test started for it, never in the JVM running the tests.
+      if (!Boolean.getBoolean(ALLOW_HALT)) {
+        throw new IllegalStateException("halting is allowed only with -D" + ALLOW_HALT + "=true");
+      }
       Runtime.getRuntime().halt(HALT_STATUS);
     }
     if (text.contains(THROW)) {
