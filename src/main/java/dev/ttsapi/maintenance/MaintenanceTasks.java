@@ -9,6 +9,7 @@ import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.TtsRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -93,19 +94,38 @@ class MaintenanceTasks extends PeriodicTasks {
               return;
             }
             Set<UUID> inQueue = queue.queuedRequestIds();
+            // One request failing (a store error on its row or entry) must not leave the rest
+            // unswept: each is tried on its own, and the failures logged once per sweep.
+            List<RuntimeException> failures = new ArrayList<>();
             for (TtsRequest request : queued) {
               if (!inQueue.contains(request.id())) {
-                queue.enqueue(job(request));
-                requeued[0]++;
+                try {
+                  queue.enqueue(job(request));
+                  requeued[0]++;
+                } catch (RuntimeException e) {
+                  failures.add(e);
+                }
               }
             }
             for (TtsRequest request : processing) {
-              if (!inQueue.contains(request.id()) && requeueLost(request)) {
-                requeued[0]++;
+              if (!inQueue.contains(request.id())) {
+                try {
+                  if (requeueLost(request)) {
+                    requeued[0]++;
+                  }
+                } catch (RuntimeException e) {
+                  failures.add(e);
+                }
               }
             }
             if (requeued[0] > 0) {
               log.warn("Sweeper queued {} requests that had lost their queue entry", requeued[0]);
+            }
+            if (!failures.isEmpty()) {
+              log.warn(
+                  "Sweeper could not queue {} requests again, will try next time: {}",
+                  failures.size(),
+                  failures.getFirst().toString());
             }
           });
     } catch (RuntimeException e) {

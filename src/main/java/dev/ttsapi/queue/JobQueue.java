@@ -21,6 +21,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -200,10 +201,8 @@ public class JobQueue {
                 Range.from(from, Range.Boundary.unbounded()),
                 Limit.from(PAGE));
         for (StreamMessage<String, String> message : page) {
-          String id = message.getBody().get("request_id");
-          if (id != null) {
-            ids.add(UUID.fromString(id));
-          }
+          // A malformed entry names no request; the reader that meets it drops it.
+          requestId(message.getBody()).ifPresent(ids::add);
         }
         if (page.size() < PAGE) {
           break;
@@ -319,19 +318,39 @@ public class JobQueue {
   }
 
   private Optional<Delivery> parse(Priority priority, StreamMessage<String, String> message) {
-    Map<String, String> body = message.getBody();
-    if (body == null || !body.containsKey("request_id") || !body.containsKey("created_at")) {
-      // A malformed entry can never be run: drop it rather than let it be reclaimed forever.
+    Optional<Job> job = job(priority, message.getBody());
+    if (job.isEmpty()) {
+      // A malformed entry (a field missing or unreadable) can never be run: drop it rather than
+      // let it stop the reader or the reclaimer, or be reclaimed forever.
       String key = priority.streamKey();
       shared.sync().xack(key, GROUP, message.getId());
       shared.sync().xdel(key, message.getId());
       return Optional.empty();
     }
-    Job job =
-        new Job(
-            UUID.fromString(body.get("request_id")),
-            Instant.parse(body.get("created_at")),
-            priority);
-    return Optional.of(new Delivery(job, message.getId()));
+    return Optional.of(new Delivery(job.get(), message.getId()));
+  }
+
+  private static Optional<Job> job(Priority priority, Map<String, String> body) {
+    Optional<UUID> id = requestId(body);
+    if (id.isEmpty() || body.get("created_at") == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new Job(id.get(), Instant.parse(body.get("created_at")), priority));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<UUID> requestId(Map<String, String> body) {
+    String id = body == null ? null : body.get("request_id");
+    if (id == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(UUID.fromString(id));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 }

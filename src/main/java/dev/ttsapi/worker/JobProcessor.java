@@ -120,7 +120,21 @@ class JobProcessor {
         request.text().codePointCount(0, request.text().length()),
         Duration.ofNanos(System.nanoTime() - start),
         result.durationMs());
-    if (!completeDespiteOutage(request, result)) {
+    boolean completed;
+    try {
+      completed = completeDespiteOutage(request, result);
+    } catch (RuntimeException e) {
+      // PostgreSQL refused the completion itself, or stayed away too long: this attempt failed
+      // with that error (retried or dead-lettered), rather than being left to the reclaimer as if
+      // the worker had died. If the store is still away, the reclaimer does take over.
+      despiteOutage(
+          () -> {
+            fail(delivery, request, e);
+            return null;
+          });
+      return;
+    }
+    if (!completed) {
       log.info(
           "Request {} attempt {} finished after it stopped being current",
           request.id(),

@@ -79,13 +79,26 @@ class Reclaimer extends PeriodicTasks {
   }
 
   void reclaim() {
+    List<Delivery> claimed;
     try {
-      for (Delivery delivery : queue.claimIdle(identity.consumerName(), BATCH)) {
-        metrics.reclaimed();
-        reclaim(delivery);
-      }
+      claimed = queue.claimIdle(identity.consumerName(), BATCH);
     } catch (RuntimeException e) {
       log.warn("Reclaiming idle jobs failed, will try again: {}", e.toString());
+      return;
+    }
+    for (Delivery delivery : claimed) {
+      metrics.reclaimed();
+      try {
+        reclaim(delivery);
+      } catch (RuntimeException e) {
+        // One entry failing must not leave the rest of the batch unhandled (claimed, so idle
+        // again only after another visibility timeout, behind the same entry). This one stays
+        // pending and is tried again after the visibility timeout.
+        log.warn(
+            "Reclaiming job {} failed, will try again: {}",
+            delivery.job().requestId(),
+            e.toString());
+      }
     }
   }
 

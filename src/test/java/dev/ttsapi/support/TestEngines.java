@@ -21,4 +21,9 @@ public class TestEngines {
   MarkerEngine markerEngine() {
     return new MarkerEngine();
   }
+
+  @Bean
+  FaultEngine faultEngine() {
+    return new FaultEngine();
+  }
 }

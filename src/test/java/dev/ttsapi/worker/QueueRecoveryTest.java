@@ -11,6 +11,7 @@ import dev.ttsapi.queue.Priority;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.RequestIds;
 import dev.ttsapi.request.RequestRepository;
+import dev.ttsapi.support.FaultEngine;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.PoisonEngine;
@@ -123,12 +124,28 @@ class QueueRecoveryTest extends IntegrationTest {
   void poison_job_fails_after_max_attempts_lands_in_dead_letters_and_others_keep_flowing() {
     TestUser user = newUser("poison-user", Caller.Role.USER);
     int callsBefore = poison.calls();
+    worker().stop();
 
     String poisoned = submitWith(user, "Nobody can say this.", PoisonEngine.VOICE, "normal");
     String healthy = submit(user, "But I can be said.");
+    // Other users' jobs, queued alongside: the poison job's retries go behind them.
+    java.util.Map<String, TestUser> others = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 6; i++) {
+      TestUser other = newUser("bystander-" + i, Caller.Role.USER);
+      others.put(
+          submitWith(other, "Bystander number " + i + ".", FaultEngine.VOICE, "normal"), other);
+    }
+    worker().start();
 
     JsonNode failed = awaitStatus(user.key(), poisoned, "failed");
     awaitStatus(user.key(), healthy, "completed");
+    others.forEach((id, other) -> awaitStatus(other.key(), id, "completed"));
+    others
+        .keySet()
+        .forEach(
+            id ->
+                assertThat(requests.find(UUID.fromString(id)).orElseThrow().attempt())
+                    .isEqualTo(1));
 
     assertThat(failed.path("error").asString()).contains("poison voice never speaks");
     assertThat(poison.calls() - callsBefore).isEqualTo(3);
