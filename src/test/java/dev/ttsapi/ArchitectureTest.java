@@ -49,6 +49,25 @@ class ArchitectureTest {
   }
 
   @Test
+  void read_routing_knows_no_feature_it_serves() {
+    // The database router is plumbing under the repositories; it may know connections and Redis,
+    // never what the rows mean.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.ttsapi.database..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.ttsapi.api..",
+            "dev.ttsapi.request..",
+            "dev.ttsapi.queue..",
+            "dev.ttsapi.worker..",
+            "dev.ttsapi.auth..",
+            "dev.ttsapi.engine..")
+        .check(CLASSES);
+  }
+
+  @Test
   void the_queue_knows_nothing_of_requests_workers_or_the_api() {
     noClasses()
         .that()
