@@ -260,7 +260,7 @@ class FairnessTest extends IntegrationTest {
     try (JobQueue.Reader ghost = queue.reader("crashing-worker")) {
       // a worker takes one of Alice's jobs, starts it and dies: its place stays taken until the
       // reclaimer hands the job out again
-      ghost.next().ifPresent(d -> lifecycle.start(d.job().requestId()));
+      assertThat(lifecycle.start(ghost.next().orElseThrow().job().requestId())).isPresent();
     }
     worker().start();
 
