@@ -44,6 +44,7 @@
       const o = await (await api(OVERVIEW)).json();
       $('admin-error').textContent = '';
       for (const p of ['high', 'normal', 'low']) $('depth-' + p).textContent = o.queue_depth[p];
+      $('depth-held').textContent = o.queue_held_total;
       $('jobs-completed').textContent = o.jobs.completed_last_minute;
       $('jobs-failed').textContent = o.jobs.failed_last_minute;
       $('workers-alive').textContent = o.workers.alive;

@@ -20,9 +20,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /admin/console/overview} (admin key): everything the admin page shows, in one read —
- * queue depth per priority, jobs completed and failed in the last minute, workers alive and busy,
- * dead letters with their errors, today's cache hit ratio and per-user usage. The page reads it
- * every few seconds; it is cluster-wide (Redis and PostgreSQL), not this node's metrics.
+ * queue depth per priority (in the streams or held back by the per-user cap, with the held part
+ * apart), jobs completed and failed in the last minute, workers alive and busy, dead letters with
+ * their errors, today's cache hit ratio and per-user usage. The page reads it every few seconds; it
+ * is cluster-wide (Redis and PostgreSQL), not this node's metrics.
  */
 @RestController
 @ConditionalOnRole(Role.API)
@@ -44,6 +45,8 @@ class AdminConsoleController {
       Instant generatedAt,
       Map<String, Long> queueDepth,
       long queueDepthTotal,
+      Map<String, Long> queueHeld,
+      long queueHeldTotal,
       Jobs jobs,
       Workers workers,
       DeadLetters deadLetters,
@@ -74,8 +77,16 @@ class AdminConsoleController {
   ResponseEntity<Overview> overview() {
     Instant now = clock.instant();
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    Map<Priority, Long> heldByPriority = queue.heldDepths();
     Map<String, Long> depth = new LinkedHashMap<>();
-    queue.depths().forEach((Priority p, Long n) -> depth.put(p.wireName(), n));
+    Map<String, Long> held = new LinkedHashMap<>();
+    queue
+        .depths()
+        .forEach(
+            (Priority p, Long n) -> {
+              depth.put(p.wireName(), n + heldByPriority.get(p));
+              held.put(p.wireName(), heldByPriority.get(p));
+            });
     ConsoleRepository.Outcomes outcomes = repository.outcomesSince(now.minus(MINUTE));
     List<QueueView.Worker> workers = queueView.workers();
     ConsoleRepository.CacheLookups lookups =
@@ -85,6 +96,8 @@ class AdminConsoleController {
             now,
             depth,
             depth.values().stream().mapToLong(Long::longValue).sum(),
+            held,
+            held.values().stream().mapToLong(Long::longValue).sum(),
             new Jobs(outcomes.completed(), outcomes.failed()),
             new Workers(
                 (int) workers.stream().filter(QueueView.Worker::alive).count(),

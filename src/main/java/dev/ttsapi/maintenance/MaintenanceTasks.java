@@ -7,10 +7,14 @@ import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.JobLifecycle;
+import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.TtsRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -80,65 +84,115 @@ class MaintenanceTasks extends PeriodicTasks {
   /**
    * Queues again every stale request that has no entry in any priority stream: queued ones as they
    * are; processing ones (Redis lost the entry and its worker is gone) as a failed attempt, retried
-   * while attempts remain.
+   * while attempts remain. Both go back through the per-user cap, so a user's lost jobs that do not
+   * fit wait held back like any others. Then it frees places under the cap whose job has ended
+   * without freeing them, and moves held jobs in wherever a user is below the cap.
+   *
+   * <p>Users with held jobs are left out of the queued requests looked at: they already have the
+   * cap's worth in the streams and the rest held, and one user's backlog must not fill the batch
+   * and hide another user's lost request. (A lost request of such a user is found once their held
+   * jobs have gone in.)
    */
   int sweep() {
     int[] requeued = {0};
     try {
-      lock.runExclusively(
-          "sweeper",
-          () -> {
-            List<TtsRequest> queued = lifecycle.staleQueued(properties.sweepAge(), SWEEP_BATCH);
-            List<TtsRequest> processing = lifecycle.staleProcessing(processingAge(), SWEEP_BATCH);
-            if (queued.isEmpty() && processing.isEmpty()) {
-              return;
-            }
-            Set<UUID> inQueue = queue.queuedRequestIds();
-            // One request failing (a store error on its row or entry) must not leave the rest
-            // unswept: each is tried on its own, and the failures logged once per sweep.
-            List<RuntimeException> failures = new ArrayList<>();
-            for (TtsRequest request : queued) {
-              if (!inQueue.contains(request.id())) {
-                try {
-                  queue.enqueue(job(request));
-                  requeued[0]++;
-                } catch (RuntimeException e) {
-                  failures.add(e);
-                }
-              }
-            }
-            for (TtsRequest request : processing) {
-              if (!inQueue.contains(request.id())) {
-                try {
-                  if (requeueLost(request)) {
-                    requeued[0]++;
-                  }
-                } catch (RuntimeException e) {
-                  failures.add(e);
-                }
-              }
-            }
-            if (requeued[0] > 0) {
-              log.warn("Sweeper queued {} requests that had lost their queue entry", requeued[0]);
-            }
-            if (!failures.isEmpty()) {
-              log.warn(
-                  "Sweeper could not queue {} requests again, will try next time: {}",
-                  failures.size(),
-                  failures.getFirst().toString());
-            }
-          });
+      lock.runExclusively("sweeper", () -> requeued[0] = sweepOnce());
     } catch (RuntimeException e) {
       log.warn("Sweep failed, will try again: {}", e.toString());
     }
     return requeued[0];
   }
 
+  private int sweepOnce() {
+    Set<UUID> holders = queue.usersWithHeldJobs();
+    List<TtsRequest> queued = lifecycle.staleQueued(properties.sweepAge(), holders, SWEEP_BATCH);
+    List<TtsRequest> processing = lifecycle.staleProcessing(processingAge(), SWEEP_BATCH);
+    // Places are read before the streams: a job that takes its place later is not judged, and one
+    // whose entry is gone from the streams read after has ended or was lost.
+    Map<UUID, UUID> places = queue.admittedJobs();
+    int requeued = 0;
+    int freed = 0;
+    List<RuntimeException> failures = new ArrayList<>();
+    if (!queued.isEmpty() || !processing.isEmpty() || !places.isEmpty()) {
+      Set<UUID> inQueue = new HashSet<>(queue.queuedRequestIds());
+      // One request failing (a store error on its row or entry) must not leave the rest
+      // unswept: each is tried on its own, and the failures logged once per sweep.
+      for (TtsRequest request : queued) {
+        if (!inQueue.contains(request.id())) {
+          try {
+            queue.admit(job(request), request.userId());
+            inQueue.add(request.id());
+            requeued++;
+          } catch (RuntimeException e) {
+            failures.add(e);
+          }
+        }
+      }
+      for (TtsRequest request : processing) {
+        if (!inQueue.contains(request.id())) {
+          try {
+            if (requeueLost(request)) {
+              inQueue.add(request.id());
+              requeued++;
+            }
+          } catch (RuntimeException e) {
+            failures.add(e);
+          }
+        }
+      }
+      for (UUID id : places.keySet()) {
+        if (!inQueue.contains(id)) {
+          try {
+            if (freeOrRequeue(id)) {
+              freed++;
+            }
+          } catch (RuntimeException e) {
+            failures.add(e);
+          }
+        }
+      }
+    }
+    long promoted = queue.promoteHeld();
+    if (requeued > 0) {
+      log.warn("Sweeper queued {} requests that had lost their queue entry", requeued);
+    }
+    if (freed > 0 || promoted > 0) {
+      log.warn(
+          "Sweeper freed {} places of ended jobs under the per-user cap and moved {} held jobs in",
+          freed,
+          promoted);
+    }
+    if (!failures.isEmpty()) {
+      log.warn(
+          "Sweeper could not queue {} requests again, will try next time: {}",
+          failures.size(),
+          failures.getFirst().toString());
+    }
+    return requeued;
+  }
+
+  /**
+   * A job holds a place but has no entry: if it has ended, free the place (its worker stopped
+   * between the two); if it is still queued, Redis lost its entry: add it again. A processing one
+   * is left to its worker or, once stale, to the processing sweep. True if a place was freed.
+   */
+  private boolean freeOrRequeue(UUID id) {
+    Optional<TtsRequest> row = lifecycle.find(id);
+    if (row.isEmpty() || row.get().status().terminal()) {
+      // false when the job ended normally between reading the places and the streams
+      return queue.release(id);
+    }
+    if (row.get().status() == RequestStatus.QUEUED) {
+      queue.admit(job(row.get()), row.get().userId());
+    }
+    return false;
+  }
+
   private boolean requeueLost(TtsRequest request) {
     String error = "lost from the queue during attempt " + request.attempt();
     return switch (lifecycle.endFailedAttempt(request, error, queueProperties.maxAttempts())) {
       case RETRY -> {
-        queue.enqueue(job(request));
+        queue.admit(job(request), request.userId());
         yield true;
       }
       case FAILED -> {

@@ -101,6 +101,14 @@ class DetailedHealth {
       byPriority.put(p.wireName(), snapshot.depths().get(p));
     }
     app.put("queue_length_by_priority", byPriority);
+    // Of those, the jobs waiting outside the streams because their user has the per-user cap's
+    // worth in (tts.queue.per-user-max-jobs).
+    app.put("queue_held", snapshot.heldTotal());
+    Map<String, Long> heldByPriority = new LinkedHashMap<>();
+    for (Priority p : Priority.values()) {
+      heldByPriority.put(p.wireName(), snapshot.held().get(p));
+    }
+    app.put("queue_held_by_priority", heldByPriority);
     app.put("dead_letters", snapshot.deadLetters());
     app.put(
         "active_db_connections",

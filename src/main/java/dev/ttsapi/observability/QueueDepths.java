@@ -14,20 +14,30 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Queue depths per priority ({@code XLEN} of each stream, one pipelined round trip) and the
- * dead-letter count, read at most once per {@code tts.observability.queue-depth-cache} however
- * often Prometheus scrapes or the API checks its limit. While Redis is unreachable the last known
- * depths are kept.
+ * Queue depths per priority ({@code XLEN} of each stream, plus the jobs held back outside the
+ * streams by the per-user cap) and the dead-letter count, read at most once per {@code
+ * tts.observability.queue-depth-cache} however often Prometheus scrapes or the API checks its
+ * limit. While Redis is unreachable the last known depths are kept.
  */
 @Component
 public class QueueDepths {
 
   private static final Logger log = LoggerFactory.getLogger(QueueDepths.class);
 
-  /** Depths at one moment. */
-  public record Snapshot(Map<Priority, Long> depths, long deadLetters, Instant readAt) {
+  /**
+   * Depths at one moment.
+   *
+   * @param depths per priority, jobs waiting or running: in the stream or held back
+   * @param held per priority, the jobs of {@code depths} held back by the per-user cap
+   */
+  public record Snapshot(
+      Map<Priority, Long> depths, Map<Priority, Long> held, long deadLetters, Instant readAt) {
     public long total() {
       return depths.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public long heldTotal() {
+      return held.values().stream().mapToLong(Long::longValue).sum();
     }
   }
 
@@ -45,10 +55,14 @@ public class QueueDepths {
     for (Priority p : Priority.values()) {
       empty.put(p, 0L);
     }
-    this.last = new Snapshot(empty, 0, Instant.EPOCH);
+    this.last = new Snapshot(empty, empty, 0, Instant.EPOCH);
     for (Priority priority : Priority.values()) {
       Gauge.builder("tts.queue.length", this, d -> d.current().depths().get(priority))
-          .description("Jobs waiting or running, per priority stream")
+          .description("Jobs waiting or running per priority, held back by the per-user cap or not")
+          .tag("priority", priority.wireName())
+          .register(registry);
+      Gauge.builder("tts.queue.held", this, d -> d.current().held().get(priority))
+          .description("Jobs waiting outside the streams because their user has the cap's worth in")
           .tag("priority", priority.wireName())
           .register(registry);
     }
@@ -78,7 +92,9 @@ public class QueueDepths {
 
   /** Reads the depths now, bypassing the cache. */
   public Snapshot read() {
-    Map<Priority, Long> depths = queue.depths();
-    return new Snapshot(depths, queue.deadLetterCount(), clock.instant());
+    Map<Priority, Long> held = queue.heldDepths();
+    Map<Priority, Long> depths = new EnumMap<>(Priority.class);
+    queue.depths().forEach((p, inStream) -> depths.put(p, inStream + held.get(p)));
+    return new Snapshot(depths, held, queue.deadLetterCount(), clock.instant());
   }
 }

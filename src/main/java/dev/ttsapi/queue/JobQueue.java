@@ -40,6 +40,9 @@ import java.util.UUID;
  * stream holds only jobs that wait or run and its length is the queue's depth. An entry left idle
  * longer than the visibility timeout belongs to a dead worker and is handed out again by {@link
  * #claimIdle}.
+ *
+ * <p>New requests enter through {@link #admit}, under a per-user cap: one user's backlog waits
+ * outside the streams ({@link PerUserCap}), so it never stands in front of other users' requests.
  */
 public class JobQueue {
 
@@ -54,6 +57,7 @@ public class JobQueue {
   private final StatefulRedisConnection<String, String> shared;
   private final QueueProperties properties;
   private final Clock clock;
+  private final PerUserCap perUser;
 
   public JobQueue(
       RedisClient client,
@@ -64,6 +68,7 @@ public class JobQueue {
     this.shared = shared;
     this.properties = properties;
     this.clock = clock;
+    this.perUser = new PerUserCap(shared, properties.perUserMaxJobs());
   }
 
   /** Creates the streams and the consumer group where missing (also after Redis lost its data). */
@@ -89,8 +94,70 @@ public class JobQueue {
     return shared.async().xadd(job.priority().streamKey(), fields(job));
   }
 
+  /**
+   * Adds the job to its stream regardless of its user's cap. New requests go through {@link
+   * #admit}; this is for a job that already holds its place (a retry) or has no user.
+   */
   public String enqueue(Job job) {
     return shared.sync().xadd(job.priority().streamKey(), fields(job));
+  }
+
+  /**
+   * Offers {@code userId}'s job under the per-user cap ({@code tts.queue.per-user-max-jobs}): into
+   * its stream if the user has fewer than the cap there, else held back until one of theirs ends. A
+   * job that still holds a place but lost its entry is added again. Sent without waiting for the
+   * answer, so the caller can pipeline other commands in the same round trip.
+   */
+  public RedisFuture<Long> admitAsync(Job job, UUID userId) {
+    return perUser.admitAsync(job, userId);
+  }
+
+  public Admission admit(Job job, UUID userId) {
+    return Admission.fromScript(Await.result(admitAsync(job, userId)));
+  }
+
+  /**
+   * Acknowledges and deletes the entry of a job that has ended for good (completed, failed,
+   * cancelled or gone), frees its place under its user's cap and moves the user's next held job
+   * into the streams, in one step. Use {@link #ack} instead while the request may still run.
+   */
+  public void finish(Delivery delivery) {
+    perUser.finish(
+        delivery.job().priority(), delivery.entryId(), delivery.job().requestId(), GROUP);
+  }
+
+  /**
+   * Frees the place of a request that ended with no entry left to acknowledge, and moves its user's
+   * next held job in. False if it held no place.
+   */
+  public boolean release(UUID requestId) {
+    return perUser.finish(Priority.NORMAL, null, requestId, GROUP) >= 0;
+  }
+
+  /** Users with jobs held back by the per-user cap. */
+  public Set<UUID> usersWithHeldJobs() {
+    return perUser.holders();
+  }
+
+  /** Request id → user id of every job holding a place in the streams under the per-user cap. */
+  public Map<UUID, UUID> admittedJobs() {
+    return perUser.admitted();
+  }
+
+  /**
+   * Recounts the places and held jobs from what Redis holds, then moves held jobs in wherever a
+   * user is below the cap (after a raise of the cap, or a lost place freed by the sweeper). Returns
+   * how many moved.
+   */
+  public long promoteHeld() {
+    return perUser.promoteAll();
+  }
+
+  /**
+   * Jobs held back by the per-user cap, per priority; they are waiting too, outside the streams.
+   */
+  public Map<Priority, Long> heldDepths() {
+    return PerUserCap.heldCounts(Await.result(perUser.heldCountsAsync()));
   }
 
   /** Acknowledges a finished delivery and deletes its entry. */
@@ -111,12 +178,20 @@ public class JobQueue {
 
   /** Copies the job to the dead-letter stream with its error, then drops the original entry. */
   public void deadLetter(Delivery delivery, int attempts, String error) {
-    deadLetter(delivery.job(), attempts, error);
-    ack(delivery);
+    recordDeadLetter(delivery.job(), attempts, error);
+    finish(delivery);
   }
 
-  /** Records a job that failed for good in the dead-letter stream (it has no entry to drop). */
+  /**
+   * Records a job that failed for good in the dead-letter stream (it has no entry to drop) and
+   * frees its place.
+   */
   public void deadLetter(Job job, int attempts, String error) {
+    recordDeadLetter(job, attempts, error);
+    release(job.requestId());
+  }
+
+  private void recordDeadLetter(Job job, int attempts, String error) {
     Map<String, String> body = fields(job);
     body.put("attempts", Integer.toString(attempts));
     body.put("error", error == null ? "" : error);
@@ -173,7 +248,10 @@ public class JobQueue {
                     ids.toArray(String[]::new)));
   }
 
-  /** Entries waiting or running per priority. */
+  /**
+   * Entries waiting or running per priority: what the streams hold. Jobs held back by the per-user
+   * cap are not in them ({@link #heldDepths}).
+   */
   public Map<Priority, Long> depths() {
     RedisAsyncCommands<String, String> redis = shared.async();
     Map<Priority, RedisFuture<Long>> futures = new EnumMap<>(Priority.class);

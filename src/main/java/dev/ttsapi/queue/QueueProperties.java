@@ -17,6 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * @param fairnessInterval every this-many reads start from the lowest priority, so low is served
  *     even while high never empties
  * @param deadLetterMaxLength the dead-letter stream is trimmed to about this many entries
+ * @param perUserMaxJobs jobs of one user in the streams at once, waiting or running, across the
+ *     cluster; the user's further requests are held back and go in, highest priority and oldest
+ *     first, as those end. So no user runs more than this many jobs at once, and another user's
+ *     request waits behind at most this many of each user's.
  */
 @Validated
 @ConfigurationProperties("tts.queue")
@@ -26,4 +30,5 @@ public record QueueProperties(
     @NotNull Duration reclaimInterval,
     @NotNull Duration blockTimeout,
     @Min(2) int fairnessInterval,
-    @Min(1) long deadLetterMaxLength) {}
+    @Min(1) long deadLetterMaxLength,
+    @Min(1) int perUserMaxJobs) {}

@@ -4,6 +4,7 @@ import dev.ttsapi.engine.SynthesisUsage;
 import dev.ttsapi.observability.TtsMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -106,6 +107,15 @@ public class JobLifecycle {
   /** Queued requests untouched for {@code age}: their queue entry may be lost. */
   public List<TtsRequest> staleQueued(Duration age, int limit) {
     return repository.stale(RequestStatus.QUEUED, clock.instant().minus(age), limit);
+  }
+
+  /**
+   * Queued requests untouched for {@code age}, leaving out those of {@code exceptUsers} (users
+   * whose jobs are held back by the per-user cap: their queued requests are accounted for, and one
+   * user's backlog must not fill the sweeper's batch).
+   */
+  public List<TtsRequest> staleQueued(Duration age, Collection<UUID> exceptUsers, int limit) {
+    return repository.stale(RequestStatus.QUEUED, clock.instant().minus(age), exceptUsers, limit);
   }
 
   /**

@@ -8,8 +8,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -295,6 +297,31 @@ public class RequestRepository {
                 + " ORDER BY created_at LIMIT :limit")
         .param("status", status.wireName())
         .param("before", time(before))
+        .param("limit", limit)
+        .query(RequestRepository::map)
+        .list();
+  }
+
+  /**
+   * Like {@link #stale(RequestStatus, Instant, int)}, leaving out the requests of {@code
+   * exceptUsers}.
+   */
+  public List<TtsRequest> stale(
+      RequestStatus status, Instant before, Collection<UUID> exceptUsers, int limit) {
+    if (exceptUsers.isEmpty()) {
+      return stale(status, before, limit);
+    }
+    StringJoiner users = new StringJoiner(",", "{", "}");
+    exceptUsers.forEach(u -> users.add(u.toString()));
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM requests WHERE status = :status AND updated_at < :before"
+                + " AND user_id <> ALL (CAST(:except AS uuid[]))"
+                + " ORDER BY created_at LIMIT :limit")
+        .param("status", status.wireName())
+        .param("before", time(before))
+        .param("except", users.toString())
         .param("limit", limit)
         .query(RequestRepository::map)
         .list();

@@ -132,14 +132,19 @@ public class RequestService {
     return cached;
   }
 
-  /** Queues the job and writes its status hash in one round trip. */
+  /**
+   * Queues the job and writes its status hash in one round trip. The job goes into its stream
+   * unless its user already has the per-user cap's worth there; then it is held back and moves in
+   * as one of theirs ends ({@link JobQueue#admit}). Either way it is queued.
+   */
   private void publish(TtsRequest request) {
     try {
       List<RedisFuture<?>> pending =
           new ArrayList<>(statusStore.writeAsync(StatusSnapshot.of(request)));
       if (request.status() == RequestStatus.QUEUED) {
         pending.add(
-            queue.enqueueAsync(new Job(request.id(), request.createdAt(), request.priority())));
+            queue.admitAsync(
+                new Job(request.id(), request.createdAt(), request.priority()), request.userId()));
       }
       for (RedisFuture<?> future : pending) {
         Await.result(future);

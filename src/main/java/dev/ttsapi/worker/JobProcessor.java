@@ -76,7 +76,7 @@ class JobProcessor {
     outage.recovered();
     if (started.isEmpty()) {
       log.debug("Job {} is not queued any more; dropping entry", delivery.job().requestId());
-      queue.ack(delivery);
+      dropEntry(delivery);
       return;
     }
     TtsRequest request = started.get();
@@ -134,13 +134,29 @@ class JobProcessor {
           });
       return;
     }
-    if (!completed) {
+    if (completed) {
+      queue.finish(delivery);
+    } else {
       log.info(
           "Request {} attempt {} finished after it stopped being current",
           request.id(),
           request.attempt());
+      dropEntry(delivery);
     }
-    queue.ack(delivery);
+  }
+
+  /**
+   * Drops an entry this worker will not run. If the request has ended (or is gone) its place under
+   * the per-user cap is freed too; if it still runs elsewhere (a duplicate delivery) the place
+   * stays with that run, so the user's jobs never exceed the cap.
+   */
+  private void dropEntry(Delivery delivery) {
+    Optional<TtsRequest> row = lifecycle.find(delivery.job().requestId());
+    if (row.isEmpty() || row.get().status().terminal()) {
+      queue.finish(delivery);
+    } else {
+      queue.ack(delivery);
+    }
   }
 
   /** The audio is stored; only the row is left to change, and an outage must not waste it. */

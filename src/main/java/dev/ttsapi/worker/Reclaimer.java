@@ -105,7 +105,7 @@ class Reclaimer extends PeriodicTasks {
   private void reclaim(Delivery delivery) {
     Optional<TtsRequest> row = lifecycle.find(delivery.job().requestId());
     if (row.isEmpty() || row.get().status().terminal()) {
-      queue.ack(delivery);
+      queue.finish(delivery);
       return;
     }
     TtsRequest request = row.get();

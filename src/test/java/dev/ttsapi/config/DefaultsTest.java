@@ -48,6 +48,7 @@ class DefaultsTest {
     QueueProperties queue = binder.bind("tts.queue", QueueProperties.class).get();
     assertThat(queue.maxAttempts()).isEqualTo(3);
     assertThat(queue.visibilityTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(queue.perUserMaxJobs()).isEqualTo(8);
     StoresProperties stores = binder.bind("tts.stores", StoresProperties.class).get();
     assertThat(stores.redisCommandTimeout()).isGreaterThan(queue.blockTimeout());
   }

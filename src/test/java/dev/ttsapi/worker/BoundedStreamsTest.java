@@ -146,7 +146,8 @@ class BoundedStreamsTest extends IntegrationTest {
             queueProperties.reclaimInterval(),
             queueProperties.blockTimeout(),
             queueProperties.fairnessInterval(),
-            maxLength);
+            maxLength,
+            queueProperties.perUserMaxJobs());
     JobQueue trimmed = new JobQueue(redisClient, redis, small, Clock.systemUTC());
     for (int i = 0; i < 2_000; i++) {
       UUID id = UUID.randomUUID();
