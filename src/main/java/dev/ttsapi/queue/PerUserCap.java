@@ -60,7 +60,8 @@ final class PerUserCap {
           while n < cap do
             local item = redis.call('LPOP', list)
             if not item then break end
-            redis.call('HINCRBY', KEYS[4], p, -1)
+            -- a count that reaches zero goes, so an idle queue leaves no key behind
+            if redis.call('HINCRBY', KEYS[4], p, -1) <= 0 then redis.call('HDEL', KEYS[4], p) end
             local space = string.find(item, ' ', 1, true)
             local id = string.sub(item, 1, space - 1)
             -- a copy of a job already in the streams is dropped, not admitted twice
@@ -136,7 +137,11 @@ final class PerUserCap {
             for _, user in ipairs(redis.call('SMEMBERS', KEYS[3])) do
               total = total + redis.call('LLEN', ARGV[2] .. user .. ':' .. p)
             end
-            redis.call('HSET', KEYS[4], p, total)
+            if total > 0 then
+              redis.call('HSET', KEYS[4], p, total)
+            else
+              redis.call('HDEL', KEYS[4], p)
+            end
           end
           return moved
           """;
