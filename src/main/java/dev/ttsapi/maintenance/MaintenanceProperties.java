@@ -27,4 +27,5 @@ public record MaintenanceProperties(
     @NotNull Duration sweepInterval,
     @NotNull Duration sweepAge,
     @NotNull Duration retention,
-    @NotNull Duration retentionInterval) {}
+    @NotNull Duration retentionInterval,
+    @NotNull Duration forgetConsumersAfter) {}

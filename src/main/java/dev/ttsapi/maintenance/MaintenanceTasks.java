@@ -63,7 +63,22 @@ class MaintenanceTasks extends PeriodicTasks {
   protected List<Task> tasks() {
     return List.of(
         new Task(this::ensurePartitions, properties.partitionInterval()),
-        new Task(this::sweep, properties.sweepInterval()));
+        new Task(this::sweep, properties.sweepInterval()),
+        new Task(this::forgetIdleConsumers, properties.sweepInterval()));
+  }
+
+  /** Removes consumers of dead workers from the group (idempotent, so no lock is needed). */
+  int forgetIdleConsumers() {
+    try {
+      int removed = queue.forgetIdleConsumers(properties.forgetConsumersAfter());
+      if (removed > 0) {
+        log.info("Removed {} idle queue consumers of stopped workers", removed);
+      }
+      return removed;
+    } catch (RuntimeException e) {
+      log.warn("Removing idle queue consumers failed, will try again: {}", e.toString());
+      return 0;
+    }
   }
 
   void ensurePartitions() {

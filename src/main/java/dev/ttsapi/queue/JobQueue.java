@@ -20,6 +20,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
@@ -289,6 +290,47 @@ public class JobQueue {
       }
     }
     return ids;
+  }
+
+  /**
+   * Removes from the workers' group every consumer that holds no entry and has not read for {@code
+   * idleFor}. Each worker start adds a consumer with a new name, and Redis keeps them all until
+   * told otherwise, so without this the group (and the admin page's worker list) grows with every
+   * restart. A consumer with entries is kept: they are its jobs, or the reclaimer's to take. A
+   * worker that is in fact alive loses nothing: its next read makes its consumer again.
+   *
+   * @return how many consumers were removed
+   */
+  public int forgetIdleConsumers(Duration idleFor) {
+    RedisCommands<String, String> redis = shared.sync();
+    int removed = 0;
+    for (Priority priority : Priority.values()) {
+      List<Object> consumers;
+      try {
+        consumers = redis.xinfoConsumers(priority.streamKey(), GROUP);
+      } catch (RedisCommandExecutionException e) {
+        continue; // no stream or group yet: nothing to forget
+      }
+      for (Object consumer : consumers) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (consumer instanceof List<?> pairs) {
+          for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            fields.put(String.valueOf(pairs.get(i)), pairs.get(i + 1));
+          }
+        }
+        if (fields.get("name") == null
+            || !(fields.get("pending") instanceof Long pending)
+            || !(fields.get("idle") instanceof Long idle)) {
+          continue;
+        }
+        if (pending == 0 && idle >= idleFor.toMillis()) {
+          redis.xgroupDelconsumer(
+              priority.streamKey(), Consumer.from(GROUP, String.valueOf(fields.get("name"))));
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 
   public long deadLetterCount() {
