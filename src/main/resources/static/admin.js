@@ -5,31 +5,7 @@
   const OVERVIEW = '/admin/console/overview';
   const REFRESH_MS = 3000;
   let timer = null;
-
-  function show(signedIn) {
-    $('sign-in').hidden = signedIn;
-    $('app').hidden = !signedIn;
-    $('sign-out').hidden = !signedIn;
-  }
-
-  $('sign-in-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    $('sign-in-error').textContent = '';
-    try {
-      await Console.signIn($('api-key').value.trim(), OVERVIEW);
-      $('api-key').value = '';
-      start();
-    } catch (err) {
-      $('sign-in-error').textContent = err.message;
-      $('api-key').focus();
-    }
-  });
-
-  $('sign-out').addEventListener('click', () => {
-    Console.clearKey();
-    clearTimeout(timer);
-    location.reload();
-  });
+  const show = Console.signInPage(OVERVIEW, start, () => clearTimeout(timer));
 
   function start() {
     show(true);
@@ -67,6 +43,4 @@
     }
     timer = setTimeout(refresh, REFRESH_MS);
   }
-
-  if (Console.key()) start(); else show(false);
 })();

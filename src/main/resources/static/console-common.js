@@ -39,6 +39,41 @@ const Console = (() => {
   }
 
   /**
+   * Wires a page's sign-in form (#sign-in-form, #api-key, #sign-in-error) and sign-out button to
+   * the key in this tab, checking a candidate key against checkPath. Calls start() once signed in
+   * (now, if a key is already kept) and onSignOut() before the page reloads. Returns show(signedIn),
+   * which switches between the sign-in form and the page (#sign-in, #app, #sign-out).
+   */
+  function signInPage(checkPath, start, onSignOut = () => {}) {
+    const $ = (id) => document.getElementById(id);
+    const show = (signedIn) => {
+      $('sign-in').hidden = signedIn;
+      $('app').hidden = !signedIn;
+      $('sign-out').hidden = !signedIn;
+    };
+    $('sign-in-form').addEventListener('submit', async (e) => {
+      e.preventDefault();
+      $('sign-in-error').textContent = '';
+      try {
+        await signIn($('api-key').value.trim(), checkPath);
+        $('api-key').value = '';
+        start();
+      } catch (err) {
+        $('sign-in-error').textContent = err.message;
+        $('api-key').focus();
+      }
+    });
+    $('sign-out').addEventListener('click', () => {
+      clearKey();
+      onSignOut();
+      location.reload();
+    });
+    // Deferred so the page's own setup (below its call) is done before start() runs.
+    queueMicrotask(() => { if (key()) start(); else show(false); });
+    return show;
+  }
+
+  /**
    * Reads server-sent events from path with fetch(), which unlike EventSource can send the
    * Authorization header. Calls onEvent(name, data) for each event and onState(text) on connect
    * and loss; reconnects with backoff until stop() is called.
@@ -102,5 +137,5 @@ const Console = (() => {
     return node;
   }
 
-  return { key, setKey, clearKey, api, signIn, events, el, ApiError };
+  return { key, setKey, clearKey, api, signIn, signInPage, events, el, ApiError };
 })();

@@ -10,31 +10,7 @@
   let audioUrl = null;
   let nextCursor = null;
   let stream = null;
-
-  function show(signedIn) {
-    $('sign-in').hidden = signedIn;
-    $('app').hidden = !signedIn;
-    $('sign-out').hidden = !signedIn;
-  }
-
-  $('sign-in-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    $('sign-in-error').textContent = '';
-    try {
-      await Console.signIn($('api-key').value.trim(), '/tts/voices');
-      $('api-key').value = '';
-      start();
-    } catch (err) {
-      $('sign-in-error').textContent = err.message;
-      $('api-key').focus();
-    }
-  });
-
-  $('sign-out').addEventListener('click', () => {
-    Console.clearKey();
-    if (stream) stream.stop();
-    location.reload();
-  });
+  const show = Console.signInPage('/tts/voices', start, () => { if (stream) stream.stop(); });
 
   async function start() {
     show(true);
@@ -242,6 +218,4 @@
       el('td', {}, item.duration_seconds != null ? item.duration_seconds.toFixed(1) + ' s' : ''),
       actions);
   }
-
-  if (Console.key()) start(); else show(false);
 })();
