@@ -1,5 +1,6 @@
 package dev.ttsapi.maintenance;
 
+import dev.ttsapi.config.Await;
 import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.PeriodicTasks;
 import dev.ttsapi.config.Role;
@@ -7,8 +8,11 @@ import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.JobLifecycle;
+import dev.ttsapi.request.JobLifecycle.EndedAttempt;
 import dev.ttsapi.request.TtsRequest;
+import io.lettuce.core.RedisFuture;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -79,7 +83,8 @@ class MaintenanceTasks extends PeriodicTasks {
   /**
    * Queues again every stale request that has no entry in any priority stream: queued ones as they
    * are; processing ones (Redis lost the entry and its worker is gone) as a failed attempt, retried
-   * while attempts remain.
+   * while attempts remain. A batch costs one statement for all the failed attempts and their
+   * events, and one pipelined Redis round trip for all the entries, however many there are.
    */
   int sweep() {
     int[] requeued = {0};
@@ -93,17 +98,29 @@ class MaintenanceTasks extends PeriodicTasks {
               return;
             }
             Set<UUID> inQueue = queue.queuedRequestIds();
-            for (TtsRequest request : queued) {
-              if (!inQueue.contains(request.id())) {
-                queue.enqueue(job(request));
-                requeued[0]++;
+            List<Job> again = new ArrayList<>();
+            queued.stream()
+                .filter(r -> !inQueue.contains(r.id()))
+                .map(MaintenanceTasks::job)
+                .forEach(again::add);
+            List<TtsRequest> lost =
+                processing.stream().filter(r -> !inQueue.contains(r.id())).toList();
+            List<String> errors =
+                lost.stream()
+                    .map(r -> "lost from the queue during attempt " + r.attempt())
+                    .toList();
+            for (EndedAttempt ended :
+                lifecycle.endFailedAttempts(lost, errors, queueProperties.maxAttempts())) {
+              TtsRequest request = ended.request();
+              switch (ended.outcome()) {
+                case RETRY -> again.add(job(request));
+                case FAILED -> queue.deadLetter(job(request), request.attempt(), request.error());
+                case STALE -> {}
               }
             }
-            for (TtsRequest request : processing) {
-              if (!inQueue.contains(request.id()) && requeueLost(request)) {
-                requeued[0]++;
-              }
-            }
+            List<RedisFuture<String>> sent = again.stream().map(queue::enqueueAsync).toList();
+            sent.forEach(Await::result);
+            requeued[0] = sent.size();
             if (requeued[0] > 0) {
               log.warn("Sweeper queued {} requests that had lost their queue entry", requeued[0]);
             }
@@ -112,21 +129,6 @@ class MaintenanceTasks extends PeriodicTasks {
       log.warn("Sweep failed, will try again: {}", e.toString());
     }
     return requeued[0];
-  }
-
-  private boolean requeueLost(TtsRequest request) {
-    String error = "lost from the queue during attempt " + request.attempt();
-    return switch (lifecycle.endFailedAttempt(request, error, queueProperties.maxAttempts())) {
-      case RETRY -> {
-        queue.enqueue(job(request));
-        yield true;
-      }
-      case FAILED -> {
-        queue.deadLetter(job(request), request.attempt(), error);
-        yield false;
-      }
-      case STALE -> false;
-    };
   }
 
   /**

@@ -200,58 +200,126 @@ public class RequestRepository {
         == 1;
   }
 
-  /** processing → queued (RETRY) or processing → failed (FAIL), for this attempt only. */
-  public boolean endAttempt(TtsRequest r, Transition transition, String error, Instant now) {
+  /**
+   * processing → queued (RETRY) or processing → failed (FAIL), for this attempt only, with its
+   * event in the same statement (one round trip). The request as it is now; empty if the attempt
+   * was no longer current.
+   */
+  public Optional<TtsRequest> endAttempt(
+      TtsRequest r, Transition transition, String error, Instant now) {
     if (transition != Transition.RETRY && transition != Transition.FAIL) {
       throw new IllegalArgumentException("not an end of an attempt: " + transition);
     }
-    return Boolean.TRUE.equals(
-        transactions.execute(
-            tx -> {
-              int changed =
-                  jdbc.sql(
-                          "UPDATE requests SET status = :to, error = :error, updated_at = :now,"
-                              + " completed_at = CASE WHEN :terminal THEN CAST(:now AS timestamptz) END"
-                              + " WHERE id = :id AND created_at = :createdAt AND status = :from"
-                              + " AND attempt = :attempt")
-                      .param("to", transition.to().wireName())
-                      .param("from", transition.from().wireName())
-                      .param("error", error)
-                      .param("now", time(now))
-                      .param("terminal", transition.to().terminal())
-                      .param("id", r.id())
-                      .param("createdAt", time(r.createdAt()))
-                      .param("attempt", r.attempt())
-                      .update();
-              if (changed == 1) {
-                event(r.id(), now, transition.event(), r.attempt(), error);
-              }
-              return changed == 1;
-            }));
+    return jdbc.sql(
+            """
+            WITH ended AS (
+              UPDATE requests SET status = :to, error = :error, updated_at = :now,
+                completed_at = CASE WHEN :terminal THEN CAST(:now AS timestamptz) END
+              WHERE id = :id AND created_at = :createdAt AND status = :from AND attempt = :attempt
+              RETURNING %s),
+            logged AS (
+              INSERT INTO logs (request_id, timestamp, event, attempt, detail)
+              SELECT id, :now, :event, attempt, error FROM ended)
+            SELECT * FROM ended
+            """
+                .formatted(COLUMNS))
+        .param("to", transition.to().wireName())
+        .param("from", transition.from().wireName())
+        .param("event", transition.event())
+        .param("error", error)
+        .param("now", time(now))
+        .param("terminal", transition.to().terminal())
+        .param("id", r.id())
+        .param("createdAt", time(r.createdAt()))
+        .param("attempt", r.attempt())
+        .query(RequestRepository::map)
+        .optional();
   }
 
-  /** queued → cancelled, only for the owner. */
-  public boolean cancel(UUID id, UUID userId, Instant now) {
-    return Boolean.TRUE.equals(
-        transactions.execute(
-            tx -> {
-              int changed =
-                  jdbc.sql(
-                          "UPDATE requests SET status = :to, updated_at = :now, completed_at = :now"
-                              + " WHERE id = :id AND created_at = :createdAt AND status = :from"
-                              + " AND user_id = :userId")
-                      .param("to", Transition.CANCEL.to().wireName())
-                      .param("from", Transition.CANCEL.from().wireName())
-                      .param("now", time(now))
-                      .param("id", id)
-                      .param("createdAt", time(RequestIds.createdAt(id)))
-                      .param("userId", userId)
-                      .update();
-              if (changed == 1) {
-                event(id, now, Transition.CANCEL.event(), null, null);
-              }
-              return changed == 1;
-            }));
+  /**
+   * Ends the current attempt of many processing requests in one statement, with their events: each
+   * goes back to the queue (RETRY), or fails (FAIL) once it has had {@code maxAttempts}. For the
+   * sweeper, which finds such requests in batches. Returns the requests changed, as they are now;
+   * one that was no longer at that attempt is left out.
+   *
+   * @param errors the error of each request's attempt, in the order of {@code requests}
+   */
+  public List<TtsRequest> endAttempts(
+      List<TtsRequest> requests, List<String> errors, int maxAttempts, Instant now) {
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            """
+            WITH lost AS (
+              SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:createdAts AS timestamptz[]),
+                CAST(:attempts AS int[]), CAST(:errors AS text[]))
+                AS l(id, created_at, attempt, error)),
+            ended AS (
+              UPDATE requests r
+              SET status = CASE WHEN r.attempt >= :max THEN :failed ELSE :queued END,
+                error = lost.error, updated_at = :now,
+                completed_at = CASE WHEN r.attempt >= :max THEN CAST(:now AS timestamptz) END
+              FROM lost
+              WHERE r.id = lost.id AND r.created_at = lost.created_at AND r.status = :from
+                AND r.attempt = lost.attempt
+              RETURNING %s),
+            logged AS (
+              INSERT INTO logs (request_id, timestamp, event, attempt, detail)
+              SELECT id, :now, CASE WHEN status = :failed THEN :failEvent ELSE :retryEvent END,
+                attempt, error
+              FROM ended)
+            SELECT * FROM ended
+            """
+                .formatted(prefixed("r.", COLUMNS)))
+        .param("ids", requests.stream().map(r -> r.id().toString()).toArray(String[]::new))
+        .param(
+            "createdAts",
+            requests.stream().map(r -> time(r.createdAt()).toString()).toArray(String[]::new))
+        .param(
+            "attempts",
+            requests.stream().mapToInt(TtsRequest::attempt).boxed().toArray(Integer[]::new))
+        .param("errors", errors.toArray(String[]::new))
+        .param("max", maxAttempts)
+        .param("from", Transition.RETRY.from().wireName())
+        .param("queued", Transition.RETRY.to().wireName())
+        .param("failed", Transition.FAIL.to().wireName())
+        .param("retryEvent", Transition.RETRY.event())
+        .param("failEvent", Transition.FAIL.event())
+        .param("now", time(now))
+        .query(RequestRepository::map)
+        .list();
+  }
+
+  /** queued → cancelled, only for the owner, with its event in the same statement. */
+  public Optional<TtsRequest> cancel(UUID id, UUID userId, Instant now) {
+    return jdbc.sql(
+            """
+            WITH cancelled AS (
+              UPDATE requests SET status = :to, updated_at = :now, completed_at = :now
+              WHERE id = :id AND created_at = :createdAt AND status = :from AND user_id = :userId
+              RETURNING %s),
+            logged AS (
+              INSERT INTO logs (request_id, timestamp, event)
+              SELECT id, :now, :event FROM cancelled)
+            SELECT * FROM cancelled
+            """
+                .formatted(COLUMNS))
+        .param("to", Transition.CANCEL.to().wireName())
+        .param("from", Transition.CANCEL.from().wireName())
+        .param("event", Transition.CANCEL.event())
+        .param("now", time(now))
+        .param("id", id)
+        .param("createdAt", time(RequestIds.createdAt(id)))
+        .param("userId", userId)
+        .query(RequestRepository::map)
+        .optional();
+  }
+
+  private static String prefixed(String alias, String columns) {
+    return java.util.Arrays.stream(columns.split(","))
+        .map(c -> alias + c.strip())
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /**
@@ -312,18 +380,6 @@ public class RequestRepository {
         .param("id", id)
         .query(String.class)
         .list();
-  }
-
-  private void event(UUID id, Instant at, String event, Integer attempt, String detail) {
-    jdbc.sql(
-            "INSERT INTO logs (request_id, timestamp, event, attempt, detail)"
-                + " VALUES (:id, :at, :event, :attempt, :detail)")
-        .param("id", id)
-        .param("at", time(at))
-        .param("event", event)
-        .param("attempt", attempt)
-        .param("detail", detail)
-        .update();
   }
 
   private static OffsetDateTime time(Instant instant) {

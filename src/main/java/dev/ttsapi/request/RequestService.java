@@ -198,12 +198,13 @@ public class RequestService {
   /** Cancels a queued request of the caller; anything else is a 409 with its status. */
   public TtsRequest cancel(UUID callerId, boolean admin, String rawId) {
     TtsRequest request = get(callerId, admin, rawId);
-    if (!repository.cancel(request.id(), request.userId(), clock.instant())) {
+    Optional<TtsRequest> done = repository.cancel(request.id(), request.userId(), clock.instant());
+    if (done.isEmpty()) {
       RequestStatus now = repository.find(request.id()).map(TtsRequest::status).orElseThrow();
       throw new RequestStateException(
           "Only a queued request can be cancelled; this one is " + now.wireName(), now);
     }
-    TtsRequest cancelled = repository.find(request.id()).orElseThrow();
+    TtsRequest cancelled = done.get();
     metrics.finished(RequestStatus.CANCELLED.wireName(), cancelled.voice());
     try {
       statusStore.write(StatusSnapshot.of(cancelled));
