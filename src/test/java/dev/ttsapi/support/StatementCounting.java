@@ -41,6 +41,18 @@ public class StatementCounting {
     return count;
   }
 
+  /** Statements prepared on this thread while {@code work} runs. */
+  public static int count(Runnable work) {
+    int[] count = {0};
+    CURRENT.set(count);
+    try {
+      work.run();
+    } finally {
+      CURRENT.remove();
+    }
+    return count[0];
+  }
+
   @Bean
   static BeanPostProcessor statementCountingDataSource() {
     return new BeanPostProcessor() {
