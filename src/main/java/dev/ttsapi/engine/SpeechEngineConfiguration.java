@@ -1,9 +1,10 @@
 package dev.ttsapi.engine;
 
+import dev.ttsapi.config.ConditionalOnRole;
+import dev.ttsapi.config.Role;
 import dev.ttsapi.engine.espeak.EspeakEngine;
 import dev.ttsapi.engine.mary.MaryEngine;
-import java.util.List;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -13,35 +14,31 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * The built-in engines as beans, and the catalog over every {@link SpeechEngine} bean (engines
- * declared elsewhere, such as remote APIs, join it by being beans too). MaryTTS is always there;
- * espeak-ng only when its binary is on the PATH.
+ * declared elsewhere, such as remote APIs, join it by being beans too). Engines are loaded only on
+ * nodes with the worker role: MaryTTS always there, espeak-ng when its binary is on the PATH. Other
+ * nodes read the catalog the workers publish ({@link VoiceDirectory}).
  */
 @Configuration(proxyBeanMethods = false)
 class SpeechEngineConfiguration {
 
   @Bean
+  @ConditionalOnRole(Role.WORKER)
   MaryEngine maryEngine() {
     return new MaryEngine();
   }
 
   @Bean
+  @ConditionalOnRole(Role.WORKER)
   @Conditional(EspeakOnPath.class)
   EspeakEngine espeakEngine() {
     return EspeakEngine.detect()
         .orElseThrow(() -> new IllegalStateException("espeak-ng is on the PATH but does not run"));
   }
 
+  /** The engines of this process; none on a node without the worker role. */
   @Bean
-  VoiceCatalog voiceCatalog(
-      List<SpeechEngine> engines,
-      @Value("${tts.voices.engine-preference:mary,espeak}") String enginePreference) {
-    // A plain comma-separated string, so no conversion service is needed to read it.
-    return new VoiceCatalog(
-        engines,
-        java.util.Arrays.stream(enginePreference.split(","))
-            .map(String::trim)
-            .filter(id -> !id.isEmpty())
-            .toList());
+  VoiceCatalog voiceCatalog(ObjectProvider<SpeechEngine> engines, VoicesProperties properties) {
+    return new VoiceCatalog(engines.orderedStream().toList(), properties.enginePreferenceList());
   }
 
   static final class EspeakOnPath implements Condition {
