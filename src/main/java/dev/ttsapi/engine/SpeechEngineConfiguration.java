@@ -5,6 +5,7 @@ import dev.ttsapi.config.Role;
 import dev.ttsapi.engine.espeak.EspeakEngine;
 import dev.ttsapi.engine.mary.MaryEngine;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -37,8 +38,16 @@ class SpeechEngineConfiguration {
 
   /** The engines of this process; none on a node without the worker role. */
   @Bean
-  VoiceCatalog voiceCatalog(ObjectProvider<SpeechEngine> engines, VoicesProperties properties) {
-    return new VoiceCatalog(engines.orderedStream().toList(), properties.enginePreferenceList());
+  VoiceCatalog voiceCatalog(
+      ObjectProvider<SpeechEngine> engines,
+      @Value("${tts.voices.engine-preference:mary,espeak}") String enginePreference) {
+    // A plain comma-separated string, so no conversion service is needed to read it.
+    return new VoiceCatalog(
+        engines.orderedStream().toList(),
+        java.util.Arrays.stream(enginePreference.split(","))
+            .map(String::trim)
+            .filter(id -> !id.isEmpty())
+            .toList());
   }
 
   static final class EspeakOnPath implements Condition {

@@ -46,6 +46,7 @@ public final class VoiceCatalog {
   /** The order used when nothing else is configured: in process first, no setup. */
   public static final List<String> DEFAULT_ENGINE_PREFERENCE = List.of("mary", "espeak");
 
+  private final List<String> enginePreference;
   private final Comparator<Voice> preference;
   private final Map<String, SpeechEngine> engines = new LinkedHashMap<>();
   private final Map<String, EngineVoices> described = new LinkedHashMap<>();
@@ -77,6 +78,7 @@ public final class VoiceCatalog {
       List<? extends SpeechEngine> loaded,
       List<EngineVoices> engines,
       List<String> enginePreference) {
+    this.enginePreference = List.copyOf(enginePreference);
     List<String> order = enginePreference.stream().map(VoiceCatalog::key).toList();
     Comparator<String> byPreference =
         Comparator.comparing(
@@ -93,6 +95,11 @@ public final class VoiceCatalog {
         .flatMap(e -> e.voices().stream())
         .sorted(preference)
         .forEach(v -> voicesById.putIfAbsent(key(v.id()), v));
+  }
+
+  /** A catalog of {@code engines} loaded elsewhere, with this catalog's engine preference. */
+  public VoiceCatalog describing(List<EngineVoices> engines) {
+    return described(engines, enginePreference);
   }
 
   /** Each engine with its version and voices, preferred first: what a worker node publishes. */

@@ -38,21 +38,19 @@ public class VoiceDirectory {
   private final boolean enginesHere;
   private final EngineCatalogRepository repository;
   private final MultiLevelCache<Published> published;
-  private final List<String> enginePreference;
   private final Clock clock;
+  private final VoiceCatalog none;
   private volatile Built built;
 
   VoiceDirectory(
       VoiceCatalog local,
       EngineCatalogRepository repository,
       MultiLevelCaches caches,
-      VoicesProperties properties,
       Clock clock,
       Environment environment) {
     this.local = local;
     this.enginesHere = Role.parse(environment.getProperty(Role.PROPERTY)).contains(Role.WORKER);
     this.repository = repository;
-    this.enginePreference = properties.enginePreferenceList();
     this.clock = clock;
     this.published =
         caches.create(
@@ -64,7 +62,8 @@ public class VoiceDirectory {
               List<EngineVoices> engines = repository.publishedSince(clock.instant().minus(FRESH));
               return engines.isEmpty() ? Optional.empty() : Optional.of(new Published(engines));
             });
-    this.built = new Built(null, VoiceCatalog.described(List.of(), enginePreference));
+    this.none = local.describing(List.of());
+    this.built = new Built(null, none);
   }
 
   /** Whether this node has the engines loaded, or reads what the workers published. */
@@ -79,11 +78,11 @@ public class VoiceDirectory {
     }
     Optional<Published> now = published.get(KEY);
     if (now.isEmpty()) {
-      return VoiceCatalog.described(List.of(), enginePreference);
+      return none;
     }
     Built last = built;
     if (last.source() != now.get()) { // the same instance while the cached copy lasts
-      last = new Built(now.get(), VoiceCatalog.described(now.get().engines(), enginePreference));
+      last = new Built(now.get(), local.describing(now.get().engines()));
       built = last;
     }
     return last.catalog();

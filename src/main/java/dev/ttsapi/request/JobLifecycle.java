@@ -86,12 +86,13 @@ public class JobLifecycle {
 
   /** processing → completed for this attempt; false if the attempt was no longer current. */
   public boolean complete(TtsRequest request, Completion completion) {
-    boolean done = repository.complete(request, completion, clock.instant());
-    if (done) {
-      metrics.finished(RequestStatus.COMPLETED.wireName(), request.voice());
-      repository.find(request.id()).ifPresent(this::publish);
-    }
-    return done;
+    Optional<TtsRequest> done = repository.complete(request, completion, clock.instant());
+    done.ifPresent(
+        completed -> {
+          metrics.finished(RequestStatus.COMPLETED.wireName(), request.voice());
+          publish(completed);
+        });
+    return done.isPresent();
   }
 
   /** Ends a failed attempt: back to the queue while attempts remain, failed after the last one. */

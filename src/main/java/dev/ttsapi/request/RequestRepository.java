@@ -146,11 +146,12 @@ public class RequestRepository {
   /**
    * processing → completed for this attempt, with its event, the audio index and the user's usage
    * in one statement (one round trip, atomic): a job that runs twice completes, and is charged,
-   * once, because everything hangs off the conditional UPDATE.
+   * once, because everything hangs off the conditional UPDATE. The request as it is now; empty if
+   * the attempt was no longer current.
    */
-  public boolean complete(TtsRequest r, Completion done, Instant now) {
+  public Optional<TtsRequest> complete(TtsRequest r, Completion done, Instant now) {
     return jdbc.sql(
-                """
+            """
                 WITH done AS (
                   UPDATE requests SET status = :to, progress = 1, completed_at = :now,
                     updated_at = :now, audio_bytes = :bytes, audio_duration_ms = :durationMs,
@@ -158,7 +159,7 @@ public class RequestRepository {
                     output_tokens = :outputTokens
                   WHERE id = :id AND created_at = :createdAt AND status = :from
                     AND attempt = :attempt
-                  RETURNING id, user_id, content_key, format),
+                  RETURNING %s),
                 logged AS (
                   INSERT INTO logs (request_id, timestamp, event, attempt)
                   SELECT id, :now, :event, :attempt FROM done),
@@ -177,27 +178,27 @@ public class RequestRepository {
                     audio_seconds = usage_daily.audio_seconds + EXCLUDED.audio_seconds,
                     input_tokens = usage_daily.input_tokens + EXCLUDED.input_tokens,
                     output_tokens = usage_daily.output_tokens + EXCLUDED.output_tokens)
-                SELECT count(*) FROM done
-                """)
-            .param("to", Transition.COMPLETE.to().wireName())
-            .param("from", Transition.COMPLETE.from().wireName())
-            .param("event", Transition.COMPLETE.event())
-            .param("now", time(now))
-            .param("bytes", done.audioBytes())
-            .param("durationMs", done.durationMs())
-            .param("model", done.model())
-            .param("billed", done.usage().characters())
-            .param("inputTokens", done.usage().inputTokens())
-            .param("outputTokens", done.usage().outputTokens())
-            .param("id", r.id())
-            .param("createdAt", time(r.createdAt()))
-            .param("attempt", r.attempt())
-            .param("day", now.atOffset(ZoneOffset.UTC).toLocalDate())
-            .param("characters", (long) r.text().codePointCount(0, r.text().length()))
-            .param("seconds", done.durationMs() / 1000.0)
-            .query(Long.class)
-            .single()
-        == 1;
+                SELECT * FROM done
+                """
+                .formatted(COLUMNS))
+        .param("to", Transition.COMPLETE.to().wireName())
+        .param("from", Transition.COMPLETE.from().wireName())
+        .param("event", Transition.COMPLETE.event())
+        .param("now", time(now))
+        .param("bytes", done.audioBytes())
+        .param("durationMs", done.durationMs())
+        .param("model", done.model())
+        .param("billed", done.usage().characters())
+        .param("inputTokens", done.usage().inputTokens())
+        .param("outputTokens", done.usage().outputTokens())
+        .param("id", r.id())
+        .param("createdAt", time(r.createdAt()))
+        .param("attempt", r.attempt())
+        .param("day", now.atOffset(ZoneOffset.UTC).toLocalDate())
+        .param("characters", (long) r.text().codePointCount(0, r.text().length()))
+        .param("seconds", done.durationMs() / 1000.0)
+        .query(RequestRepository::map)
+        .optional();
   }
 
   /**
