@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ttsapi.auth.Caller;
+import dev.ttsapi.cache.MultiLevelCaches;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.OtherNode;
@@ -25,6 +26,7 @@ class ApiOnlyVoicesTest extends IntegrationTest {
   private static ConfigurableApplicationContext apiOnly;
 
   @Autowired private VoiceDirectory directory;
+  @Autowired private MultiLevelCaches caches;
 
   private static ConfigurableApplicationContext apiOnly() {
     if (apiOnly == null) {
@@ -102,5 +104,29 @@ class ApiOnlyVoicesTest extends IntegrationTest {
       jdbc.sql("DELETE FROM engine_catalog WHERE engine = 'made-up'").update();
       directory.forgetPublished();
     }
+  }
+
+  @Test
+  void the_published_catalog_survives_its_trip_through_redis() {
+    String name = "catalog-json-" + java.util.UUID.randomUUID();
+    VoiceDirectory.Published published =
+        new VoiceDirectory.Published(directory.current().describe());
+    caches
+        .create(
+            name,
+            VoiceDirectory.Published.class,
+            MultiLevelCaches.Absent.NOT_REMEMBERED,
+            key -> java.util.Optional.of(published))
+        .get("k");
+    // Another node: nothing in its memory, and no database to fall back on.
+    var elsewhere =
+        caches.create(
+            name,
+            VoiceDirectory.Published.class,
+            MultiLevelCaches.Absent.NOT_REMEMBERED,
+            key -> {
+              throw new AssertionError("read from the database, not from Redis");
+            });
+    assertThat(elsewhere.get("k")).contains(published);
   }
 }
