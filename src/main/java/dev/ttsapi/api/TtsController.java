@@ -17,7 +17,7 @@ import dev.ttsapi.auth.UserService;
 import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
 import dev.ttsapi.engine.SpeechSettings;
-import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.engine.VoiceDirectory;
 import dev.ttsapi.idempotency.Idempotency;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.request.RequestService;
@@ -58,14 +58,14 @@ class TtsController {
 
   private final RequestService requests;
   private final UserService users;
-  private final VoiceCatalog voices;
+  private final VoiceDirectory voices;
   private final AudioStore audioStore;
   private final SubmitGuard guard;
 
   TtsController(
       RequestService requests,
       UserService users,
-      VoiceCatalog voices,
+      VoiceDirectory voices,
       AudioStore audioStore,
       SubmitGuard guard) {
     this.requests = requests;
@@ -261,7 +261,7 @@ class TtsController {
 
   @GetMapping(path = "/voices", produces = MediaType.APPLICATION_JSON_VALUE)
   VoiceList voices(@RequestParam(required = false) String language) {
-    var list = language == null || language.isBlank() ? voices.voices() : voices.voices(language);
+    var list = voices.current().voices(language);
     return new VoiceList(list.stream().map(VoiceResponse::of).toList());
   }
 

@@ -1,13 +1,11 @@
 package dev.ttsapi.auth;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.ttsapi.cache.CacheInvalidation;
+import dev.ttsapi.cache.MultiLevelCache;
+import dev.ttsapi.cache.MultiLevelCaches;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -30,47 +28,41 @@ public class UserService {
   private final UserRepository users;
   private final TransactionTemplate transactions;
   private final SecureRandom random = new SecureRandom();
-  private final CacheInvalidation invalidation;
-  private final Cache<String, Caller> callersByKeyHash =
-      Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5)).build();
+  private final MultiLevelCache<Caller> callersByKeyHash;
 
   static final String CALLER_CACHE = "callers-by-key";
 
-  UserService(
-      UserRepository users, TransactionTemplate transactions, CacheInvalidation invalidation) {
+  UserService(UserRepository users, TransactionTemplate transactions, MultiLevelCaches caches) {
     this.users = users;
     this.transactions = transactions;
-    this.invalidation = invalidation;
-    invalidation.register(CALLER_CACHE, callersByKeyHash::invalidate);
+    this.callersByKeyHash =
+        caches.create(
+            CALLER_CACHE,
+            Caller.class,
+            MultiLevelCaches.Absent.NOT_REMEMBERED,
+            keyHash -> users.findByKeyHash(HexFormat.of().parseHex(keyHash)));
   }
 
   /** A new key in clear, returned once. */
   public record IssuedKey(UUID keyId, UUID userId, String key) {}
 
   /**
-   * The caller a key belongs to. Known keys are kept in process for a few minutes (the request path
-   * then needs no query for them); revoking a key evicts it on every node through {@link
-   * CacheInvalidation}. Unknown keys are not cached, so a new key works at once.
+   * The caller a key belongs to, through the cache of known keys (this node's memory, then Redis,
+   * then PostgreSQL: the request path needs no query for a key in use); revoking a key evicts it on
+   * every node. Unknown keys are not cached, so a new key works at once.
    */
   public Optional<Caller> authenticate(String key) {
     if (key == null || key.isBlank()) {
       return Optional.empty();
     }
-    String keyHash = HexFormat.of().formatHex(hash(key.trim()));
-    Caller known = callersByKeyHash.getIfPresent(keyHash);
-    if (known != null) {
-      return Optional.of(known);
-    }
-    Optional<Caller> found = users.findByKeyHash(HexFormat.of().parseHex(keyHash));
-    found.ifPresent(caller -> callersByKeyHash.put(keyHash, caller));
-    return found;
+    return callersByKeyHash.get(HexFormat.of().formatHex(hash(key.trim())));
   }
 
   /** Revokes a key: it stops working on every node within moments. */
   public void revokeKey(UUID keyId) {
     byte[] keyHash =
         users.revokeKey(keyId).orElseThrow(() -> new KeyNotFoundException(keyId.toString()));
-    invalidation.invalidate(CALLER_CACHE, HexFormat.of().formatHex(keyHash));
+    callersByKeyHash.invalidate(HexFormat.of().formatHex(keyHash));
   }
 
   public Caller createUser(String name, Caller.Role role) {

@@ -1,6 +1,8 @@
 package dev.ttsapi.cache;
 
+import dev.ttsapi.config.Await;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -14,22 +16,27 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tells every node that an entry of an in-process cache is stale, through Redis pub/sub: the node
- * that changes something publishes, every node (itself included) evicts. Messages are {@code
- * <cache>|<key>}. Pub/sub is fire and forget; in-process caches also expire on their own, so a
- * message lost while a node was disconnected only delays the change there.
+ * that changes something publishes, every node (itself included) evicts. One channel for every
+ * cache, {@code tts_cache_invalidation:<redis db>} (pub/sub ignores the db, so the db number keeps
+ * deployments sharing one Redis server apart); messages are {@code <cache>|<key>}. Pub/sub is fire
+ * and forget; in-process caches also expire on their own, so a message lost while a node was
+ * disconnected only delays the change there.
  */
 @Component
 public class CacheInvalidation implements DisposableBean {
 
-  static final String CHANNEL = "tts_cache_invalidation";
+  static final String CHANNEL_PREFIX = "tts_cache_invalidation:";
   private static final Logger log = LoggerFactory.getLogger(CacheInvalidation.class);
 
   private final StatefulRedisConnection<String, String> redis;
+  private final String channel;
   private final StatefulRedisPubSubConnection<String, String> subscription;
   private final Map<String, Consumer<String>> evictors = new ConcurrentHashMap<>();
 
-  CacheInvalidation(RedisClient client, StatefulRedisConnection<String, String> redis) {
+  CacheInvalidation(
+      RedisClient client, RedisURI uri, StatefulRedisConnection<String, String> redis) {
     this.redis = redis;
+    this.channel = CHANNEL_PREFIX + uri.getDatabase();
     this.subscription = client.connectPubSub();
     subscription.addListener(
         new RedisPubSubAdapter<>() {
@@ -39,12 +46,15 @@ public class CacheInvalidation implements DisposableBean {
             if (bar > 0) {
               Consumer<String> evict = evictors.get(message.substring(0, bar));
               if (evict != null) {
-                evict.accept(message.substring(bar + 1));
+                // Not on Lettuce's event loop: an eviction waits for a load of the same key,
+                // and that load may be waiting for a Redis reply this very thread must read.
+                String key = message.substring(bar + 1);
+                Thread.ofVirtual().name("cache-eviction").start(() -> evict.accept(key));
               }
             }
           }
         });
-    subscription.sync().subscribe(CHANNEL);
+    subscription.sync().subscribe(channel);
   }
 
   /** Registers how to evict one key of the named cache on this node. */
@@ -59,7 +69,7 @@ public class CacheInvalidation implements DisposableBean {
       evict.accept(key);
     }
     try {
-      redis.sync().publish(CHANNEL, cache + "|" + key);
+      Await.result(redis.async().publish(channel, cache + "|" + key));
     } catch (RuntimeException e) {
       log.warn("Could not tell other nodes to evict {} from {}: {}", key, cache, e.toString());
     }

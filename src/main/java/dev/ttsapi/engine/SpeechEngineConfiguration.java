@@ -1,8 +1,10 @@
 package dev.ttsapi.engine;
 
+import dev.ttsapi.config.ConditionalOnRole;
+import dev.ttsapi.config.Role;
 import dev.ttsapi.engine.espeak.EspeakEngine;
 import dev.ttsapi.engine.mary.MaryEngine;
-import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -13,31 +15,35 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * The built-in engines as beans, and the catalog over every {@link SpeechEngine} bean (engines
- * declared elsewhere, such as remote APIs, join it by being beans too). MaryTTS is always there;
- * espeak-ng only when its binary is on the PATH.
+ * declared elsewhere, such as remote APIs, join it by being beans too). Engines are loaded only on
+ * nodes with the worker role: MaryTTS always there, espeak-ng when its binary is on the PATH. Other
+ * nodes read the catalog the workers publish ({@link VoiceDirectory}).
  */
 @Configuration(proxyBeanMethods = false)
 class SpeechEngineConfiguration {
 
   @Bean
+  @ConditionalOnRole(Role.WORKER)
   MaryEngine maryEngine() {
     return new MaryEngine();
   }
 
   @Bean
+  @ConditionalOnRole(Role.WORKER)
   @Conditional(EspeakOnPath.class)
   EspeakEngine espeakEngine() {
     return EspeakEngine.detect()
         .orElseThrow(() -> new IllegalStateException("espeak-ng is on the PATH but does not run"));
   }
 
+  /** The engines of this process; none on a node without the worker role. */
   @Bean
   VoiceCatalog voiceCatalog(
-      List<SpeechEngine> engines,
+      ObjectProvider<SpeechEngine> engines,
       @Value("${tts.voices.engine-preference:mary,espeak}") String enginePreference) {
     // A plain comma-separated string, so no conversion service is needed to read it.
     return new VoiceCatalog(
-        engines,
+        engines.orderedStream().toList(),
         java.util.Arrays.stream(enginePreference.split(","))
             .map(String::trim)
             .filter(id -> !id.isEmpty())

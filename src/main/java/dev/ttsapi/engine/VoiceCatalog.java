@@ -46,8 +46,10 @@ public final class VoiceCatalog {
   /** The order used when nothing else is configured: in process first, no setup. */
   public static final List<String> DEFAULT_ENGINE_PREFERENCE = List.of("mary", "espeak");
 
+  private final List<String> enginePreference;
   private final Comparator<Voice> preference;
   private final Map<String, SpeechEngine> engines = new LinkedHashMap<>();
+  private final Map<String, EngineVoices> described = new LinkedHashMap<>();
   private final Map<String, Voice> voicesById = new LinkedHashMap<>();
 
   public VoiceCatalog(List<? extends SpeechEngine> engines) {
@@ -55,23 +57,67 @@ public final class VoiceCatalog {
   }
 
   /**
+   * The catalog of engines loaded in this process.
+   *
    * @param enginePreference engine ids, most preferred first: among equally good voices for a
    *     request, the one of the earliest engine here wins; engines not named come after, by id
    */
   public VoiceCatalog(List<? extends SpeechEngine> engines, List<String> enginePreference) {
+    this(engines, engines.stream().map(EngineVoices::of).toList(), enginePreference);
+  }
+
+  /**
+   * A catalog of engines loaded elsewhere (published by worker nodes): it resolves voices and knows
+   * engine versions, but has no engine to synthesize with ({@link #engines()} is empty).
+   */
+  public static VoiceCatalog described(List<EngineVoices> engines, List<String> enginePreference) {
+    return new VoiceCatalog(List.of(), engines, enginePreference);
+  }
+
+  private VoiceCatalog(
+      List<? extends SpeechEngine> loaded,
+      List<EngineVoices> engines,
+      List<String> enginePreference) {
+    this.enginePreference = List.copyOf(enginePreference);
     List<String> order = enginePreference.stream().map(VoiceCatalog::key).toList();
     Comparator<String> byPreference =
         Comparator.comparing(
                 (String id) -> order.contains(key(id)) ? order.indexOf(key(id)) : order.size())
             .thenComparing(id -> id);
     this.preference = Comparator.comparing(Voice::engine, byPreference).thenComparing(Voice::id);
-    engines.stream()
+    loaded.stream()
         .sorted(Comparator.comparing(SpeechEngine::id, byPreference))
         .forEach(e -> this.engines.putIfAbsent(key(e.id()), e));
-    this.engines.values().stream()
+    engines.stream()
+        .sorted(Comparator.comparing(EngineVoices::engine, byPreference))
+        .forEach(e -> this.described.putIfAbsent(key(e.engine()), e));
+    this.described.values().stream()
         .flatMap(e -> e.voices().stream())
         .sorted(preference)
         .forEach(v -> voicesById.putIfAbsent(key(v.id()), v));
+  }
+
+  /** A catalog of {@code engines} loaded elsewhere, with this catalog's engine preference. */
+  public VoiceCatalog describing(List<EngineVoices> engines) {
+    return described(engines, enginePreference);
+  }
+
+  /** Each engine with its version and voices, preferred first: what a worker node publishes. */
+  public List<EngineVoices> describe() {
+    return List.copyOf(described.values());
+  }
+
+  /**
+   * The version of the engine that speaks {@code voice}, for its content key.
+   *
+   * @throws UnknownVoiceException if no engine of the catalog speaks it
+   */
+  public String versionOf(Voice voice) {
+    EngineVoices engine = described.get(key(voice.engine()));
+    if (engine == null) {
+      throw unknownVoice("engine '" + voice.engine() + "' is not installed", voice.id());
+    }
+    return engine.version();
   }
 
   /** Every voice, preferred first. */
@@ -92,6 +138,7 @@ public final class VoiceCatalog {
         .toList();
   }
 
+  /** The engines loaded in this process; none in a catalog {@link #described} by other nodes. */
   public List<SpeechEngine> engines() {
     return List.copyOf(engines.values());
   }
@@ -157,7 +204,7 @@ public final class VoiceCatalog {
       return found;
     }
     String engineId = id.substring(0, id.indexOf(':'));
-    SpeechEngine engine = engines.get(key(engineId));
+    EngineVoices engine = described.get(key(engineId));
     if (engine == null) {
       throw unknownVoice(
           "engine '"
@@ -165,12 +212,12 @@ public final class VoiceCatalog {
               + "' is not installed (voice '"
               + id
               + "'); installed engines: "
-              + String.join(", ", engines.keySet()),
+              + String.join(", ", described.keySet()),
           id);
     }
     throw unknownVoice(
         "engine '"
-            + engine.id()
+            + engine.engine()
             + "' has no voice '"
             + id.substring(id.indexOf(':') + 1)
             + "'; its voices: "
@@ -243,7 +290,7 @@ public final class VoiceCatalog {
         message,
         voice,
         voicesById.values().stream().map(Voice::id).toList(),
-        List.copyOf(engines.keySet()),
+        List.copyOf(described.keySet()),
         languages());
   }
 

@@ -7,6 +7,7 @@ import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.JobLifecycle;
+import dev.ttsapi.request.JobLifecycle.EndedAttempt;
 import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.TtsRequest;
 import java.time.Duration;
@@ -107,6 +108,8 @@ class MaintenanceTasks extends PeriodicTasks {
    * cap's worth in the streams and the rest held, and one user's backlog must not fill the batch
    * and hide another user's lost request. (A lost request of such a user is found once their held
    * jobs have gone in.)
+   *
+   * <p>The lost attempts of a batch end in one statement with their events, however many there are.
    */
   int sweep() {
     int[] requeued = {0};
@@ -143,16 +146,30 @@ class MaintenanceTasks extends PeriodicTasks {
           }
         }
       }
-      for (TtsRequest request : processing) {
-        if (!inQueue.contains(request.id())) {
-          try {
-            if (requeueLost(request)) {
-              inQueue.add(request.id());
-              requeued++;
+      List<TtsRequest> lost = processing.stream().filter(r -> !inQueue.contains(r.id())).toList();
+      if (!lost.isEmpty()) {
+        List<String> errors =
+            lost.stream().map(r -> "lost from the queue during attempt " + r.attempt()).toList();
+        try {
+          for (EndedAttempt ended :
+              lifecycle.endFailedAttempts(lost, errors, queueProperties.maxAttempts())) {
+            TtsRequest request = ended.request();
+            try {
+              switch (ended.outcome()) {
+                case RETRY -> {
+                  queue.admit(job(request), request.userId());
+                  inQueue.add(request.id());
+                  requeued++;
+                }
+                case FAILED -> queue.deadLetter(job(request), request.attempt(), request.error());
+                case STALE -> {}
+              }
+            } catch (RuntimeException e) {
+              failures.add(e);
             }
-          } catch (RuntimeException e) {
-            failures.add(e);
           }
+        } catch (RuntimeException e) {
+          failures.add(e);
         }
       }
       for (UUID id : places.keySet()) {
@@ -201,21 +218,6 @@ class MaintenanceTasks extends PeriodicTasks {
       queue.admit(job(row.get()), row.get().userId());
     }
     return false;
-  }
-
-  private boolean requeueLost(TtsRequest request) {
-    String error = "lost from the queue during attempt " + request.attempt();
-    return switch (lifecycle.endFailedAttempt(request, error, queueProperties.maxAttempts())) {
-      case RETRY -> {
-        queue.admit(job(request), request.userId());
-        yield true;
-      }
-      case FAILED -> {
-        queue.deadLetter(job(request), request.attempt(), error);
-        yield false;
-      }
-      case STALE -> false;
-    };
   }
 
   /**

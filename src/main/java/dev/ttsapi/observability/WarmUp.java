@@ -63,7 +63,7 @@ public class WarmUp {
     long start = System.nanoTime();
     try {
       openPool();
-      if (voices.voices().isEmpty()) {
+      if (worker && voices.voices().isEmpty()) {
         log.warn("No voices are installed: every request will fail");
       }
       for (SpeechEngine engine : voices.engines()) {

@@ -18,8 +18,6 @@ import org.springframework.validation.annotation.Validated;
  *     their own so polling never eats the submit budget
  * @param keyRequestsPerMinute submissions per API key and minute, for users with several keys; 0
  *     means a key may use the whole of its user's budget
- * @param limitsCacheTtl how long a node reuses a user's limits before reading them again; an admin
- *     change reaches the node it was made on at once, the others within this time
  * @param auditFlushInterval how often the usage counted in memory is written to {@code rate_limit}
  * @param auditMaxEntries most (user, day) rows kept in memory before an early flush (one upsert
  *     takes at most 10,000 rows: five parameters each, PostgreSQL allows 65,535)
@@ -32,7 +30,6 @@ public record RateLimitProperties(
     @Min(1) long charactersPerDay,
     @Min(1) int pollRequestsPerMinute,
     @Min(0) int keyRequestsPerMinute,
-    @NotNull Duration limitsCacheTtl,
     @NotNull Duration auditFlushInterval,
     @Min(1) @Max(10_000) int auditMaxEntries) {
 

@@ -2,73 +2,64 @@ package dev.ttsapi.ratelimit;
 
 import dev.ttsapi.auth.UserNotFoundException;
 import dev.ttsapi.auth.UserService;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.Map;
+import dev.ttsapi.cache.MultiLevelCache;
+import dev.ttsapi.cache.MultiLevelCaches;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Service;
 
 /**
  * The limits of each user: an admin's settings from PostgreSQL, or the configured defaults. Read on
- * the request path, so each node keeps them for {@code tts.ratelimit.limits-cache-ttl}.
+ * the request path, so the user's row (or its absence: most users have none) is kept in the
+ * multi-level cache; an admin's change reaches every node through its invalidation. The cache holds
+ * the row, not the result, so each node applies its own configured defaults.
  */
 @Service
 public class UserLimitsService {
 
-  private static final int MAX_CACHED = 100_000;
-
-  private record Cached(UserLimits limits, Instant until) {}
+  static final String CACHE = "user-limits";
 
   private final UserLimitsRepository repository;
   private final UserService users;
   private final RateLimitProperties properties;
-  private final Clock clock;
-  private final Map<UUID, Cached> cache = new ConcurrentHashMap<>();
+  private final MultiLevelCache<UserLimitsRepository.Row> rows;
 
   UserLimitsService(
       UserLimitsRepository repository,
       UserService users,
       RateLimitProperties properties,
-      Clock clock) {
+      MultiLevelCaches caches) {
     this.repository = repository;
     this.users = users;
     this.properties = properties;
-    this.clock = clock;
+    this.rows =
+        caches.create(
+            CACHE,
+            UserLimitsRepository.Row.class,
+            MultiLevelCaches.Absent.REMEMBERED,
+            userId -> repository.find(UUID.fromString(userId)));
   }
 
   public UserLimits limitsOf(UUID userId) {
-    Instant now = clock.instant();
-    Cached cached = cache.get(userId);
-    if (cached != null && now.isBefore(cached.until())) {
-      return cached.limits();
-    }
-    UserLimits limits =
-        repository
-            .find(userId)
-            .map(
-                row ->
-                    new UserLimits(
-                        row.requestsPerMinute() != null
-                            ? row.requestsPerMinute()
-                            : properties.requestsPerMinute(),
-                        row.charactersPerDay() != null
-                            ? row.charactersPerDay()
-                            : properties.charactersPerDay(),
-                        true))
-            .orElseGet(
-                () ->
-                    new UserLimits(
-                        properties.requestsPerMinute(), properties.charactersPerDay(), false));
-    if (cache.size() >= MAX_CACHED) {
-      cache.clear();
-    }
-    cache.put(userId, new Cached(limits, now.plus(properties.limitsCacheTtl())));
-    return limits;
+    return rows.get(userId.toString())
+        .map(
+            row ->
+                new UserLimits(
+                    row.requestsPerMinute() != null
+                        ? row.requestsPerMinute()
+                        : properties.requestsPerMinute(),
+                    row.charactersPerDay() != null
+                        ? row.charactersPerDay()
+                        : properties.charactersPerDay(),
+                    true))
+        .orElseGet(
+            () ->
+                new UserLimits(
+                    properties.requestsPerMinute(), properties.charactersPerDay(), false));
   }
 
   /**
-   * Sets a user's own limits; a null value means the configured default.
+   * Sets a user's own limits; a null value means the configured default. Every node applies them
+   * within moments.
    *
    * @throws UserNotFoundException if there is no such user
    */
@@ -77,7 +68,7 @@ public class UserLimitsService {
         .findUser(userId.toString())
         .orElseThrow(() -> new UserNotFoundException(userId.toString()));
     repository.upsert(userId, requestsPerMinute, charactersPerDay);
-    cache.remove(userId);
+    rows.invalidate(userId.toString());
     return limitsOf(userId);
   }
 }

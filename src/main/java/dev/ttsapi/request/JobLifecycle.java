@@ -1,9 +1,12 @@
 package dev.ttsapi.request;
 
+import dev.ttsapi.config.Await;
 import dev.ttsapi.engine.SynthesisUsage;
 import dev.ttsapi.observability.TtsMetrics;
+import io.lettuce.core.RedisFuture;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +34,9 @@ public class JobLifecycle {
     /** Someone else changed the request first (a duplicate delivery); nothing was done. */
     STALE
   }
+
+  /** A request whose attempt was ended, as it is now, and what became of it. */
+  public record EndedAttempt(TtsRequest request, AttemptOutcome outcome) {}
 
   private final RequestRepository repository;
   private final StatusStore statusStore;
@@ -81,27 +87,58 @@ public class JobLifecycle {
 
   /** processing → completed for this attempt; false if the attempt was no longer current. */
   public boolean complete(TtsRequest request, Completion completion) {
-    boolean done = repository.complete(request, completion, clock.instant());
-    if (done) {
-      metrics.finished(RequestStatus.COMPLETED.wireName(), request.voice());
-      repository.find(request.id()).ifPresent(this::publish);
-    }
-    return done;
+    Optional<TtsRequest> done = repository.complete(request, completion, clock.instant());
+    done.ifPresent(
+        completed -> {
+          metrics.finished(RequestStatus.COMPLETED.wireName(), request.voice());
+          publish(completed);
+        });
+    return done.isPresent();
   }
 
   /** Ends a failed attempt: back to the queue while attempts remain, failed after the last one. */
   public AttemptOutcome endFailedAttempt(TtsRequest request, String error, int maxAttempts) {
     Transition transition = request.attempt() >= maxAttempts ? Transition.FAIL : Transition.RETRY;
-    if (!repository.endAttempt(request, transition, error, clock.instant())) {
+    Optional<TtsRequest> ended = repository.endAttempt(request, transition, error, clock.instant());
+    if (ended.isEmpty()) {
       return AttemptOutcome.STALE;
     }
-    repository.find(request.id()).ifPresent(this::publish);
-    if (transition == Transition.FAIL) {
-      // every caller sends a finally failed job to the dead-letter stream
-      metrics.finished(RequestStatus.FAILED.wireName(), request.voice());
-      metrics.deadLettered();
+    publish(ended.get());
+    return counted(ended.get());
+  }
+
+  /**
+   * Ends the current attempt of each of {@code requests} at once, as {@link #endFailedAttempt} does
+   * one by one: one database statement and one pipelined Redis round trip for them all. Requests
+   * changed meanwhile by someone else are left out of the answer.
+   *
+   * @param errors the error of each request's attempt, in the order of {@code requests}
+   */
+  public List<EndedAttempt> endFailedAttempts(
+      List<TtsRequest> requests, List<String> errors, int maxAttempts) {
+    List<TtsRequest> ended = repository.endAttempts(requests, errors, maxAttempts, clock.instant());
+    List<EndedAttempt> outcomes = new ArrayList<>();
+    List<RedisFuture<?>> pending = new ArrayList<>();
+    for (TtsRequest request : ended) {
+      outcomes.add(new EndedAttempt(request, counted(request)));
+      pending.addAll(statusStore.writeAsync(StatusSnapshot.of(request)));
     }
-    return transition == Transition.FAIL ? AttemptOutcome.FAILED : AttemptOutcome.RETRY;
+    try {
+      pending.forEach(Await::result);
+    } catch (RuntimeException e) {
+      log.warn("Status of {} requests not written to Redis: {}", ended.size(), e.toString());
+    }
+    return outcomes;
+  }
+
+  private AttemptOutcome counted(TtsRequest ended) {
+    if (ended.status() == RequestStatus.FAILED) {
+      // every caller sends a finally failed job to the dead-letter stream
+      metrics.finished(RequestStatus.FAILED.wireName(), ended.voice());
+      metrics.deadLettered();
+      return AttemptOutcome.FAILED;
+    }
+    return AttemptOutcome.RETRY;
   }
 
   /** Queued requests untouched for {@code age}: their queue entry may be lost. */

@@ -15,7 +15,6 @@ import java.util.StringJoiner;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * All SQL on the requests, logs and usage tables. Every lookup by id also names {@code created_at}
@@ -34,12 +33,10 @@ public class RequestRepository {
       audio_duration_ms, started_at, completed_at, updated_at""";
 
   private final JdbcClient jdbc;
-  private final TransactionTemplate transactions;
   private final DatabaseRouter router;
 
-  RequestRepository(JdbcClient jdbc, TransactionTemplate transactions, DatabaseRouter router) {
+  RequestRepository(JdbcClient jdbc, DatabaseRouter router) {
     this.jdbc = jdbc;
-    this.transactions = transactions;
     this.router = router;
   }
 
@@ -170,12 +167,12 @@ public class RequestRepository {
   /**
    * processing → completed for this attempt, with its event, the audio index and the user's usage
    * in one statement (one round trip, atomic): a job that runs twice completes, and is charged,
-   * once, because everything hangs off the conditional UPDATE.
+   * once, because everything hangs off the conditional UPDATE. The request as it is now; empty if
+   * the attempt was no longer current.
    */
-  public boolean complete(TtsRequest r, Completion done, Instant now) {
-    boolean completed =
-        jdbc.sql(
-                    """
+  public Optional<TtsRequest> complete(TtsRequest r, Completion done, Instant now) {
+    return jdbc.sql(
+            """
                 WITH done AS (
                   UPDATE requests SET status = :to, progress = 1, completed_at = :now,
                     updated_at = :now, audio_bytes = :bytes, audio_duration_ms = :durationMs,
@@ -183,7 +180,7 @@ public class RequestRepository {
                     output_tokens = :outputTokens
                   WHERE id = :id AND created_at = :createdAt AND status = :from
                     AND attempt = :attempt
-                  RETURNING id, user_id, content_key, format),
+                  RETURNING %s),
                 logged AS (
                   INSERT INTO logs (request_id, timestamp, event, attempt)
                   SELECT id, :now, :event, :attempt FROM done),
@@ -202,87 +199,156 @@ public class RequestRepository {
                     audio_seconds = usage_daily.audio_seconds + EXCLUDED.audio_seconds,
                     input_tokens = usage_daily.input_tokens + EXCLUDED.input_tokens,
                     output_tokens = usage_daily.output_tokens + EXCLUDED.output_tokens)
-                SELECT count(*) FROM done
-                """)
-                .param("to", Transition.COMPLETE.to().wireName())
-                .param("from", Transition.COMPLETE.from().wireName())
-                .param("event", Transition.COMPLETE.event())
-                .param("now", time(now))
-                .param("bytes", done.audioBytes())
-                .param("durationMs", done.durationMs())
-                .param("model", done.model())
-                .param("billed", done.usage().characters())
-                .param("inputTokens", done.usage().inputTokens())
-                .param("outputTokens", done.usage().outputTokens())
-                .param("id", r.id())
-                .param("createdAt", time(r.createdAt()))
-                .param("attempt", r.attempt())
-                .param("day", now.atOffset(ZoneOffset.UTC).toLocalDate())
-                .param("characters", (long) r.text().codePointCount(0, r.text().length()))
-                .param("seconds", done.durationMs() / 1000.0)
-                .query(Long.class)
-                .single()
-            == 1;
-    if (completed) {
-      router.wrote(r.userId());
-    }
-    return completed;
+                SELECT * FROM done
+                """
+                .formatted(COLUMNS))
+        .param("to", Transition.COMPLETE.to().wireName())
+        .param("from", Transition.COMPLETE.from().wireName())
+        .param("event", Transition.COMPLETE.event())
+        .param("now", time(now))
+        .param("bytes", done.audioBytes())
+        .param("durationMs", done.durationMs())
+        .param("model", done.model())
+        .param("billed", done.usage().characters())
+        .param("inputTokens", done.usage().inputTokens())
+        .param("outputTokens", done.usage().outputTokens())
+        .param("id", r.id())
+        .param("createdAt", time(r.createdAt()))
+        .param("attempt", r.attempt())
+        .param("day", now.atOffset(ZoneOffset.UTC).toLocalDate())
+        .param("characters", (long) r.text().codePointCount(0, r.text().length()))
+        .param("seconds", done.durationMs() / 1000.0)
+        .query(RequestRepository::map)
+        .optional()
+        .map(this::wroteFor);
   }
 
-  /** processing → queued (RETRY) or processing → failed (FAIL), for this attempt only. */
-  public boolean endAttempt(TtsRequest r, Transition transition, String error, Instant now) {
+  /**
+   * processing → queued (RETRY) or processing → failed (FAIL), for this attempt only, with its
+   * event in the same statement (one round trip). The request as it is now; empty if the attempt
+   * was no longer current.
+   */
+  public Optional<TtsRequest> endAttempt(
+      TtsRequest r, Transition transition, String error, Instant now) {
     if (transition != Transition.RETRY && transition != Transition.FAIL) {
       throw new IllegalArgumentException("not an end of an attempt: " + transition);
     }
-    return Boolean.TRUE.equals(
-        transactions.execute(
-            tx -> {
-              int changed =
-                  jdbc.sql(
-                          "UPDATE requests SET status = :to, error = :error, updated_at = :now,"
-                              + " completed_at = CASE WHEN :terminal THEN CAST(:now AS timestamptz) END"
-                              + " WHERE id = :id AND created_at = :createdAt AND status = :from"
-                              + " AND attempt = :attempt")
-                      .param("to", transition.to().wireName())
-                      .param("from", transition.from().wireName())
-                      .param("error", error)
-                      .param("now", time(now))
-                      .param("terminal", transition.to().terminal())
-                      .param("id", r.id())
-                      .param("createdAt", time(r.createdAt()))
-                      .param("attempt", r.attempt())
-                      .update();
-              if (changed == 1) {
-                event(r.id(), now, transition.event(), r.attempt(), error);
-                router.wrote(r.userId()); // recorded once committed
-              }
-              return changed == 1;
-            }));
+    return jdbc.sql(
+            """
+            WITH ended AS (
+              UPDATE requests SET status = :to, error = :error, updated_at = :now,
+                completed_at = CASE WHEN :terminal THEN CAST(:now AS timestamptz) END
+              WHERE id = :id AND created_at = :createdAt AND status = :from AND attempt = :attempt
+              RETURNING %s),
+            logged AS (
+              INSERT INTO logs (request_id, timestamp, event, attempt, detail)
+              SELECT id, :now, :event, attempt, error FROM ended)
+            SELECT * FROM ended
+            """
+                .formatted(COLUMNS))
+        .param("to", transition.to().wireName())
+        .param("from", transition.from().wireName())
+        .param("event", transition.event())
+        .param("error", error)
+        .param("now", time(now))
+        .param("terminal", transition.to().terminal())
+        .param("id", r.id())
+        .param("createdAt", time(r.createdAt()))
+        .param("attempt", r.attempt())
+        .query(RequestRepository::map)
+        .optional()
+        .map(this::wroteFor);
   }
 
-  /** queued → cancelled, only for the owner. */
-  public boolean cancel(UUID id, UUID userId, Instant now) {
-    return Boolean.TRUE.equals(
-        transactions.execute(
-            tx -> {
-              int changed =
-                  jdbc.sql(
-                          "UPDATE requests SET status = :to, updated_at = :now, completed_at = :now"
-                              + " WHERE id = :id AND created_at = :createdAt AND status = :from"
-                              + " AND user_id = :userId")
-                      .param("to", Transition.CANCEL.to().wireName())
-                      .param("from", Transition.CANCEL.from().wireName())
-                      .param("now", time(now))
-                      .param("id", id)
-                      .param("createdAt", time(RequestIds.createdAt(id)))
-                      .param("userId", userId)
-                      .update();
-              if (changed == 1) {
-                event(id, now, Transition.CANCEL.event(), null, null);
-                router.wrote(userId); // recorded once committed
-              }
-              return changed == 1;
-            }));
+  /**
+   * Ends the current attempt of many processing requests in one statement, with their events: each
+   * goes back to the queue (RETRY), or fails (FAIL) once it has had {@code maxAttempts}. For the
+   * sweeper, which finds such requests in batches. Returns the requests changed, as they are now;
+   * one that was no longer at that attempt is left out.
+   *
+   * @param errors the error of each request's attempt, in the order of {@code requests}
+   */
+  public List<TtsRequest> endAttempts(
+      List<TtsRequest> requests, List<String> errors, int maxAttempts, Instant now) {
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    return jdbc
+        .sql(
+            """
+            WITH lost AS (
+              SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:createdAts AS timestamptz[]),
+                CAST(:attempts AS int[]), CAST(:errors AS text[]))
+                AS l(id, created_at, attempt, error)),
+            ended AS (
+              UPDATE requests r
+              SET status = CASE WHEN r.attempt >= :max THEN :failed ELSE :queued END,
+                error = lost.error, updated_at = :now,
+                completed_at = CASE WHEN r.attempt >= :max THEN CAST(:now AS timestamptz) END
+              FROM lost
+              WHERE r.id = lost.id AND r.created_at = lost.created_at AND r.status = :from
+                AND r.attempt = lost.attempt
+              RETURNING %s),
+            logged AS (
+              INSERT INTO logs (request_id, timestamp, event, attempt, detail)
+              SELECT id, :now, CASE WHEN status = :failed THEN :failEvent ELSE :retryEvent END,
+                attempt, error
+              FROM ended)
+            SELECT * FROM ended
+            """
+                .formatted(prefixed("r.", COLUMNS)))
+        .param("ids", requests.stream().map(r -> r.id().toString()).toArray(String[]::new))
+        .param(
+            "createdAts",
+            requests.stream().map(r -> time(r.createdAt()).toString()).toArray(String[]::new))
+        .param(
+            "attempts",
+            requests.stream().mapToInt(TtsRequest::attempt).boxed().toArray(Integer[]::new))
+        .param("errors", errors.toArray(String[]::new))
+        .param("max", maxAttempts)
+        .param("from", Transition.RETRY.from().wireName())
+        .param("queued", Transition.RETRY.to().wireName())
+        .param("failed", Transition.FAIL.to().wireName())
+        .param("retryEvent", Transition.RETRY.event())
+        .param("failEvent", Transition.FAIL.event())
+        .param("now", time(now))
+        .query(RequestRepository::map)
+        .list()
+        .stream()
+        .map(this::wroteFor)
+        .toList();
+  }
+
+  /** queued → cancelled, only for the owner, with its event in the same statement. */
+  public Optional<TtsRequest> cancel(UUID id, UUID userId, Instant now) {
+    return jdbc.sql(
+            """
+            WITH cancelled AS (
+              UPDATE requests SET status = :to, updated_at = :now, completed_at = :now
+              WHERE id = :id AND created_at = :createdAt AND status = :from AND user_id = :userId
+              RETURNING %s),
+            logged AS (
+              INSERT INTO logs (request_id, timestamp, event)
+              SELECT id, :now, :event FROM cancelled)
+            SELECT * FROM cancelled
+            """
+                .formatted(COLUMNS))
+        .param("to", Transition.CANCEL.to().wireName())
+        .param("from", Transition.CANCEL.from().wireName())
+        .param("event", Transition.CANCEL.event())
+        .param("now", time(now))
+        .param("id", id)
+        .param("createdAt", time(RequestIds.createdAt(id)))
+        .param("userId", userId)
+        .query(RequestRepository::map)
+        .optional()
+        .map(this::wroteFor);
+  }
+
+  private static String prefixed(String alias, String columns) {
+    return java.util.Arrays.stream(columns.split(","))
+        .map(c -> alias + c.strip())
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /**
@@ -368,18 +434,6 @@ public class RequestRepository {
         .param("id", id)
         .query(String.class)
         .list();
-  }
-
-  private void event(UUID id, Instant at, String event, Integer attempt, String detail) {
-    jdbc.sql(
-            "INSERT INTO logs (request_id, timestamp, event, attempt, detail)"
-                + " VALUES (:id, :at, :event, :attempt, :detail)")
-        .param("id", id)
-        .param("at", time(at))
-        .param("event", event)
-        .param("attempt", attempt)
-        .param("detail", detail)
-        .update();
   }
 
   private TtsRequest wroteFor(TtsRequest r) {

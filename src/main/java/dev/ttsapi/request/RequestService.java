@@ -2,9 +2,9 @@ package dev.ttsapi.request;
 
 import dev.ttsapi.audio.AudioStore;
 import dev.ttsapi.config.Await;
-import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.engine.VoiceDirectory;
 import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.JobQueue;
@@ -34,7 +34,7 @@ public class RequestService {
   private final RequestRepository repository;
   private final StatusStore statusStore;
   private final JobQueue queue;
-  private final VoiceCatalog voices;
+  private final VoiceDirectory voices;
   private final AudioStore audioStore;
   private final RequestProperties properties;
   private final RequestIds ids;
@@ -45,7 +45,7 @@ public class RequestService {
       RequestRepository repository,
       StatusStore statusStore,
       JobQueue queue,
-      VoiceCatalog voices,
+      VoiceDirectory voices,
       AudioStore audioStore,
       RequestProperties properties,
       Clock clock,
@@ -76,13 +76,13 @@ public class RequestService {
       throw new InvalidTextException(
           "text is " + length + " characters long; the limit is " + properties.maxTextLength());
     }
-    Voice voice = voices.resolve(command.voice(), command.language());
-    SpeechEngine engine = voices.engineFor(voice);
+    VoiceCatalog catalog = voices.current();
+    Voice voice = catalog.resolve(command.voice(), command.language());
     int sampleRate = command.sampleRate() != null ? command.sampleRate() : voice.sampleRate();
     String contentKey =
         ContentKey.of(
             voice.id(),
-            engine.version(),
+            catalog.versionOf(voice),
             command.settings().speed(),
             command.settings().pitch(),
             command.format().extension(),
@@ -206,12 +206,13 @@ public class RequestService {
   /** Cancels a queued request of the caller; anything else is a 409 with its status. */
   public TtsRequest cancel(UUID callerId, boolean admin, String rawId) {
     TtsRequest request = get(callerId, admin, rawId);
-    if (!repository.cancel(request.id(), request.userId(), clock.instant())) {
+    Optional<TtsRequest> done = repository.cancel(request.id(), request.userId(), clock.instant());
+    if (done.isEmpty()) {
       RequestStatus now = repository.find(request.id()).map(TtsRequest::status).orElseThrow();
       throw new RequestStateException(
           "Only a queued request can be cancelled; this one is " + now.wireName(), now);
     }
-    TtsRequest cancelled = repository.find(request.id()).orElseThrow();
+    TtsRequest cancelled = done.get();
     metrics.finished(RequestStatus.CANCELLED.wireName(), cancelled.voice());
     try {
       statusStore.write(StatusSnapshot.of(cancelled));

@@ -48,6 +48,21 @@ public class StatusStore {
       end
       return 1
       """;
+  // A whole snapshot as one command: fields gone since the last write (an earlier attempt's error)
+  // removed, the fields set, the expiry renewed and the event published. One round trip, and a
+  // reader never sees a hash half written nor an event ahead of the hash.
+  // ARGV: ttl seconds, channel, event, n, n fields to remove, then field/value pairs.
+  private static final String WRITE_SCRIPT =
+      """
+      local cleared = tonumber(ARGV[4])
+      if cleared > 0 then
+        redis.call('HDEL', KEYS[1], unpack(ARGV, 5, 4 + cleared))
+      end
+      redis.call('HSET', KEYS[1], unpack(ARGV, 5 + cleared))
+      redis.call('EXPIRE', KEYS[1], ARGV[1])
+      redis.call('PUBLISH', ARGV[2], ARGV[3])
+      return 1
+      """;
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<String> OPTIONAL_FIELDS =
       List.of("started_at", "completed_at", "error", "audio_bytes", "audio_duration_ms");
@@ -65,8 +80,9 @@ public class StatusStore {
   }
 
   /**
-   * Sends the whole snapshot and its expiry without waiting, so they travel in the same round trip
-   * as the caller's other commands; the caller waits on the returned futures.
+   * Sends the whole snapshot, its expiry and its event as one command without waiting, so it
+   * travels in the same round trip as the caller's other commands; the caller waits on the returned
+   * futures.
    */
   List<RedisFuture<?>> writeAsync(StatusSnapshot s) {
     RedisAsyncCommands<String, String> async = redis.async();
@@ -83,18 +99,25 @@ public class StatusStore {
     put(fields, "error", s.error());
     put(fields, "audio_bytes", s.audioBytes());
     put(fields, "audio_duration_ms", s.audioDurationMs());
-    String key = key(s.id());
-    List<RedisFuture<?>> sent = new ArrayList<>();
     // A field that is empty now (the error of an earlier attempt) must not linger in the hash.
-    String[] cleared =
-        OPTIONAL_FIELDS.stream().filter(f -> !fields.containsKey(f)).toArray(String[]::new);
-    if (cleared.length > 0) {
-      sent.add(async.hdel(key, cleared));
-    }
-    sent.add(async.hset(key, fields));
-    sent.add(async.expire(key, TTL));
-    sent.add(async.publish(EVENTS_CHANNEL_PREFIX + s.userId(), event(s)));
-    return sent;
+    List<String> cleared = OPTIONAL_FIELDS.stream().filter(f -> !fields.containsKey(f)).toList();
+    List<String> args = new ArrayList<>();
+    args.add(Long.toString(TTL.toSeconds()));
+    args.add(EVENTS_CHANNEL_PREFIX + s.userId());
+    args.add(event(s));
+    args.add(Integer.toString(cleared.size()));
+    args.addAll(cleared);
+    fields.forEach(
+        (name, value) -> {
+          args.add(name);
+          args.add(value);
+        });
+    return List.of(
+        async.<Long>eval(
+            WRITE_SCRIPT,
+            ScriptOutputType.INTEGER,
+            new String[] {key(s.id())},
+            args.toArray(String[]::new)));
   }
 
   /** Writes the snapshot and waits for Redis; a Redis failure is left to the caller. */

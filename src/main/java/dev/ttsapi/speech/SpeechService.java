@@ -6,7 +6,7 @@ import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
 import dev.ttsapi.engine.SynthesisUsage;
 import dev.ttsapi.engine.Voice;
-import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.engine.VoiceDirectory;
 import dev.ttsapi.speech.LiveChannel.Entry;
 import dev.ttsapi.speech.LiveChannel.LiveJob;
 import dev.ttsapi.worker.LiveSynthesis;
@@ -26,7 +26,7 @@ import org.springframework.stereotype.Service;
 @Service
 class SpeechService {
 
-  private final VoiceCatalog voices;
+  private final VoiceDirectory voices;
   private final LiveSynthesis local;
   private final LiveChannel channel;
   private final OpenAiApiProperties properties;
@@ -34,7 +34,7 @@ class SpeechService {
   private final boolean inProcess;
 
   SpeechService(
-      VoiceCatalog voices,
+      VoiceDirectory voices,
       LiveSynthesis local,
       LiveChannel channel,
       OpenAiApiProperties properties,
@@ -52,7 +52,7 @@ class SpeechService {
   /** An OpenAI voice name through the configured map, else one of our own ids or names. */
   Voice resolveVoice(String name) {
     String mapped = properties.voices().get(name.strip().toLowerCase(Locale.ROOT));
-    return voices.resolve(mapped != null ? mapped : name, "en-US");
+    return voices.current().resolve(mapped != null ? mapped : name, "en-US");
   }
 
   boolean inProcess() {

@@ -1,5 +1,7 @@
 package dev.ttsapi.engine.gemini;
 
+import dev.ttsapi.config.ConditionalOnRole;
+import dev.ttsapi.config.Role;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -14,6 +16,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(GeminiConfiguration.ApiKeySet.class)
+@ConditionalOnRole(Role.WORKER)
 class GeminiConfiguration {
 
   @Bean

@@ -1,5 +1,7 @@
 package dev.ttsapi.engine.openai;
 
+import dev.ttsapi.config.ConditionalOnRole;
+import dev.ttsapi.config.Role;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -15,6 +17,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OpenAiConfiguration.Configured.class)
+@ConditionalOnRole(Role.WORKER)
 class OpenAiConfiguration {
 
   @Bean

@@ -1,0 +1,45 @@
+package dev.ttsapi.engine;
+
+import dev.ttsapi.config.ConditionalOnRole;
+import dev.ttsapi.config.PeriodicTasks;
+import dev.ttsapi.config.Role;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+
+/**
+ * On worker nodes: publishes the engines loaded here when the node starts, and again every {@link
+ * #INTERVAL} so nodes without engines know they are still installed somewhere.
+ */
+@Component
+@ConditionalOnRole(Role.WORKER)
+class CatalogPublisher extends PeriodicTasks {
+
+  static final Duration INTERVAL = Duration.ofMinutes(10);
+  private static final Logger log = LoggerFactory.getLogger(CatalogPublisher.class);
+
+  private final VoiceDirectory directory;
+  private final String node = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+
+  CatalogPublisher(TaskScheduler scheduler, VoiceDirectory directory) {
+    super(scheduler);
+    this.directory = directory;
+  }
+
+  @Override
+  protected List<Task> tasks() {
+    return List.of(new Task(this::publish, INTERVAL));
+  }
+
+  void publish() {
+    try {
+      directory.publish(node);
+    } catch (RuntimeException e) {
+      log.warn("Could not publish this node's voices, will try again: {}", e.toString());
+    }
+  }
+}

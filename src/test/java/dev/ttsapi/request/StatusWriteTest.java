@@ -1,0 +1,124 @@
+package dev.ttsapi.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ttsapi.auth.Caller;
+import dev.ttsapi.support.IntegrationTest;
+import dev.ttsapi.support.Payloads;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A status change reaches Redis as one command: the hash, its expiry and the event for the user's
+ * live page travel together, so what a poll and the event stream show agree.
+ */
+class StatusWriteTest extends IntegrationTest {
+
+  @Autowired private RedisURI redisUri;
+  @Autowired private RedisClient redisClient;
+
+  @Test
+  void each_status_change_is_one_redis_command_and_the_user_sees_it_in_both_places()
+      throws Exception {
+    worker().stop(); // the request stays queued until it is cancelled
+    TestUser user = newUser("status-writer", Caller.Role.USER);
+    List<String> events = new CopyOnWriteArrayList<>();
+    try (StatefulRedisPubSubConnection<String, String> sub = redisClient.connectPubSub();
+        Monitor monitor = new Monitor(redisUri)) {
+      sub.addListener(
+          new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+              events.add(message);
+            }
+          });
+      sub.sync().subscribe(StatusStore.EVENTS_CHANNEL_PREFIX + user.caller().userId());
+
+      String id =
+          api.post("/tts/request", user.key(), Payloads.submit("Cancelled soon.", "wav"))
+              .json()
+              .path("request_id")
+              .asString();
+      assertThat(api.delete("/tts/request/" + id, user.key()).status()).isEqualTo(200);
+
+      var status = api.get("/tts/status/" + id, user.key()).json();
+      assertThat(status.path("status").asString()).isEqualTo("cancelled");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> events.size() == 2 && events.get(1).contains("\"cancelled\""));
+      assertThat(events.get(0)).contains("\"queued\"");
+
+      // Commands a client sent that write the hash (not reads by the polls above, nor the commands
+      // a script ran inside Redis).
+      String hash = StatusStore.key(java.util.UUID.fromString(id));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> monitor.fromClients(redisUri.getDatabase(), hash).size() >= 2);
+      assertThat(monitor.fromClients(redisUri.getDatabase(), hash))
+          .as("submit and cancel: one command each")
+          .hasSize(2)
+          .allSatisfy(line -> assertThat(line).containsIgnoringCase("\"eval\""));
+    }
+  }
+
+  /** Redis's MONITOR on a socket of its own: every command the server runs, one line each. */
+  private static final class Monitor implements AutoCloseable {
+    private final Socket socket;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    Monitor(RedisURI uri) throws IOException {
+      socket = new Socket(uri.getHost(), uri.getPort());
+      OutputStream out = socket.getOutputStream();
+      out.write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      String ok = in.readLine();
+      if (!"+OK".equals(ok)) {
+        throw new IOException("MONITOR answered " + ok);
+      }
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                  }
+                } catch (IOException closed) {
+                  // the test is over
+                }
+              });
+    }
+
+    /**
+     * Lines like {@code +1700000000.1 [6 127.0.0.1:5000] "EVAL" ...} naming {@code key}, reads left
+     * out.
+     */
+    List<String> fromClients(int db, String key) {
+      return lines.stream()
+          .filter(l -> l.contains("[" + db + " ") && !l.contains("[" + db + " lua]"))
+          .filter(l -> l.contains(key) && !l.contains("\"HGETALL\""))
+          .toList();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
