@@ -5,8 +5,10 @@ import dev.ttsapi.config.PeriodicTasks;
 import dev.ttsapi.embedded.DatabaseEndpoint;
 import dev.ttsapi.embedded.StoresProperties;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -27,11 +29,15 @@ class ReadRoutingConfiguration {
   DatabaseRouter databaseRouter(
       StoresProperties stores,
       ReadRoutingProperties properties,
-      HikariDataSource primaryPool,
+      DataSource primaryDataSource,
       JdbcClient primary,
-      StatefulRedisConnection<String, String> redis) {
+      StatefulRedisConnection<String, String> redis)
+      throws SQLException {
     List<Replica> replicas = new ArrayList<>();
     for (String url : stores.databaseReplicaUrls()) {
+      // The pool's settings are copied to each replica's; unwrap, as the DataSource may be wrapped
+      // (by a metrics or statement-counting proxy).
+      HikariDataSource primaryPool = primaryDataSource.unwrap(HikariDataSource.class);
       DatabaseEndpoint endpoint = DatabaseEndpoint.parse(url);
       log.info("PostgreSQL read replica: {}", endpoint);
       replicas.add(

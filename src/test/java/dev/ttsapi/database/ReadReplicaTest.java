@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -54,19 +55,24 @@ class ReadReplicaTest {
   }
 
   private static ConfigurableApplicationContext startNode() {
-    return new SpringApplicationBuilder(TtsApiApplication.class)
-        .run(
-            "--server.port=0",
-            "--tts.roles=api", // no worker: submitted requests stay queued
-            "--tts.stores.data-dir=target/test-data-replica",
-            "--tts.stores.database-url=" + postgres.primaryUrl(),
-            "--tts.stores.database-replica-urls=" + postgres.replicaUrl(),
-            "--tts.stores.redis-url=" + REDIS,
-            // No periodic check in the way: a read itself finds the replica down, and the
-            // health report's own check finds it back.
-            "--tts.read-routing.replica-check-interval=1h",
-            "--tts.ratelimit.requests-per-minute=100000",
-            "--tts.ratelimit.poll-requests-per-minute=100000");
+    ConfigurableApplicationContext node =
+        new SpringApplicationBuilder(TtsApiApplication.class)
+            .run(
+                "--server.port=0",
+                // The worker role loads the engines, which resolve the voices a submit names; its
+                // dispatcher is stopped below, so submitted requests stay queued.
+                "--tts.roles=api,worker",
+                "--tts.stores.data-dir=target/test-data-replica",
+                "--tts.stores.database-url=" + postgres.primaryUrl(),
+                "--tts.stores.database-replica-urls=" + postgres.replicaUrl(),
+                "--tts.stores.redis-url=" + REDIS,
+                // No periodic check in the way: a read itself finds the replica down, and the
+                // health report's own check finds it back.
+                "--tts.read-routing.replica-check-interval=1h",
+                "--tts.ratelimit.requests-per-minute=100000",
+                "--tts.ratelimit.poll-requests-per-minute=100000");
+    node.getBean("jobDispatcher", SmartLifecycle.class).stop();
+    return node;
   }
 
   @AfterAll
