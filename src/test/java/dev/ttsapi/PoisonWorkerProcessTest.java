@@ -82,6 +82,14 @@ class PoisonWorkerProcessTest {
       RequestRepository requests = apiNode.getBean(RequestRepository.class);
       ApiClient api =
           new ApiClient(((WebServerApplicationContext) apiNode).getWebServer().getPort());
+      // The supervisor's first worker: an API-only node accepts requests once a worker has
+      // published its voices.
+      List<Integer> exits = new ArrayList<>();
+      Process[] worker = {startWorker(settings, 0)};
+      String probe = key(users, "probe");
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> api.get("/tts/voices", probe).json().path("voices").size() > 0);
       List<UUID> before = submit(api, users, "early", 2);
       UUID poison =
           submit(
@@ -91,8 +99,6 @@ class PoisonWorkerProcessTest {
       others.addAll(after);
 
       // The supervisor: whenever the worker process is gone, start another.
-      List<Integer> exits = new ArrayList<>();
-      Process[] worker = {startWorker(settings, 0)};
       try {
         await()
             .atMost(Duration.ofMinutes(4))

@@ -92,13 +92,16 @@ class WorkerProcessTest {
           IntStream.rangeClosed(1, 60)
               .mapToObj(i -> "This is sentence number " + i + " of a long article.")
               .collect(Collectors.joining(" "));
+      Process doomed = startWorkerProcess(settings);
+      // An API-only node resolves voices from what workers published.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> api.get("/tts/voices", key).json().path("voices").size() > 0);
       String id =
           api.post("/tts/request", key, Payloads.submit(text, "mary:cmu-slt-hsmm", "normal"))
               .json()
               .path("request_id")
               .asString();
-
-      Process doomed = startWorkerProcess(settings);
       try {
         await()
             .atMost(Duration.ofSeconds(60))

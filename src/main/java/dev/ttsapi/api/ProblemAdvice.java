@@ -4,6 +4,7 @@ import dev.ttsapi.auth.UserNameTakenException;
 import dev.ttsapi.auth.UserNotFoundException;
 import dev.ttsapi.engine.UnknownLanguageException;
 import dev.ttsapi.engine.UnknownVoiceException;
+import dev.ttsapi.engine.VoicesNotKnownYetException;
 import dev.ttsapi.idempotency.IdempotencyKeyInProgressException;
 import dev.ttsapi.idempotency.IdempotencyKeyReusedException;
 import dev.ttsapi.ratelimit.RateLimitExceededException;
@@ -180,6 +181,19 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
                 ProblemTypes.SERVICE_UNAVAILABLE,
                 "Service unavailable",
                 "A backing store is unreachable; try again shortly"));
+  }
+
+  /** An API node before any worker has published its voices: come back once one has started. */
+  @ExceptionHandler(VoicesNotKnownYetException.class)
+  ResponseEntity<ProblemDetail> voicesNotKnownYet(VoicesNotKnownYetException e) {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "5")
+        .body(
+            problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                ProblemTypes.SERVICE_UNAVAILABLE,
+                "No voices known yet",
+                e.getMessage()));
   }
 
   @ExceptionHandler(Exception.class)

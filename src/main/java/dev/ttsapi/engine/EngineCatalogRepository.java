@@ -62,11 +62,8 @@ class EngineCatalogRepository {
   }
 
   /** Engines some worker has published since {@code since}. */
-  List<EngineVoices> publishedSince(Instant since) {
-    return jdbc.sql(
-            "SELECT engine, version, voices FROM engine_catalog WHERE published_at >= :since"
-                + " ORDER BY engine")
-        .param("since", since.atOffset(ZoneOffset.UTC))
+  List<EngineVoices> published() {
+    return jdbc.sql("SELECT engine, version, voices FROM engine_catalog ORDER BY engine")
         .query(
             (rs, row) ->
                 new EngineVoices(

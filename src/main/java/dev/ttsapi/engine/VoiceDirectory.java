@@ -4,7 +4,6 @@ import dev.ttsapi.cache.MultiLevelCache;
 import dev.ttsapi.cache.MultiLevelCaches;
 import dev.ttsapi.config.Role;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.core.env.Environment;
@@ -16,18 +15,18 @@ import org.springframework.stereotype.Component;
  * versions and voices) to PostgreSQL. A node without the worker role loads no engine (no MaryTTS in
  * its memory): it reads the published catalog through the multi-level cache (its memory, Redis,
  * PostgreSQL), and a worker that publishes a changed catalog evicts every node's copy.
+ *
+ * <p>A published engine stays known however long ago it was published: with every worker down (a
+ * deploy, workers scaled to zero overnight) the API still accepts requests, which wait in the queue
+ * for a worker as they would for a busy one. Only before any worker has ever published is there
+ * nothing to resolve voices with; submits then get a 503 ({@link VoicesNotKnownYetException}), not
+ * a 400 for a voice that is in fact fine.
  */
 @Component
 public class VoiceDirectory {
 
   static final String CACHE = "voice-catalog";
   private static final String KEY = "published";
-
-  /**
-   * Engines no worker has published for this long are taken as uninstalled; workers publish every
-   * {@link CatalogPublisher#INTERVAL}.
-   */
-  static final Duration FRESH = Duration.ofHours(1);
 
   /** The engines of every worker, as one value of the cache (its JSON in Redis). */
   record Published(List<EngineVoices> engines) {}
@@ -59,7 +58,7 @@ public class VoiceDirectory {
             // no worker has published yet: ask again next time rather than know no voices
             MultiLevelCaches.Absent.NOT_REMEMBERED,
             key -> {
-              List<EngineVoices> engines = repository.publishedSince(clock.instant().minus(FRESH));
+              List<EngineVoices> engines = repository.published();
               return engines.isEmpty() ? Optional.empty() : Optional.of(new Published(engines));
             });
     this.none = local.describing(List.of());
@@ -86,6 +85,18 @@ public class VoiceDirectory {
       built = last;
     }
     return last.catalog();
+  }
+
+  /**
+   * The catalog to resolve a request's voice with.
+   *
+   * @throws VoicesNotKnownYetException on a node without engines before any worker has published
+   */
+  public VoiceCatalog forResolving() {
+    if (!enginesHere && published.get(KEY).isEmpty()) {
+      throw new VoicesNotKnownYetException();
+    }
+    return current();
   }
 
   /** Writes this node's engines for the nodes without any; evicts their copies if they changed. */

@@ -76,7 +76,7 @@ public class RequestService {
       throw new InvalidTextException(
           "text is " + length + " characters long; the limit is " + properties.maxTextLength());
     }
-    VoiceCatalog catalog = voices.current();
+    VoiceCatalog catalog = voices.forResolving();
     Voice voice = catalog.resolve(command.voice(), command.language());
     int sampleRate = command.sampleRate() != null ? command.sampleRate() : voice.sampleRate();
     String contentKey =

@@ -52,7 +52,7 @@ class SpeechService {
   /** An OpenAI voice name through the configured map, else one of our own ids or names. */
   Voice resolveVoice(String name) {
     String mapped = properties.voices().get(name.strip().toLowerCase(Locale.ROOT));
-    return voices.current().resolve(mapped != null ? mapped : name, "en-US");
+    return voices.forResolving().resolve(mapped != null ? mapped : name, "en-US");
   }
 
   boolean inProcess() {

@@ -106,6 +106,47 @@ class ApiOnlyVoicesTest extends IntegrationTest {
     }
   }
 
+  /**
+   * Before any worker has published, an API-only node cannot tell a good voice from a bad one: it
+   * answers 503 with Retry-After and accepts nothing. A publication however old still counts: with
+   * every worker down, requests are accepted and wait in the queue.
+   */
+  @Test
+  void an_api_only_node_waits_for_a_first_publication_and_keeps_an_old_one() {
+    TestUser user = newUser("api-only-unpublished", Caller.Role.USER);
+    ApiClient other = OtherNode.client(apiOnly());
+    String body = Payloads.submit("Is anybody there?", "wav");
+    jdbc.sql("DELETE FROM engine_catalog").update();
+    directory.forgetPublished();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> other.post("/tts/request", user.key(), body).status() == 503);
+      ApiClient.Response refused = other.post("/tts/request", user.key(), body);
+      assertThat(refused.header("Retry-After")).isEqualTo("5");
+      assertThat(refused.json().path("detail").asString())
+          .contains("No worker has published its voices yet");
+      assertThat(
+              jdbc.sql("SELECT count(*) FROM requests WHERE user_id = ?")
+                  .param(user.caller().userId())
+                  .query(Long.class)
+                  .single())
+          .as("nothing accepted while refusing")
+          .isZero();
+
+      // Published days ago, and no worker since: still the voices requests are for.
+      directory.publish("a-worker-long-gone");
+      jdbc.sql("UPDATE engine_catalog SET published_at = now() - interval '3 days'").update();
+      directory.forgetPublished();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> other.post("/tts/request", user.key(), body).status() == 200);
+    } finally {
+      directory.publish("test-node");
+      directory.forgetPublished();
+    }
+  }
+
   @Test
   void the_published_catalog_survives_its_trip_through_redis() {
     String name = "catalog-json-" + java.util.UUID.randomUUID();
