@@ -173,27 +173,22 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   })
   ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
     log.warn("Store unavailable: {}", e.toString());
-    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-        .header(HttpHeaders.RETRY_AFTER, "5")
-        .body(
-            problem(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                ProblemTypes.SERVICE_UNAVAILABLE,
-                "Service unavailable",
-                "A backing store is unreachable; try again shortly"));
+    return comeBackSoon("Service unavailable", "A backing store is unreachable; try again shortly");
   }
 
   /** An API node before any worker has published its voices: come back once one has started. */
   @ExceptionHandler(VoicesNotKnownYetException.class)
   ResponseEntity<ProblemDetail> voicesNotKnownYet(VoicesNotKnownYetException e) {
+    return comeBackSoon("No voices known yet", e.getMessage());
+  }
+
+  /** 503 with Retry-After: nothing was accepted, and the same request will work shortly. */
+  private static ResponseEntity<ProblemDetail> comeBackSoon(String title, String detail) {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "5")
         .body(
             problem(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                ProblemTypes.SERVICE_UNAVAILABLE,
-                "No voices known yet",
-                e.getMessage()));
+                HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.SERVICE_UNAVAILABLE, title, detail));
   }
 
   @ExceptionHandler(Exception.class)
