@@ -122,7 +122,8 @@ public final class SynthesisBench {
     Random random = new Random(seed);
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      if (i > 0 && random.nextDouble() < repeated) {
+      // exactly that fraction, spread evenly: with 0.5 every second line repeats an earlier one
+      if (Math.floor((i + 1) * repeated) > Math.floor(i * repeated) && i > 0) {
         lines.add(lines.get(random.nextInt(i)));
         continue;
       }
