@@ -339,13 +339,17 @@ for round in $(seq 1 "$ROUNDS"); do
   log "unique texts, round $round of $ROUNDS: raw MaryTTS in process, $CORES threads"
   r=$(bench raw "$CORES" "$WORK/unique-$round.txt" 2>>"$WORK/raw.log" | grep '^RESULT'); log "  $r"; RAW_ALL+="$r"$'\n'
   log "unique texts, round $round: this service"
-  r=$(bench ours "$BASE" "$KEY" "$WORK/unique-$round.txt" | grep '^RESULT'); log "  $r"; OURS_ALL+="$r"$'\n'
+  c0=$(process_cpu_ticks "$SERVICE_PID")
+  r=$(bench ours "$BASE" "$KEY" "$WORK/unique-$round.txt" | grep '^RESULT')
+  r="$r cpu_s=$(calc "($(process_cpu_ticks "$SERVICE_PID") - $c0) / $CLOCK_TICKS" 2)"; log "  $r"; OURS_ALL+="$r"$'\n'
   log "unique texts, round $round: MaryTTS server, $CORES clients"
-  r=$(bench mary-http "$MARY_PORT" "$CORES" "$WORK/unique-$round.txt" | grep '^RESULT'); log "  $r"; MARY_ALL+="$r"$'\n'
+  c0=$(process_cpu_ticks "$MARY_PID")
+  r=$(bench mary-http "$MARY_PORT" "$CORES" "$WORK/unique-$round.txt" | grep '^RESULT')
+  r="$r cpu_s=$(calc "($(process_cpu_ticks "$MARY_PID") - $c0) / $CLOCK_TICKS" 2)"; log "  $r"; MARY_ALL+="$r"$'\n'
 done
 # "RESULT ... chars=N seconds=S chars_per_s=C" of all rounds added up
-total() { awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "chars") c += kv[2]; if (kv[1] == "seconds") s += kv[2] } }
-  END { printf "RESULT rounds=%d chars=%d seconds=%.3f chars_per_s=%.1f\n", NR, c, s, c / s }' <<<"${1%$'\n'}"; }
+total() { awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "chars") c += kv[2]; if (kv[1] == "seconds") s += kv[2]; if (kv[1] == "cpu_s") u += kv[2] } }
+  END { printf "RESULT rounds=%d chars=%d seconds=%.3f chars_per_s=%.1f cpu_s=%.2f chars_per_cpu_s=%.1f\n", NR, c, s, c / s, u, c / u }' <<<"${1%$'\n'}"; }
 RAW=$(total "$RAW_ALL"); OURS=$(total "$OURS_ALL"); MARY=$(total "$MARY_ALL")
 # How much a second thread buys on this machine right now (other people's work takes cores too):
 # raw MaryTTS on round 1's texts with one thread, against its two-thread run above.
@@ -431,6 +435,7 @@ mkdir -p bench/results
   echo "| the same vs MaryTTS's HTTP server ($CORES clients), unique texts | $(field "$OURS" chars_per_s) vs $(field "$MARY" chars_per_s) chars/s | $r_mary | ≥ 1.0 | $(ok "$r_mary >= 1.0") |"
   echo "| the same, 50 % repeated texts ($REPEATS of $TEXTS) | $(field "$OURS_REP" chars_per_s) vs $(field "$MARY_REP" chars_per_s) chars/s | $r_mary_rep | ≥ 5 | $(ok "$r_mary_rep >= 5") |"
   echo "| $(wc -m <"$WORK/document.txt")-character document, time to completed: raw MaryTTS one thread one call ÷ ours | $(field "$DOC_SEQ" seconds) s ÷ $(field "$DOC_OURS" seconds) s | $r_doc | ≥ 1.7 on 2 cores | $(ok "$r_doc >= 1.7") |"
+  echo "| (context) CPU spent per character, unique texts: characters per CPU-second, ours (the service's JVM, all its threads) vs raw MaryTTS vs MaryTTS's server | $(field "$OURS" chars_per_cpu_s) vs $(field "$RAW" chars_per_cpu_s) vs $(field "$MARY" chars_per_cpu_s) | $(calc "$(field "$OURS" chars_per_cpu_s) / $(field "$RAW" chars_per_cpu_s)" 3) of raw, $(calc "$(field "$OURS" chars_per_cpu_s) / $(field "$MARY" chars_per_cpu_s)" 3) of the server | | |"
   echo "| (context) raw MaryTTS, $CORES threads ÷ 1 thread, same texts: the parallel speedup the machine offered | | $SPEEDUP | | |"
   echo "| queue overhead: submit→completed minus synthesis, p50 (n=$OH_N, p90 $OH_P90 ms) | $OH_P50 ms | absolute | < 10 ms | $(ok "$OH_P50 < 10") |"
   echo "| memory: RSS, all voices loaded, $MEMORY_CONNECTIONS clients (max sampled / peak VmHWM) | $rss_mb MiB / $peak_mb MiB | absolute | < 1 GB | $(ok "$RSS_PEAK_KB < 976562") |"

@@ -36,8 +36,8 @@ import marytts.MaryInterface;
  *
  * <ul>
  *   <li>{@code texts <file> <count> <chars> <repeated-fraction> <seed>}: writes {@code count} texts
- *       of about {@code chars} characters, one per line; the given fraction of them repeat an
- *       earlier line of the same file.
+ *       of about {@code chars} characters, one per line; the given fraction of them (evenly spread)
+ *       repeat an earlier line of the same file.
  *   <li>{@code raw <threads> <file>}: in-process MaryTTS, {@code cmu-slt-hsmm}, {@code threads}
  *       threads taking the next text as they free up; every audio stream is read to its end.
  *   <li>{@code mary-http <port> <threads> <file>}: the same through {@code marytts.server.Mary}'s
@@ -162,6 +162,7 @@ public final class SynthesisBench {
     AtomicInteger next = new AtomicInteger();
     AtomicLong audioBytes = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     List<Future<?>> running = new ArrayList<>();
     for (MaryInterface mary : marys) {
@@ -183,7 +184,24 @@ public final class SynthesisBench {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     pool.shutdown();
-    report("raw", texts, seconds, "threads=" + threads + " audio_bytes=" + audioBytes.get());
+    double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+    report(
+        "raw",
+        texts,
+        seconds,
+        String.format(
+            Locale.ROOT,
+            "threads=%d audio_bytes=%d cpu_s=%.2f",
+            threads,
+            audioBytes.get(),
+            cpuSeconds));
+  }
+
+  /** CPU time of this whole process (all threads, user and system). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /**
