@@ -9,5 +9,15 @@ import dev.ttsapi.engine.SynthesisUsage;
  * @param durationMs length of the audio
  * @param model the engine's model, if it has one (recorded for cost reports)
  * @param usage billable units of every synthesis call of the attempt, added up
+ * @param synthesisMs time spent making and storing the audio (synthesis, encoding, store), 0 when
+ *     none was made (the audio was already stored); recorded with the completed event so the time a
+ *     request spent elsewhere (queue, state changes) can be told apart
  */
-public record Completion(long audioBytes, long durationMs, String model, SynthesisUsage usage) {}
+public record Completion(
+    long audioBytes, long durationMs, String model, SynthesisUsage usage, double synthesisMs) {
+
+  /** Audio that was not made by this attempt (taken from the store). */
+  public Completion(long audioBytes, long durationMs, String model, SynthesisUsage usage) {
+    this(audioBytes, durationMs, model, usage, 0);
+  }
+}

@@ -54,6 +54,7 @@ class SynthesisPipeline {
   }
 
   Completion run(TtsRequest request, DoubleConsumer progress) throws IOException {
+    long start = System.nanoTime();
     Voice voice =
         voices
             .find(request.voice())
@@ -91,7 +92,12 @@ class SynthesisPipeline {
                   encoder.encode(in, pcmBytes, rate, out);
                 }
               });
-      return new Completion(stored.size(), pcmBytes / 2 * 1000 / rate, engine.model(), usage);
+      return new Completion(
+          stored.size(),
+          pcmBytes / 2 * 1000 / rate,
+          engine.model(),
+          usage,
+          (System.nanoTime() - start) / 1e6);
     } finally {
       Files.deleteIfExists(pcmFile);
     }
