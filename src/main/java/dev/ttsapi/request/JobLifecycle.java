@@ -39,14 +39,20 @@ public class JobLifecycle {
   public record EndedAttempt(TtsRequest request, AttemptOutcome outcome) {}
 
   private final RequestRepository repository;
+  private final AudioCacheHits cacheHits;
   private final StatusStore statusStore;
   private final Clock clock;
   private final TtsMetrics metrics;
 
   JobLifecycle(
-      RequestRepository repository, StatusStore statusStore, Clock clock, TtsMetrics metrics) {
+      RequestRepository repository,
+      AudioCacheHits cacheHits,
+      StatusStore statusStore,
+      Clock clock,
+      TtsMetrics metrics) {
     this.metrics = metrics;
     this.repository = repository;
+    this.cacheHits = cacheHits;
     this.statusStore = statusStore;
     this.clock = clock;
   }
@@ -60,8 +66,8 @@ public class JobLifecycle {
    * complete without synthesis, and costs nothing.
    */
   public Optional<Completion> alreadySynthesized(String contentKey) {
-    return repository
-        .takeCachedAudio(contentKey)
+    return cacheHits
+        .take(contentKey)
         .map(c -> new Completion(c.bytes(), c.durationMs(), null, SynthesisUsage.NONE));
   }
 

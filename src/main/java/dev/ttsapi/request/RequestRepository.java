@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.UUID;
@@ -412,14 +413,25 @@ public class RequestRepository {
         .update();
   }
 
-  /** Stored audio for a content key, counting the hit. Empty if none was stored. */
-  public Optional<CachedAudio> takeCachedAudio(String contentKey) {
-    return jdbc.sql(
-            "UPDATE audio_cache SET hits = hits + 1 WHERE content_key = :key"
-                + " RETURNING bytes, duration_ms")
+  /** Stored audio for a content key; empty if none was stored. */
+  public Optional<CachedAudio> findCachedAudio(String contentKey) {
+    return jdbc.sql("SELECT bytes, duration_ms FROM audio_cache WHERE content_key = :key")
         .param("key", contentKey)
         .query((rs, row) -> new CachedAudio(rs.getLong("bytes"), rs.getLong("duration_ms")))
         .optional();
+  }
+
+  /** Adds counted hits to their cache entries, all in one statement. */
+  void addCacheHits(Map<String, Long> hits) {
+    jdbc.sql(
+            """
+            UPDATE audio_cache a SET hits = a.hits + h.n
+            FROM unnest(CAST(:keys AS text[]), CAST(:counts AS bigint[])) AS h(content_key, n)
+            WHERE a.content_key = h.content_key
+            """)
+        .param("keys", hits.keySet().toArray(String[]::new))
+        .param("counts", hits.values().toArray(Long[]::new))
+        .update();
   }
 
   /** Forgets a cache entry whose audio object has gone missing from the store. */

@@ -32,6 +32,7 @@ public class RequestService {
   private static final Logger log = LoggerFactory.getLogger(RequestService.class);
 
   private final RequestRepository repository;
+  private final AudioCacheHits cacheHits;
   private final StatusStore statusStore;
   private final JobQueue queue;
   private final VoiceDirectory voices;
@@ -43,6 +44,7 @@ public class RequestService {
 
   RequestService(
       RequestRepository repository,
+      AudioCacheHits cacheHits,
       StatusStore statusStore,
       JobQueue queue,
       VoiceDirectory voices,
@@ -52,6 +54,7 @@ public class RequestService {
       TtsMetrics metrics) {
     this.metrics = metrics;
     this.repository = repository;
+    this.cacheHits = cacheHits;
     this.statusStore = statusStore;
     this.queue = queue;
     this.voices = voices;
@@ -123,7 +126,7 @@ public class RequestService {
   }
 
   private Optional<CachedAudio> cachedAudio(String contentKey) {
-    Optional<CachedAudio> cached = repository.takeCachedAudio(contentKey);
+    Optional<CachedAudio> cached = cacheHits.take(contentKey);
     if (cached.isPresent() && audioStore.find(contentKey).isEmpty()) {
       log.warn("Audio {} is indexed but missing from the store; synthesizing it again", contentKey);
       repository.forgetCachedAudio(contentKey);
