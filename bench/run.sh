@@ -221,9 +221,16 @@ profile_run() {
 }
 
 # ================================================================================================
+# Phase 0: an API-only node resolves voices from what workers published (engine_catalog), and
+# this database is new: a node with the worker role starts once to publish them (and to print the
+# admin key), as a worker would in any cluster before the first request.
+start_service api,worker publisher
+ADMIN_KEY=$(grep -oP 'Admin API key: \K\S+' "$WORK/service-publisher.log" | head -n1)
+stop_pid "$SERVICE_PID" "the publishing node"
+SERVICE_PID=
+
 # Phase 1: API-only node; nothing takes jobs from the queue.
 start_service api api-only
-ADMIN_KEY=$(grep -oP 'Admin API key: \K\S+' "$WORK/service-api-only.log" | head -n1)
 [ -n "$ADMIN_KEY" ] || die "no admin key in the service log"
 USER_ID=$(curl -sf "$BASE/admin/users" -H "Authorization: Bearer $ADMIN_KEY" \
   -H 'Content-Type: application/json' -d "{\"name\":\"bench-$RUN_TAG\"}" | grep -oP '"user_id":"\K[^"]+')
