@@ -40,17 +40,37 @@ class SynthesisPipeline {
   /** Share of progress given to synthesis; encoding and storing take the rest. */
   private static final double SYNTHESIS_SHARE = 0.95;
 
+  /** Enough chunks per thread that uneven ones still keep every thread busy to the end. */
+  static final int CHUNKS_PER_THREAD = 4;
+
   private final VoiceCatalog voices;
   private final AudioStore store;
   private final LiveSynthesis chunks;
   private final WorkerProperties properties;
+  private final int synthesisThreads;
 
   SynthesisPipeline(
       VoiceCatalog voices, AudioStore store, LiveSynthesis chunks, WorkerProperties properties) {
+    this.synthesisThreads = properties.effectiveSynthesisThreads();
     this.voices = voices;
     this.store = store;
     this.chunks = chunks;
     this.properties = properties;
+  }
+
+  /**
+   * How long the chunks of a stored (not streamed) job may be. Nobody waits for its first chunk, so
+   * only parallelism asks for small ones, and each engine call has a fixed cost (measured by
+   * bench/run.sh: MaryTTS speaks one 20,000-character call about 1.5 times cheaper per character
+   * than ~270-character ones). So a long text is cut into about {@link #CHUNKS_PER_THREAD} chunks
+   * per synthesis thread: never shorter than {@code tts.worker.chunk-characters}, never longer than
+   * ten times that (the PCM of one chunk is held in memory) or than the engine takes.
+   */
+  int chunkLimit(int textLength, int engineLimit) {
+    int perThread = synthesisThreads * CHUNKS_PER_THREAD;
+    int even = (textLength + perThread - 1) / perThread;
+    int limit = Math.clamp(even, properties.chunkCharacters(), properties.chunkCharacters() * 10);
+    return Math.min(limit, engineLimit);
   }
 
   Completion run(TtsRequest request, DoubleConsumer progress) throws IOException {
@@ -64,7 +84,7 @@ class SynthesisPipeline {
     SpeechEngine engine = voices.engineFor(voice);
     SpeechSettings settings = new SpeechSettings(request.speed(), request.pitch());
     int rate = request.sampleRate() > 0 ? request.sampleRate() : voice.sampleRate();
-    int chunkLimit = Math.min(properties.chunkCharacters(), engine.maxInputCharacters());
+    int chunkLimit = chunkLimit(request.text().length(), engine.maxInputCharacters());
     List<String> texts =
         SentenceSplitter.split(
             request.text(), chunkLimit, Locale.forLanguageTag(request.language()));
