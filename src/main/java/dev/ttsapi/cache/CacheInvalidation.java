@@ -16,11 +16,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tells every node that an entry of an in-process cache is stale, through Redis pub/sub: the node
- * that changes something publishes, every node (itself included) evicts. One channel for every
- * cache, {@code tts_cache_invalidation:<redis db>} (pub/sub ignores the db, so the db number keeps
- * deployments sharing one Redis server apart); messages are {@code <cache>|<key>}. Pub/sub is fire
- * and forget; in-process caches also expire on their own, so a message lost while a node was
- * disconnected only delays the change there.
+ * that changes something publishes, it evicts at once and every other node on the message. One
+ * channel for every cache, {@code tts_cache_invalidation:<redis db>} (pub/sub ignores the db, so
+ * the db number keeps deployments sharing one Redis server apart); messages are {@code
+ * <node>|<cache>|<key>}. Pub/sub is fire and forget; in-process caches also expire on their own, so
+ * a message lost while a node was disconnected only delays the change there.
  */
 @Component
 public class CacheInvalidation implements DisposableBean {
@@ -32,6 +32,7 @@ public class CacheInvalidation implements DisposableBean {
   private final String channel;
   private final StatefulRedisPubSubConnection<String, String> subscription;
   private final Map<String, Consumer<String>> evictors = new ConcurrentHashMap<>();
+  private final String node = java.util.UUID.randomUUID().toString();
 
   CacheInvalidation(
       RedisClient client, RedisURI uri, StatefulRedisConnection<String, String> redis) {
@@ -42,15 +43,19 @@ public class CacheInvalidation implements DisposableBean {
         new RedisPubSubAdapter<>() {
           @Override
           public void message(String channel, String message) {
-            int bar = message.indexOf('|');
-            if (bar > 0) {
-              Consumer<String> evict = evictors.get(message.substring(0, bar));
-              if (evict != null) {
-                // Not on Lettuce's event loop: an eviction waits for a load of the same key,
-                // and that load may be waiting for a Redis reply this very thread must read.
-                String key = message.substring(bar + 1);
-                Thread.ofVirtual().name("cache-eviction").start(() -> evict.accept(key));
-              }
+            String[] parts = message.split("\\|", 3);
+            // This node evicted at once when it made the change; its own message coming back
+            // later would only evict what it has read again since (and make a reader on this node
+            // see the database's value, not the cache's, by chance of timing).
+            if (parts.length < 3 || parts[0].equals(node)) {
+              return;
+            }
+            Consumer<String> evict = evictors.get(parts[1]);
+            if (evict != null) {
+              // Not on Lettuce's event loop: an eviction waits for a load of the same key,
+              // and that load may be waiting for a Redis reply this very thread must read.
+              String key = parts[2];
+              Thread.ofVirtual().name("cache-eviction").start(() -> evict.accept(key));
             }
           }
         });
@@ -69,7 +74,7 @@ public class CacheInvalidation implements DisposableBean {
       evict.accept(key);
     }
     try {
-      Await.result(redis.async().publish(channel, cache + "|" + key));
+      Await.result(redis.async().publish(channel, node + "|" + cache + "|" + key));
     } catch (RuntimeException e) {
       log.warn("Could not tell other nodes to evict {} from {}: {}", key, cache, e.toString());
     }
