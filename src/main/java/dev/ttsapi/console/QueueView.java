@@ -2,10 +2,8 @@ package dev.ttsapi.console;
 
 import dev.ttsapi.config.Await;
 import dev.ttsapi.queue.JobQueue;
-import dev.ttsapi.queue.Priority;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.ArrayList;
@@ -37,34 +35,24 @@ class QueueView {
       String failedAt) {}
 
   private final StatefulRedisConnection<String, String> redis;
+  private final JobQueue queue;
   private final ConsoleProperties properties;
 
-  QueueView(StatefulRedisConnection<String, String> redis, ConsoleProperties properties) {
+  QueueView(
+      StatefulRedisConnection<String, String> redis, JobQueue queue, ConsoleProperties properties) {
     this.redis = redis;
+    this.queue = queue;
     this.properties = properties;
   }
 
   /** Every consumer of the workers' group, its pending jobs summed over the three streams. */
   List<Worker> workers() {
     Map<String, long[]> byName = new TreeMap<>(); // name -> {pending, least idle}
-    for (Priority priority : Priority.values()) {
-      List<Object> consumers;
-      try {
-        consumers =
-            Await.result(redis.async().xinfoConsumers(priority.streamKey(), JobQueue.GROUP));
-      } catch (RedisCommandExecutionException e) {
-        continue; // no stream or group yet
-      }
-      for (Object consumer : consumers) {
-        Map<String, Object> fields = pairs(consumer);
-        String name = String.valueOf(fields.get("name"));
-        long pending = number(fields.get("pending"));
-        long idle = number(fields.get("idle"));
-        byName.merge(
-            name,
-            new long[] {pending, idle},
-            (a, b) -> new long[] {a[0] + b[0], Math.min(a[1], b[1])});
-      }
+    for (JobQueue.GroupConsumer consumer : queue.consumers()) {
+      byName.merge(
+          consumer.name(),
+          new long[] {consumer.pending(), consumer.idleMillis()},
+          (a, b) -> new long[] {a[0] + b[0], Math.min(a[1], b[1])});
     }
     long aliveWithin = properties.workerAliveWithin().toMillis();
     List<Worker> workers = new ArrayList<>();
@@ -95,17 +83,6 @@ class QueueView {
                   b.get("failed_at"));
             })
         .toList();
-  }
-
-  /** XINFO answers a flat list of alternating names and values. */
-  private static Map<String, Object> pairs(Object reply) {
-    Map<String, Object> map = new TreeMap<>();
-    if (reply instanceof List<?> list) {
-      for (int i = 0; i + 1 < list.size(); i += 2) {
-        map.put(String.valueOf(list.get(i)), list.get(i + 1));
-      }
-    }
-    return map;
   }
 
   private static long number(Object value) {

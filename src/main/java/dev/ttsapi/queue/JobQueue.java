@@ -88,14 +88,6 @@ public class JobQueue {
   }
 
   /**
-   * Adds the job to its priority's stream without waiting for the answer, so the caller can send
-   * other commands in the same round trip.
-   */
-  public RedisFuture<String> enqueueAsync(Job job) {
-    return shared.async().xadd(job.priority().streamKey(), fields(job));
-  }
-
-  /**
    * Adds the job to its stream regardless of its user's cap. New requests go through {@link
    * #admit}; this is for a job that already holds its place (a retry) or has no user.
    */
@@ -302,35 +294,49 @@ public class JobQueue {
    * @return how many consumers were removed
    */
   public int forgetIdleConsumers(Duration idleFor) {
-    RedisCommands<String, String> redis = shared.sync();
     int removed = 0;
-    for (Priority priority : Priority.values()) {
-      List<Object> consumers;
-      try {
-        consumers = redis.xinfoConsumers(priority.streamKey(), GROUP);
-      } catch (RedisCommandExecutionException e) {
-        continue; // no stream or group yet: nothing to forget
+    for (GroupConsumer consumer : consumers()) {
+      if (consumer.pending() == 0 && consumer.idleMillis() >= idleFor.toMillis()) {
+        shared
+            .sync()
+            .xgroupDelconsumer(
+                consumer.priority().streamKey(), Consumer.from(GROUP, consumer.name()));
+        removed++;
       }
-      for (Object consumer : consumers) {
+    }
+    return removed;
+  }
+
+  /** One consumer of the workers' group on one priority stream, as XINFO CONSUMERS tells it. */
+  public record GroupConsumer(Priority priority, String name, long pending, long idleMillis) {}
+
+  /** Every consumer of the workers' group, stream by stream (none for a stream not made yet). */
+  public List<GroupConsumer> consumers() {
+    List<GroupConsumer> consumers = new ArrayList<>();
+    for (Priority priority : Priority.values()) {
+      List<Object> replies;
+      try {
+        replies = shared.sync().xinfoConsumers(priority.streamKey(), GROUP);
+      } catch (RedisCommandExecutionException e) {
+        continue; // no stream or group yet
+      }
+      for (Object reply : replies) {
+        // a flat list of alternating field names and values
         Map<String, Object> fields = new LinkedHashMap<>();
-        if (consumer instanceof List<?> pairs) {
+        if (reply instanceof List<?> pairs) {
           for (int i = 0; i + 1 < pairs.size(); i += 2) {
             fields.put(String.valueOf(pairs.get(i)), pairs.get(i + 1));
           }
         }
-        if (fields.get("name") == null
-            || !(fields.get("pending") instanceof Long pending)
-            || !(fields.get("idle") instanceof Long idle)) {
-          continue;
-        }
-        if (pending == 0 && idle >= idleFor.toMillis()) {
-          redis.xgroupDelconsumer(
-              priority.streamKey(), Consumer.from(GROUP, String.valueOf(fields.get("name"))));
-          removed++;
+        if (fields.get("name") != null
+            && fields.get("pending") instanceof Long pending
+            && fields.get("idle") instanceof Long idle) {
+          consumers.add(
+              new GroupConsumer(priority, String.valueOf(fields.get("name")), pending, idle));
         }
       }
     }
-    return removed;
+    return consumers;
   }
 
   public long deadLetterCount() {
