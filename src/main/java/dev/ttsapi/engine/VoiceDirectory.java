@@ -93,10 +93,11 @@ public class VoiceDirectory {
    * @throws VoicesNotKnownYetException on a node without engines before any worker has published
    */
   public VoiceCatalog forResolving() {
-    if (!enginesHere && published.get(KEY).isEmpty()) {
+    VoiceCatalog catalog = current();
+    if (catalog == none) {
       throw new VoicesNotKnownYetException();
     }
-    return current();
+    return catalog;
   }
 
   /** Writes this node's engines for the nodes without any; evicts their copies if they changed. */
