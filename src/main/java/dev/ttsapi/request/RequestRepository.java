@@ -275,9 +275,9 @@ public class RequestRepository {
     if (requests.isEmpty()) {
       return List.of();
     }
-    return jdbc
-        .sql(
-            """
+    List<TtsRequest> ended =
+        jdbc.sql(
+                """
             WITH lost AS (
               SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:createdAts AS timestamptz[]),
                 CAST(:attempts AS int[]), CAST(:errors AS text[]))
@@ -298,27 +298,27 @@ public class RequestRepository {
               FROM ended)
             SELECT * FROM ended
             """
-                .formatted(prefixed("r.", COLUMNS)))
-        .param("ids", requests.stream().map(r -> r.id().toString()).toArray(String[]::new))
-        .param(
-            "createdAts",
-            requests.stream().map(r -> time(r.createdAt()).toString()).toArray(String[]::new))
-        .param(
-            "attempts",
-            requests.stream().mapToInt(TtsRequest::attempt).boxed().toArray(Integer[]::new))
-        .param("errors", errors.toArray(String[]::new))
-        .param("max", maxAttempts)
-        .param("from", Transition.RETRY.from().wireName())
-        .param("queued", Transition.RETRY.to().wireName())
-        .param("failed", Transition.FAIL.to().wireName())
-        .param("retryEvent", Transition.RETRY.event())
-        .param("failEvent", Transition.FAIL.event())
-        .param("now", time(now))
-        .query(RequestRepository::map)
-        .list()
-        .stream()
-        .map(this::wroteFor)
-        .toList();
+                    .formatted(prefixed("r.", COLUMNS)))
+            .param("ids", requests.stream().map(r -> r.id().toString()).toArray(String[]::new))
+            .param(
+                "createdAts",
+                requests.stream().map(r -> time(r.createdAt()).toString()).toArray(String[]::new))
+            .param(
+                "attempts",
+                requests.stream().mapToInt(TtsRequest::attempt).boxed().toArray(Integer[]::new))
+            .param("errors", errors.toArray(String[]::new))
+            .param("max", maxAttempts)
+            .param("from", Transition.RETRY.from().wireName())
+            .param("queued", Transition.RETRY.to().wireName())
+            .param("failed", Transition.FAIL.to().wireName())
+            .param("retryEvent", Transition.RETRY.event())
+            .param("failEvent", Transition.FAIL.event())
+            .param("now", time(now))
+            .query(RequestRepository::map)
+            .list();
+    // One WAL position read for the whole batch, not one per request.
+    router.wrote(ended.stream().map(TtsRequest::userId).toArray(UUID[]::new));
+    return ended;
   }
 
   /** queued → cancelled, only for the owner, with its event in the same statement. */
