@@ -30,18 +30,29 @@ public final class SentenceSplitter {
     if (text == null || text.isBlank()) {
       return chunks;
     }
-    StringBuilder current = new StringBuilder();
+    List<String> pieces = new ArrayList<>();
     for (String sentence : sentences(text, locale)) {
-      for (String piece : cutToSize(sentence, maxChunkChars)) {
-        if (current.length() > 0 && current.length() + 1 + piece.length() > maxChunkChars) {
-          chunks.add(current.toString());
-          current.setLength(0);
-        }
-        if (current.length() > 0) {
-          current.append(' ');
-        }
-        current.append(piece);
+      pieces.addAll(cutToSize(sentence, maxChunkChars));
+    }
+    return pack(pieces, maxChunkChars);
+  }
+
+  /**
+   * Joins consecutive pieces with a space into chunks of at most {@code maxChunkChars} (a piece
+   * longer than that stays a chunk of its own), in order.
+   */
+  public static List<String> pack(List<String> pieces, int maxChunkChars) {
+    List<String> chunks = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String piece : pieces) {
+      if (current.length() > 0 && current.length() + 1 + piece.length() > maxChunkChars) {
+        chunks.add(current.toString());
+        current.setLength(0);
       }
+      if (current.length() > 0) {
+        current.append(' ');
+      }
+      current.append(piece);
     }
     if (current.length() > 0) {
       chunks.add(current.toString());

@@ -73,20 +73,7 @@ public class LiveSynthesis {
     }
     List<String> chunks = new ArrayList<>();
     chunks.add(small.getFirst());
-    StringBuilder current = new StringBuilder();
-    for (String piece : small.subList(1, small.size())) {
-      if (current.length() > 0 && current.length() + 1 + piece.length() > chunkLimit) {
-        chunks.add(current.toString());
-        current.setLength(0);
-      }
-      if (current.length() > 0) {
-        current.append(' ');
-      }
-      current.append(piece);
-    }
-    if (current.length() > 0) {
-      chunks.add(current.toString());
-    }
+    chunks.addAll(SentenceSplitter.pack(small.subList(1, small.size()), chunkLimit));
     return chunks;
   }
 
