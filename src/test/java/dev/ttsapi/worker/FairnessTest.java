@@ -19,6 +19,9 @@ import dev.ttsapi.request.SubmitCommand;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.TestStores;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +69,7 @@ class FairnessTest extends IntegrationTest {
   @Autowired RequestService requests;
   @Autowired JobLifecycle lifecycle;
   @Autowired TaggedEngine engine;
+  @Autowired DataSource dataSource;
 
   @BeforeEach
   void resetEngine() {
@@ -218,14 +223,24 @@ class FairnessTest extends IntegrationTest {
     submitOverApi(alice, "alpha normal three", "normal");
     String urgent = submitOverApi(alice, "alpha high four", "high");
     assertThat(inStreams(alice)).isEqualTo(CAP);
-    worker().start();
+    engine.close();
+    try {
+      worker().start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> engine.runningNow("alpha") == CAP);
 
-    awaitStatus(alice.key(), urgent, "completed");
-    await().atMost(Duration.ofSeconds(30)).until(() -> queuedCount(alice) == 0);
-    await().atMost(Duration.ofSeconds(30)).until(() -> engine.starts("alpha") == 4);
-
-    List<String> order = engine.startOrder();
-    assertThat(order.indexOf("alpha high four")).isLessThan(order.indexOf("alpha normal three"));
+      // One of the two admitted jobs ends, so one place frees: it goes to the high-priority
+      // request, though "normal three" was sent before it. (Freeing both places at once would let
+      // two slots start the two promoted jobs in either order, which says nothing about admission.)
+      engine.letOneThrough();
+      await().atMost(Duration.ofSeconds(30)).until(() -> engine.starts("alpha") == CAP + 1);
+      assertThat(engine.startOrder().get(CAP)).isEqualTo("alpha high four");
+      engine.open();
+      awaitStatus(alice.key(), urgent, "completed");
+      await().atMost(Duration.ofSeconds(30)).until(() -> queuedCount(alice) == 0);
+      await().atMost(Duration.ofSeconds(30)).until(() -> engine.starts("alpha") == 4);
+    } finally {
+      engine.open();
+    }
   }
 
   @Test
@@ -288,19 +303,24 @@ class FairnessTest extends IntegrationTest {
   }
 
   @Test
-  void places_of_requests_that_no_longer_exist_are_freed_by_the_sweeper() {
+  void places_of_requests_that_no_longer_exist_are_freed_by_the_sweeper() throws SQLException {
     TestUser alice = newUser("leaked-alice", Caller.Role.USER);
     worker().stop();
-    // As if Alice's two running requests had been deleted (retention dropped their partition)
-    // while Redis kept their places: she is at her cap with nothing running.
-    UUID userId = alice.caller().userId();
-    for (int i = 0; i < CAP; i++) {
-      redis.sync().hset("{tts}:q:admitted", UUID.randomUUID().toString(), userId.toString());
+    String id;
+    // The sweeper runs every second here; while the ghosts are set up it must wait, as it would
+    // for another node's sweep, or it could free them before the request is held behind them.
+    try (SweeperPaused paused = new SweeperPaused(dataSource)) {
+      // As if Alice's two running requests had been deleted (retention dropped their partition)
+      // while Redis kept their places: she is at her cap with nothing running.
+      UUID userId = alice.caller().userId();
+      for (int i = 0; i < CAP; i++) {
+        redis.sync().hset("{tts}:q:admitted", UUID.randomUUID().toString(), userId.toString());
+      }
+      redis.sync().hset("{tts}:q:admitted-count", userId.toString(), Integer.toString(CAP));
+      id = submitOverApi(alice, "alpha behind ghosts");
+      assertThat(inStreams(alice)).isEqualTo(CAP);
+      assertThat(queue.heldDepths()).containsEntry(Priority.NORMAL, 1L);
     }
-    redis.sync().hset("{tts}:q:admitted-count", userId.toString(), Integer.toString(CAP));
-    String id = submitOverApi(alice, "alpha behind ghosts");
-    assertThat(inStreams(alice)).isEqualTo(CAP);
-    assertThat(queue.heldDepths()).containsEntry(Priority.NORMAL, 1L);
     worker().start();
 
     awaitStatus(alice.key(), id, "completed");
@@ -308,6 +328,30 @@ class FairnessTest extends IntegrationTest {
   }
 
   // --- helpers ---
+
+  /**
+   * Holds the sweeper's advisory lock (see MaintenanceLock) on a connection of its own until
+   * closed, so no sweep runs meanwhile; one already running is waited for.
+   */
+  private static final class SweeperPaused implements AutoCloseable {
+    private final Connection connection;
+
+    SweeperPaused(DataSource dataSource) throws SQLException {
+      connection = dataSource.getConnection();
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('tts-maintenance'), hashtext('sweeper'))");
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try (connection) {
+        connection.rollback();
+      }
+    }
+  }
 
   private List<UUID> submitInParallel(TestUser user, int count, String tag) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
