@@ -440,6 +440,9 @@ public class JobQueue {
     Map<String, String> body = new LinkedHashMap<>();
     body.put("request_id", job.requestId().toString());
     body.put("created_at", job.createdAt().toString());
+    if (job.lostBeforeStart() > 0) {
+      body.put("lost_before_start", Integer.toString(job.lostBeforeStart()));
+    }
     return body;
   }
 
@@ -462,8 +465,11 @@ public class JobQueue {
       return Optional.empty();
     }
     try {
-      return Optional.of(new Job(id.get(), Instant.parse(body.get("created_at")), priority));
-    } catch (DateTimeParseException e) {
+      String lost = body.getOrDefault("lost_before_start", "0");
+      return Optional.of(
+          new Job(
+              id.get(), Instant.parse(body.get("created_at")), priority, Integer.parseInt(lost)));
+    } catch (DateTimeParseException | NumberFormatException e) {
       return Optional.empty();
     }
   }

@@ -114,6 +114,20 @@ public class JobLifecycle {
   }
 
   /**
+   * Fails a queued request that no worker could start (see {@code Job.lostBeforeStart}); false if
+   * it was no longer queued at that attempt.
+   */
+  public boolean giveUp(TtsRequest request, String error) {
+    Optional<TtsRequest> failed = repository.giveUp(request, error, clock.instant());
+    failed.ifPresent(
+        given -> {
+          publish(given);
+          counted(given);
+        });
+    return failed.isPresent();
+  }
+
+  /**
    * Ends the current attempt of each of {@code requests} at once, as {@link #endFailedAttempt} does
    * one by one: one database statement and one pipelined Redis round trip for them all. Requests
    * changed meanwhile by someone else are left out of the answer.

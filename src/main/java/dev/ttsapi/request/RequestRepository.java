@@ -321,6 +321,37 @@ public class RequestRepository {
     return ended;
   }
 
+  /**
+   * queued → failed, for a job no worker could ever start, with its event in the same statement.
+   * Empty if the request was not queued at that attempt any more (started, cancelled).
+   */
+  public Optional<TtsRequest> giveUp(TtsRequest r, String error, Instant now) {
+    return jdbc.sql(
+            """
+            WITH given_up AS (
+              UPDATE requests SET status = :to, error = :error, updated_at = :now,
+                completed_at = :now
+              WHERE id = :id AND created_at = :createdAt AND status = :from AND attempt = :attempt
+              RETURNING %s),
+            logged AS (
+              INSERT INTO logs (request_id, timestamp, event, attempt, detail)
+              SELECT id, :now, :event, attempt, error FROM given_up)
+            SELECT * FROM given_up
+            """
+                .formatted(COLUMNS))
+        .param("to", Transition.GIVE_UP.to().wireName())
+        .param("from", Transition.GIVE_UP.from().wireName())
+        .param("event", Transition.GIVE_UP.event())
+        .param("error", error)
+        .param("now", time(now))
+        .param("id", r.id())
+        .param("createdAt", time(r.createdAt()))
+        .param("attempt", r.attempt())
+        .query(RequestRepository::map)
+        .optional()
+        .map(this::wroteFor);
+  }
+
   /** queued → cancelled, only for the owner, with its event in the same statement. */
   public Optional<TtsRequest> cancel(UUID id, UUID userId, Instant now) {
     return jdbc.sql(

@@ -22,7 +22,9 @@ public enum Transition {
   /** The last attempt failed. */
   FAIL(PROCESSING, FAILED, "failed"),
   /** The client withdrew the request before a worker took it. */
-  CANCEL(QUEUED, CANCELLED, "cancelled");
+  CANCEL(QUEUED, CANCELLED, "cancelled"),
+  /** Workers took the job again and again and could never start it. */
+  GIVE_UP(QUEUED, FAILED, "failed");
 
   private final RequestStatus from;
   private final RequestStatus to;

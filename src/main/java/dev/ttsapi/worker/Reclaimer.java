@@ -5,6 +5,7 @@ import dev.ttsapi.config.PeriodicTasks;
 import dev.ttsapi.config.Role;
 import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Delivery;
+import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.JobLifecycle;
@@ -110,10 +111,7 @@ class Reclaimer extends PeriodicTasks {
     }
     TtsRequest request = row.get();
     if (request.status() == RequestStatus.QUEUED) {
-      log.info(
-          "Request {} was taken by a worker that died before starting it; queued again",
-          request.id());
-      queue.retry(delivery);
+      handBackUnstarted(delivery, request);
       return;
     }
     String error = "worker stopped responding during attempt " + request.attempt();
@@ -128,6 +126,35 @@ class Reclaimer extends PeriodicTasks {
         queue.deadLetter(delivery, request.attempt(), error);
       }
       case STALE -> queue.ack(delivery);
+    }
+  }
+
+  /**
+   * A worker took the job and never started it: it died first, or PostgreSQL refused the start
+   * (which counts no attempt). Queued again, up to the maximum number of attempts; then it fails
+   * and goes to the dead-letter stream like any poison job, rather than go round forever.
+   */
+  private void handBackUnstarted(Delivery delivery, TtsRequest request) {
+    Job lost = delivery.job().lostAgain();
+    if (lost.lostBeforeStart() < properties.maxAttempts()) {
+      log.info(
+          "Request {} was taken by a worker that never started it ({} of {} times); queued again",
+          request.id(),
+          lost.lostBeforeStart(),
+          properties.maxAttempts());
+      queue.retry(new Delivery(lost, delivery.entryId()));
+      return;
+    }
+    String error =
+        "taken by a worker "
+            + lost.lostBeforeStart()
+            + " times and never started (its worker died first or the database refused the start)";
+    if (lifecycle.giveUp(request, error)) {
+      log.warn("Request {}: {}; dead-lettered", request.id(), error);
+      queue.deadLetter(delivery, request.attempt(), error);
+    } else {
+      // changed meanwhile (started elsewhere, cancelled): decided again on the next reclaim
+      log.info("Request {} changed while being given up; left for the next reclaim", request.id());
     }
   }
 }

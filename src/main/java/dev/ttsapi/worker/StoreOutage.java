@@ -1,12 +1,15 @@
 package dev.ttsapi.worker;
 
 import io.lettuce.core.RedisException;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
@@ -31,16 +34,41 @@ class StoreOutage {
     this.clock = clock;
   }
 
-  /** Whether {@code e} means a store is unreachable, as opposed to a fault of the job itself. */
+  /**
+   * Whether {@code e} means a store is unreachable, as opposed to a fault of the job itself. A
+   * statement PostgreSQL refuses for this job's data (a constraint, a trigger, bad data) is the
+   * job's fault: treated as an outage, it would be put back and tried again at once, forever,
+   * without ever counting an attempt.
+   */
   static boolean isStoreFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof DataAccessException
+      if (t instanceof DataAccessResourceFailureException
+          || t instanceof TransientDataAccessException
+          || t instanceof RecoverableDataAccessException
           || t instanceof TransactionException
           || t instanceof RedisException) {
         return true;
       }
+      if (t instanceof SQLException sql && !refusedByTheDatabase(sql.getSQLState())) {
+        return true;
+      }
     }
     return false;
+  }
+
+  /**
+   * Whether PostgreSQL answered and refused the statement itself: any SQLSTATE but connection
+   * exceptions (08), insufficient resources (53), operator intervention such as a shutdown or a
+   * statement timeout (57), system errors (58), and none at all (the driver's own I/O errors).
+   */
+  private static boolean refusedByTheDatabase(String sqlState) {
+    if (sqlState == null || sqlState.length() < 2) {
+      return false;
+    }
+    return switch (sqlState.substring(0, 2)) {
+      case "08", "53", "57", "58" -> false;
+      default -> true;
+    };
   }
 
   synchronized void failed(Throwable e) {

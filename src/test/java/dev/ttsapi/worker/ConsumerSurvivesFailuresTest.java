@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
 
 /**
  * No failure in any stage of a consumer stops consumption: for each stage a real failure is made to
@@ -192,6 +193,23 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
     awaitStatus(user.key(), refused, "completed");
     assertThat(requests.events(UUID.fromString(refused)))
         .containsExactly("queued", "started", "completed");
+  }
+
+  @Test
+  void start_refused_every_time_fails_after_the_last_attempt_instead_of_going_round_forever() {
+    worker().stop();
+    String refused = submit("PostgreSQL will never let me start.");
+    refuse(refused, "started");
+    worker().start();
+
+    // A refused start counts no attempt; each time, the job is handed out again after the
+    // visibility timeout, until it has been taken max-attempts (3) times.
+    JsonNode failed = awaitStatus(user.key(), refused, "failed");
+    assertThat(failed.path("error").asString()).contains("taken by a worker 3 times");
+    assertThat(requests.events(UUID.fromString(refused))).containsExactly("queued", "failed");
+    assertThat(queue.deadLetterCount()).isEqualTo(1);
+    assertThat(queue.admittedJobs()).doesNotContainKey(UUID.fromString(refused));
+    assertNormalJobCompletes();
   }
 
   // --- engine
