@@ -118,7 +118,8 @@ public class JobLifecycle {
    * it was no longer queued at that attempt.
    */
   public boolean giveUp(TtsRequest request, String error) {
-    Optional<TtsRequest> failed = repository.giveUp(request, error, clock.instant());
+    Optional<TtsRequest> failed =
+        repository.endAttempt(request, Transition.GIVE_UP, error, clock.instant());
     failed.ifPresent(
         given -> {
           publish(given);

@@ -227,12 +227,14 @@ public class RequestRepository {
 
   /**
    * processing → queued (RETRY) or processing → failed (FAIL), for this attempt only, with its
-   * event in the same statement (one round trip). The request as it is now; empty if the attempt
-   * was no longer current.
+   * event in the same statement (one round trip); or queued → failed (GIVE_UP) for a job no worker
+   * could start. The request as it is now; empty if it had changed meanwhile.
    */
   public Optional<TtsRequest> endAttempt(
       TtsRequest r, Transition transition, String error, Instant now) {
-    if (transition != Transition.RETRY && transition != Transition.FAIL) {
+    if (transition != Transition.RETRY
+        && transition != Transition.FAIL
+        && transition != Transition.GIVE_UP) {
       throw new IllegalArgumentException("not an end of an attempt: " + transition);
     }
     return jdbc.sql(
@@ -319,37 +321,6 @@ public class RequestRepository {
     // One WAL position read for the whole batch, not one per request.
     router.wrote(ended.stream().map(TtsRequest::userId).toArray(UUID[]::new));
     return ended;
-  }
-
-  /**
-   * queued → failed, for a job no worker could ever start, with its event in the same statement.
-   * Empty if the request was not queued at that attempt any more (started, cancelled).
-   */
-  public Optional<TtsRequest> giveUp(TtsRequest r, String error, Instant now) {
-    return jdbc.sql(
-            """
-            WITH given_up AS (
-              UPDATE requests SET status = :to, error = :error, updated_at = :now,
-                completed_at = :now
-              WHERE id = :id AND created_at = :createdAt AND status = :from AND attempt = :attempt
-              RETURNING %s),
-            logged AS (
-              INSERT INTO logs (request_id, timestamp, event, attempt, detail)
-              SELECT id, :now, :event, attempt, error FROM given_up)
-            SELECT * FROM given_up
-            """
-                .formatted(COLUMNS))
-        .param("to", Transition.GIVE_UP.to().wireName())
-        .param("from", Transition.GIVE_UP.from().wireName())
-        .param("event", Transition.GIVE_UP.event())
-        .param("error", error)
-        .param("now", time(now))
-        .param("id", r.id())
-        .param("createdAt", time(r.createdAt()))
-        .param("attempt", r.attempt())
-        .query(RequestRepository::map)
-        .optional()
-        .map(this::wroteFor);
   }
 
   /** queued → cancelled, only for the owner, with its event in the same statement. */
