@@ -45,7 +45,8 @@ class ReadRoutingConfiguration {
               replicas.size() + 1,
               endpoint,
               primaryPool,
-              properties.replicaConnectionTimeout().toMillis()));
+              properties.replicaConnectionTimeout(),
+              properties.replicaReadTimeout()));
     }
     return new DatabaseRouter(
         primary,

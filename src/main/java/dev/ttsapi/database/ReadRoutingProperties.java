@@ -16,10 +16,15 @@ import org.springframework.validation.annotation.Validated;
  *     unreachable is tried again this often, its reads going to the primary meanwhile
  * @param replicaConnectionTimeout longest wait for a connection to a replica before the read goes
  *     to the primary instead
+ * @param replicaReadTimeout longest wait for a replica's answer on an open connection (whole
+ *     seconds, at least one): a replica that hangs without closing its connections (a frozen host,
+ *     a network partition) would otherwise hold reads, and its check, for as long as TCP lets it;
+ *     after this the read goes to the primary and the replica counts as down
  */
 @Validated
 @ConfigurationProperties("tts.read-routing")
 public record ReadRoutingProperties(
     @NotNull Duration rememberWritesFor,
     @NotNull Duration replicaCheckInterval,
-    @NotNull Duration replicaConnectionTimeout) {}
+    @NotNull Duration replicaConnectionTimeout,
+    @NotNull Duration replicaReadTimeout) {}

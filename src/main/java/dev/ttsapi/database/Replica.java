@@ -3,6 +3,7 @@ package dev.ttsapi.database;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ttsapi.embedded.DatabaseEndpoint;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,17 +37,29 @@ final class Replica implements AutoCloseable {
   /**
    * A pool for {@code endpoint} set up like the primary's (size, timeouts, driver properties such
    * as PgBouncer's {@code prepareThreshold=0} in the URL), except that it may start while the
-   * replica is down and gives up on a connection after {@code connectionTimeout} milliseconds.
+   * replica is down, gives up on a connection after {@code connectionTimeout} and on an answer
+   * after {@code readTimeout} (the driver's socket timeout, in whole seconds).
    */
   static Replica open(
-      int number, DatabaseEndpoint endpoint, HikariDataSource primary, long connectionTimeout) {
+      int number,
+      DatabaseEndpoint endpoint,
+      HikariDataSource primary,
+      Duration connectionTimeout,
+      Duration readTimeout) {
     HikariConfig config = new HikariConfig();
     primary.copyStateTo(config);
     config.setPoolName(primary.getPoolName() + "-replica-" + number);
-    config.setJdbcUrl(endpoint.jdbcUrl());
+    // In the URL, not the data source properties: copyStateTo shares those with the primary's
+    // pool, which must keep no socket timeout (a long statement there is legitimate).
+    String url = endpoint.jdbcUrl();
+    config.setJdbcUrl(
+        url
+            + (url.contains("?") ? "&" : "?")
+            + "socketTimeout="
+            + Math.max(1, readTimeout.toSeconds()));
     config.setUsername(endpoint.username());
     config.setPassword(endpoint.password());
-    config.setConnectionTimeout(connectionTimeout);
+    config.setConnectionTimeout(connectionTimeout.toMillis());
     config.setInitializationFailTimeout(-1);
     return new Replica(endpoint.toString(), new HikariDataSource(config));
   }

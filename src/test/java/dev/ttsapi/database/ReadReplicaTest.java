@@ -13,6 +13,8 @@ import dev.ttsapi.support.TestStores;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +71,7 @@ class ReadReplicaTest {
                 // No periodic check in the way: a read itself finds the replica down, and the
                 // health report's own check finds it back.
                 "--tts.read-routing.replica-check-interval=1h",
+                "--tts.read-routing.replica-read-timeout=2s",
                 "--tts.ratelimit.requests-per-minute=100000",
                 "--tts.ratelimit.poll-requests-per-minute=100000");
     node.getBean("jobDispatcher", SmartLifecycle.class).stop();
@@ -217,6 +220,41 @@ class ReadReplicaTest {
     JsonNode replica =
         api.get("/health/detailed", admin).json().path("stores").path("postgresql_replicas").get(0);
     assertThat(replica.path("lag_bytes").isNumber()).isTrue();
+  }
+
+  @Test
+  void a_replica_that_hangs_holds_a_read_up_only_until_the_read_timeout() throws Exception {
+    String admin = newUser(Caller.Role.ADMIN);
+    String key = newUser(Caller.Role.USER);
+    String id = submit(key, "Read while the replica hangs.");
+    postgres.awaitCaughtUp();
+    onlyItem(key); // the node now knows the replica has the user's writes, and reads there
+    markOnPrimary(id);
+    postgres.freezeReplica();
+    try {
+      // Without a read timeout this read would wait on the frozen replica for as long as TCP
+      // keeps the connection; the bound here only keeps a failing run from hanging the build.
+      JsonNode listed =
+          CompletableFuture.supplyAsync(() -> onlyItem(key)).get(60, TimeUnit.SECONDS);
+      assertThat(listed.path("error").asString()).isEqualTo(PRIMARY_ONLY);
+      // Found down by that read, the replica serves nobody until a check finds it back.
+      assertThat(onlyItem(key).path("error").asString()).isEqualTo(PRIMARY_ONLY);
+    } finally {
+      postgres.thawReplica();
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                "up"
+                    .equals(
+                        api.get("/health/detailed", admin)
+                            .json()
+                            .path("stores")
+                            .path("postgresql_replicas")
+                            .get(0)
+                            .path("status")
+                            .asString()));
   }
 
   private static String newUser(Caller.Role role) {

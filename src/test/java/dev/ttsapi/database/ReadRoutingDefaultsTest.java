@@ -25,6 +25,7 @@ class ReadRoutingDefaultsTest {
     assertThat(routing.rememberWritesFor()).isEqualTo(Duration.ofMinutes(5));
     assertThat(routing.replicaCheckInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(routing.replicaConnectionTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(routing.replicaReadTimeout()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test

@@ -173,6 +173,34 @@ final class StreamingReplica implements AutoCloseable {
     replicaRunning = false;
   }
 
+  /**
+   * Freezes the replica's postmaster and every backend (SIGSTOP): connections stay open and nothing
+   * answers, as with a hung host or a network partition, not a refused connection.
+   */
+  void freezeReplica() {
+    signalReplica("-STOP");
+  }
+
+  void thawReplica() {
+    signalReplica("-CONT");
+  }
+
+  private void signalReplica(String signal) {
+    try {
+      long pid =
+          Long.parseLong(
+              Files.readAllLines(dir.resolve("replica").resolve("postmaster.pid")).get(0).strip());
+      List<String> command = new ArrayList<>(List.of("kill", signal, Long.toString(pid)));
+      ProcessHandle.of(pid)
+          .orElseThrow()
+          .descendants()
+          .forEach(p -> command.add(Long.toString(p.pid())));
+      run(command.toArray(String[]::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   void startReplica() {
     pgCtl("start", dir.resolve("replica"));
     replicaRunning = true;
