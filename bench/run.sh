@@ -83,10 +83,14 @@ command -v espeak-ng >/dev/null || log "espeak-ng not installed: only MaryTTS's 
 newest_source=$(find src pom.xml -type f -newer target/bench-built 2>/dev/null | head -n1 || true)
 if ! ls target/tts-api-*.jar >/dev/null 2>&1 || [ ! -f target/bench-built ] || [ -n "$newest_source" ]; then
   log "building (./mvnw -q -o package -DskipTests)"
-  ./mvnw -q -o package -DskipTests >/dev/null ||
-    die "build failed; if a plugin is missing offline, run ./mvnw -q package -DskipTests once"
-  ./mvnw -q -o dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+  # Offline first (fast); online when a plugin has never been downloaded on this machine.
+  ./mvnw -q -o package -DskipTests >/dev/null 2>&1 || ./mvnw -q package -DskipTests >/dev/null ||
+    die "build failed (./mvnw -q package -DskipTests)"
+  for offline in -o ""; do
+    ./mvnw -q $offline dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile=target/bench-classpath.txt >/dev/null 2>&1 && break
+  done
+  [ -s target/bench-classpath.txt ] || die "could not write the test classpath (maven-dependency-plugin)"
   touch target/bench-built
 fi
 JAR=$(ls target/tts-api-*.jar | head -n1)
