@@ -78,10 +78,6 @@ public final class MultiLevelCache<V> {
     invalidation.register(name, local::invalidate);
   }
 
-  public String name() {
-    return name;
-  }
-
   /**
    * The value of {@code key} from the nearest level that has it. Absent values are kept only by
    * caches made to remember them; otherwise every lookup of a missing key asks the loader, so a row

@@ -65,11 +65,6 @@ public class VoiceDirectory {
     this.built = new Built(null, none);
   }
 
-  /** Whether this node has the engines loaded, or reads what the workers published. */
-  public boolean enginesHere() {
-    return enginesHere;
-  }
-
   /** The catalog to resolve and list voices with now. */
   public VoiceCatalog current() {
     if (enginesHere) {

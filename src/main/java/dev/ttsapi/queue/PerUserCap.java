@@ -154,10 +154,6 @@ final class PerUserCap {
     this.cap = cap;
   }
 
-  int cap() {
-    return cap;
-  }
-
   RedisFuture<Long> admitAsync(Job job, UUID userId) {
     String priority = job.priority().wireName();
     return redis
