@@ -162,15 +162,10 @@ public class JobLifecycle {
     return AttemptOutcome.RETRY;
   }
 
-  /** Queued requests untouched for {@code age}: their queue entry may be lost. */
-  public List<TtsRequest> staleQueued(Duration age, int limit) {
-    return repository.stale(RequestStatus.QUEUED, clock.instant().minus(age), limit);
-  }
-
   /**
-   * Queued requests untouched for {@code age}, leaving out those of {@code exceptUsers} (users
-   * whose jobs are held back by the per-user cap: their queued requests are accounted for, and one
-   * user's backlog must not fill the sweeper's batch).
+   * Queued requests untouched for {@code age} (their queue entry may be lost), leaving out those of
+   * {@code exceptUsers} (users whose jobs are held back by the per-user cap: their queued requests
+   * are accounted for, and one user's backlog must not fill the sweeper's batch).
    */
   public List<TtsRequest> staleQueued(Duration age, Collection<UUID> exceptUsers, int limit) {
     return repository.stale(RequestStatus.QUEUED, clock.instant().minus(age), exceptUsers, limit);
@@ -181,7 +176,7 @@ public class JobLifecycle {
    * worker and Redis both lost them.
    */
   public List<TtsRequest> staleProcessing(Duration age, int limit) {
-    return repository.stale(RequestStatus.PROCESSING, clock.instant().minus(age), limit);
+    return repository.stale(RequestStatus.PROCESSING, clock.instant().minus(age), List.of(), limit);
   }
 
   private void publish(TtsRequest request) {

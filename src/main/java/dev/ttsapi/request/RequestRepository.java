@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.StringJoiner;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -357,32 +356,11 @@ public class RequestRepository {
 
   /**
    * Requests in {@code status} whose last change is older than {@code before}, oldest first
-   * (idx_requests_status_created): the sweeper checks that each still has a queue entry.
-   */
-  public List<TtsRequest> stale(RequestStatus status, Instant before, int limit) {
-    return jdbc.sql(
-            "SELECT "
-                + COLUMNS
-                + " FROM requests WHERE status = :status AND updated_at < :before"
-                + " ORDER BY created_at LIMIT :limit")
-        .param("status", status.wireName())
-        .param("before", time(before))
-        .param("limit", limit)
-        .query(RequestRepository::map)
-        .list();
-  }
-
-  /**
-   * Like {@link #stale(RequestStatus, Instant, int)}, leaving out the requests of {@code
-   * exceptUsers}.
+   * (idx_requests_status_created), leaving out the requests of {@code exceptUsers}: the sweeper
+   * checks that each still has a queue entry.
    */
   public List<TtsRequest> stale(
       RequestStatus status, Instant before, Collection<UUID> exceptUsers, int limit) {
-    if (exceptUsers.isEmpty()) {
-      return stale(status, before, limit);
-    }
-    StringJoiner users = new StringJoiner(",", "{", "}");
-    exceptUsers.forEach(u -> users.add(u.toString()));
     return jdbc.sql(
             "SELECT "
                 + COLUMNS
@@ -391,7 +369,7 @@ public class RequestRepository {
                 + " ORDER BY created_at LIMIT :limit")
         .param("status", status.wireName())
         .param("before", time(before))
-        .param("except", users.toString())
+        .param("except", exceptUsers.stream().map(UUID::toString).toArray(String[]::new))
         .param("limit", limit)
         .query(RequestRepository::map)
         .list();
