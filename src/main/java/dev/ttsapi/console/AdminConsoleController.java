@@ -2,7 +2,7 @@ package dev.ttsapi.console;
 
 import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
-import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.observability.QueueDepths;
 import dev.ttsapi.queue.Priority;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,19 +54,19 @@ class AdminConsoleController {
       Usage usageToday,
       int eventStreamsThisNode) {}
 
-  private final JobQueue queue;
+  private final QueueDepths depths;
   private final QueueView queueView;
   private final ConsoleRepository repository;
   private final StatusEventHub hub;
   private final Clock clock;
 
   AdminConsoleController(
-      JobQueue queue,
+      QueueDepths depths,
       QueueView queueView,
       ConsoleRepository repository,
       StatusEventHub hub,
       Clock clock) {
-    this.queue = queue;
+    this.depths = depths;
     this.queueView = queueView;
     this.repository = repository;
     this.hub = hub;
@@ -77,16 +77,9 @@ class AdminConsoleController {
   ResponseEntity<Overview> overview() {
     Instant now = clock.instant();
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    Map<Priority, Long> heldByPriority = queue.heldDepths();
-    Map<String, Long> depth = new LinkedHashMap<>();
-    Map<String, Long> held = new LinkedHashMap<>();
-    queue
-        .depths()
-        .forEach(
-            (Priority p, Long n) -> {
-              depth.put(p.wireName(), n + heldByPriority.get(p));
-              held.put(p.wireName(), heldByPriority.get(p));
-            });
+    QueueDepths.Snapshot queued = depths.read();
+    Map<String, Long> depth = byWireName(queued.depths());
+    Map<String, Long> held = byWireName(queued.held());
     ConsoleRepository.Outcomes outcomes = repository.outcomesSince(now.minus(MINUTE));
     List<QueueView.Worker> workers = queueView.workers();
     ConsoleRepository.CacheLookups lookups =
@@ -95,15 +88,15 @@ class AdminConsoleController {
         new Overview(
             now,
             depth,
-            depth.values().stream().mapToLong(Long::longValue).sum(),
+            queued.total(),
             held,
-            held.values().stream().mapToLong(Long::longValue).sum(),
+            queued.heldTotal(),
             new Jobs(outcomes.completed(), outcomes.failed()),
             new Workers(
                 (int) workers.stream().filter(QueueView.Worker::alive).count(),
                 (int) workers.stream().filter(QueueView.Worker::busy).count(),
                 workers),
-            new DeadLetters(queue.deadLetterCount(), queueView.newestDeadLetters()),
+            new DeadLetters(queued.deadLetters(), queueView.newestDeadLetters()),
             new Cache(
                 today,
                 lookups.hits(),
@@ -112,5 +105,11 @@ class AdminConsoleController {
             new Usage(today, repository.usageOn(today)),
             hub.openStreams());
     return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(overview);
+  }
+
+  private static Map<String, Long> byWireName(Map<Priority, Long> perPriority) {
+    Map<String, Long> named = new LinkedHashMap<>();
+    perPriority.forEach((p, n) -> named.put(p.wireName(), n));
+    return named;
   }
 }
