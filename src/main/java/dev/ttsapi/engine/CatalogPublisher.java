@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * On worker nodes: publishes the engines loaded here when the node starts, and again every {@link
- * #INTERVAL} so nodes without engines know they are still installed somewhere.
+ * #INTERVAL}, which puts back a catalog the database lost (restored from a backup taken before it)
+ * and keeps {@code published_at} and {@code published_by} telling who has the engines now.
  */
 @Component
 @ConditionalOnRole(Role.WORKER)

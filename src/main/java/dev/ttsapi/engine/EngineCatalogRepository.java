@@ -61,7 +61,7 @@ class EngineCatalogRepository {
         > 0;
   }
 
-  /** Engines some worker has published since {@code since}. */
+  /** Every engine some worker has published, however long ago. */
   List<EngineVoices> published() {
     return jdbc.sql("SELECT engine, version, voices FROM engine_catalog ORDER BY engine")
         .query(
