@@ -47,6 +47,18 @@ class MultiLevelCacheTest extends IntegrationTest {
     }
   }
 
+  /** The node {@code on} answers {@code expected} for the user's limit within a second. */
+  private static void awaitRequestsPerMinuteWithinASecond(
+      ApiClient on, TestUser user, TestUser admin, int expected) {
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                on.get(limits(user), admin.key()).json().path("requests_per_minute").asInt()
+                    == expected);
+  }
+
   private static String limits(TestUser user) {
     return "/admin/users/" + user.caller().userId() + "/limits";
   }
@@ -62,13 +74,7 @@ class MultiLevelCacheTest extends IntegrationTest {
     var put = api.put(limits(user), admin.key(), "{\"requests_per_minute\": 7}");
     assertThat(put.status()).isEqualTo(200);
 
-    await()
-        .atMost(Duration.ofSeconds(1))
-        .pollInterval(Duration.ofMillis(20))
-        .until(
-            () ->
-                other.get(limits(user), admin.key()).json().path("requests_per_minute").asInt()
-                    == 7);
+    awaitRequestsPerMinuteWithinASecond(other, user, admin, 7);
     assertThat(other.get(limits(user), admin.key()).json().path("custom").asBoolean()).isTrue();
   }
 
@@ -94,13 +100,7 @@ class MultiLevelCacheTest extends IntegrationTest {
     api.put(limits(user), admin.key(), "{\"requests_per_minute\": 13}");
     assertThat(api.get(limits(user), admin.key()).json().path("requests_per_minute").asInt())
         .isEqualTo(13);
-    await()
-        .atMost(Duration.ofSeconds(1))
-        .pollInterval(Duration.ofMillis(20))
-        .until(
-            () ->
-                other.get(limits(user), admin.key()).json().path("requests_per_minute").asInt()
-                    == 13);
+    awaitRequestsPerMinuteWithinASecond(other, user, admin, 13);
   }
 
   @Test

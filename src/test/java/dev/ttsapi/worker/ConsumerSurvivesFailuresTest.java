@@ -271,17 +271,7 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
 
   @Test
   void row_deleted_while_its_job_ran_is_dropped_at_completion() {
-    gate.close();
-    int callsBefore = gate.calls();
-    String id =
-        api.post(
-                "/tts/request",
-                user.key(),
-                Payloads.submit("Delete me midway.", GateEngine.VOICE, "normal"))
-            .json()
-            .path("request_id")
-            .asString();
-    await().atMost(Duration.ofSeconds(10)).until(() -> gate.calls() > callsBefore);
+    String id = submitHeldInTheEngine("Delete me midway.");
     jdbc.sql("DELETE FROM requests WHERE id = :id").param("id", UUID.fromString(id)).update();
     gate.open();
 
@@ -299,17 +289,7 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
 
   @Test
   void ack_that_fails_leaves_the_entry_to_the_reclaimer_and_the_job_completes_once() {
-    gate.close();
-    int callsBefore = gate.calls();
-    String id =
-        api.post(
-                "/tts/request",
-                user.key(),
-                Payloads.submit("Ack me if you can.", GateEngine.VOICE, "normal"))
-            .json()
-            .path("request_id")
-            .asString();
-    await().atMost(Duration.ofSeconds(10)).until(() -> gate.calls() > callsBefore);
+    String id = submitHeldInTheEngine("Ack me if you can.");
     // The stream is moved aside and its key taken by a string: XACK and XDEL fail (WRONGTYPE).
     String aside = "{tts}:q:normal-aside";
     redis.sync().rename(Priority.NORMAL.streamKey(), aside);
@@ -406,6 +386,17 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
     var response =
         api.post("/tts/request", user.key(), Payloads.submit(text, FaultEngine.VOICE, "normal"));
     assertThat(response.status()).as(response.text()).isEqualTo(200);
+    return response.json().path("request_id").asString();
+  }
+
+  /** Submits a job to the gate voice and waits until the engine holds it (the gate closed). */
+  private String submitHeldInTheEngine(String text) {
+    gate.close();
+    int callsBefore = gate.calls();
+    var response =
+        api.post("/tts/request", user.key(), Payloads.submit(text, GateEngine.VOICE, "normal"));
+    assertThat(response.status()).as(response.text()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> gate.calls() > callsBefore);
     return response.json().path("request_id").asString();
   }
 
