@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -51,11 +50,7 @@ class PoisonWorkerProcessTest {
 
   @BeforeEach
   void freshStores() {
-    Assumptions.assumeTrue(
-        TestStores.reachable(5432) && TestStores.reachable(6379),
-        "needs PostgreSQL and Redis on localhost (.ci/run starts them)");
-    TestStores.recreateDatabase(DATABASE);
-    TestStores.flushRedis(REDIS);
+    TestStores.freshLocalStores(DATABASE, REDIS);
   }
 
   @Test

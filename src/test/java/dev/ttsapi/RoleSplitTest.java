@@ -26,9 +26,7 @@ class RoleSplitTest {
   void api_only_node_accepts_and_worker_only_node_speaks() {
     // Their own databases, so no other test context's worker or sweeper can touch the job.
     // Two processes can only share stores that run outside them.
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        TestStores.reachable(5432) && TestStores.reachable(6379),
-        "needs PostgreSQL and Redis on localhost (.ci/run starts them)");
+    TestStores.assumeLocalStores();
     // Apart per checkout (-Dtts.test.database=…), and made anew so no earlier run's data counts.
     String database = TestStores.DATABASE + "_split";
     TestStores.recreateDatabase(database);

@@ -21,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -42,11 +41,7 @@ class WorkerProcessTest {
 
   @BeforeEach
   void freshStores() {
-    Assumptions.assumeTrue(
-        TestStores.reachable(5432) && TestStores.reachable(6379),
-        "needs PostgreSQL and Redis on localhost (.ci/run starts them)");
-    TestStores.recreateDatabase(DATABASE);
-    TestStores.flushRedis(REDIS);
+    TestStores.freshLocalStores(DATABASE, REDIS);
   }
 
   /** kill -9: no shutdown hook runs; the job is reclaimed after the visibility timeout. */

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -42,9 +41,7 @@ class SpeechAcrossProcessesTest {
 
   @BeforeAll
   static void start() {
-    Assumptions.assumeTrue(
-        TestStores.reachable(5432) && TestStores.reachable(6379),
-        "needs PostgreSQL and Redis on localhost (.ci/run starts them)");
+    TestStores.assumeLocalStores();
     String database = TestStores.DATABASE + "_speech";
     TestStores.recreateDatabase(database);
     // A Redis db apart from the other test contexts', whose workers would take the live jobs.

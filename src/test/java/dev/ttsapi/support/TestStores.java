@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.junit.jupiter.api.Assumptions;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -108,5 +109,22 @@ public final class TestStores {
     } finally {
       client.shutdown();
     }
+  }
+
+  /**
+   * Skips the test unless PostgreSQL and Redis run on their usual local ports: tests that start
+   * processes of their own can only share stores that run outside this JVM.
+   */
+  public static void assumeLocalStores() {
+    Assumptions.assumeTrue(
+        reachable(5432) && reachable(6379),
+        "needs PostgreSQL and Redis on localhost (.ci/run starts them)");
+  }
+
+  /** {@link #assumeLocalStores}, then a new empty {@code database} and an emptied Redis db. */
+  public static void freshLocalStores(String database, String redisUrl) {
+    assumeLocalStores();
+    recreateDatabase(database);
+    flushRedis(redisUrl);
   }
 }
