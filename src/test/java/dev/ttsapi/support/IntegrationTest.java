@@ -3,6 +3,7 @@ package dev.ttsapi.support;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.auth.UserService;
 import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.Priority;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -84,6 +85,18 @@ public abstract class IntegrationTest {
   protected TestUser newUser(String name, Caller.Role role) {
     Caller caller = users.createUser(name, role);
     return new TestUser(caller, users.issueKey(caller.userId()).key());
+  }
+
+  /** Entries of {@code priority}'s stream handed to a worker and not yet acknowledged. */
+  protected long pending(Priority priority) {
+    return redis.sync().xpending(priority.streamKey(), JobQueue.GROUP).getCount();
+  }
+
+  /** Waits until {@code priority}'s stream holds no entry, waiting or handed out. */
+  protected void awaitDrained(Priority priority, Duration within) {
+    Awaitility.await()
+        .atMost(within)
+        .until(() -> redis.sync().xlen(priority.streamKey()) == 0 && pending(priority) == 0);
   }
 
   protected JsonNode awaitStatus(String key, String requestId, String status) {

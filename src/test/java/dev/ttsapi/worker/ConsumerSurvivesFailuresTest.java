@@ -153,9 +153,7 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
     worker().start();
 
     awaitStatus(user.key(), id, "completed");
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> pending(Priority.NORMAL) == 0 && redis.sync().xlen(stream) == 0);
+    awaitDrained(Priority.NORMAL, Duration.ofSeconds(10));
     assertNormalJobCompletes();
   }
 
@@ -168,12 +166,7 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
     jdbc.sql("DELETE FROM requests WHERE id = :id").param("id", UUID.fromString(id)).update();
     worker().start();
 
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                redis.sync().xlen(Priority.NORMAL.streamKey()) == 0
-                    && pending(Priority.NORMAL) == 0);
+    awaitDrained(Priority.NORMAL, Duration.ofSeconds(10));
     assertNormalJobCompletes();
   }
 
@@ -275,12 +268,7 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
     jdbc.sql("DELETE FROM requests WHERE id = :id").param("id", UUID.fromString(id)).update();
     gate.open();
 
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                redis.sync().xlen(Priority.NORMAL.streamKey()) == 0
-                    && pending(Priority.NORMAL) == 0);
+    awaitDrained(Priority.NORMAL, Duration.ofSeconds(10));
     assertThat(requests.find(UUID.fromString(id))).isEmpty();
     assertNormalJobCompletes();
   }
@@ -300,12 +288,7 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
     redis.sync().rename(aside, Priority.NORMAL.streamKey());
 
     // Its entry is still pending; the reclaimer finds the row completed and drops it.
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(
-            () ->
-                pending(Priority.NORMAL) == 0
-                    && redis.sync().xlen(Priority.NORMAL.streamKey()) == 0);
+    awaitDrained(Priority.NORMAL, Duration.ofSeconds(15));
     assertThat(requests.events(UUID.fromString(id)))
         .containsExactly("queued", "started", "completed");
     assertThat(usageRequests()).isEqualTo(1);
@@ -416,10 +399,6 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
         .param("id", UUID.fromString(id))
         .param("event", event)
         .update();
-  }
-
-  private long pending(Priority priority) {
-    return redis.sync().xpending(priority.streamKey(), JobQueue.GROUP).getCount();
   }
 
   private boolean streamHolds(Priority priority, String requestId) {

@@ -148,17 +148,11 @@ class FairnessTest extends IntegrationTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> engine.runningNow("bravo") == 1);
       await().atMost(Duration.ofSeconds(30)).until(() -> engine.runningNow("alpha") == CAP);
       assertThat(queuedCount(alice)).isEqualTo(6 - CAP);
-      engine.open();
-      awaitStatus(bob.key(), bobs, "completed");
-      for (String id : alices) {
-        awaitStatus(alice.key(), id, "completed");
-      }
+      openAndAwaitCompleted(bob, bobs, alice, alices);
     } finally {
       engine.open();
     }
-    assertThat(engine.mostAtOnce("alpha")).isEqualTo(CAP);
-    assertThat(engine.starts("alpha")).isEqualTo(6);
-    assertQueueEmpty();
+    assertEachStartedOnceAndTheCapRanAtOnce(alices.size());
   }
 
   @Test
@@ -182,17 +176,11 @@ class FairnessTest extends IntegrationTest {
       String bobs = submitOverApi(bob, "bravo on the first node");
       await().atMost(Duration.ofSeconds(30)).until(() -> engine.runningNow("alpha") == CAP);
       await().atMost(Duration.ofSeconds(30)).until(() -> engine.runningNow("bravo") == 1);
-      engine.open();
-      awaitStatus(bob.key(), bobs, "completed");
-      for (String id : alices) {
-        awaitStatus(alice.key(), id, "completed");
-      }
+      openAndAwaitCompleted(bob, bobs, alice, alices);
     } finally {
       engine.open();
     }
-    assertThat(engine.mostAtOnce("alpha")).isEqualTo(CAP);
-    assertThat(engine.starts("alpha")).isEqualTo(6);
-    assertQueueEmpty();
+    assertEachStartedOnceAndTheCapRanAtOnce(alices.size());
   }
 
   /** A worker-only node on the same stores, with one slot, sharing this test's engine. */
@@ -322,6 +310,25 @@ class FairnessTest extends IntegrationTest {
   }
 
   // --- helpers ---
+
+  /** Lets every synthesis through and waits for Bob's request and all of Alice's to complete. */
+  private void openAndAwaitCompleted(
+      TestUser bob, String bobs, TestUser alice, List<String> alices) {
+    engine.open();
+    awaitStatus(bob.key(), bobs, "completed");
+    for (String id : alices) {
+      awaitStatus(alice.key(), id, "completed");
+    }
+  }
+
+  /**
+   * Alice's jobs each started once, exactly the cap's worth ran at once, and the queue is empty.
+   */
+  private void assertEachStartedOnceAndTheCapRanAtOnce(int alicesJobs) {
+    assertThat(engine.mostAtOnce("alpha")).isEqualTo(CAP);
+    assertThat(engine.starts("alpha")).isEqualTo(alicesJobs);
+    assertQueueEmpty();
+  }
 
   /**
    * Every one of {@code ids} completes, once each with one usage charge, the user never ran more

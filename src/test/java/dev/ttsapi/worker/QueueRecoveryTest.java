@@ -110,12 +110,7 @@ class QueueRecoveryTest extends IntegrationTest {
     assertThat(api.delete("/tts/request/" + id, user.key()).status()).isEqualTo(200);
     worker().start();
 
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(
-            () ->
-                pending(Priority.NORMAL) == 0
-                    && redis.sync().xlen(Priority.NORMAL.streamKey()) == 0);
+    awaitDrained(Priority.NORMAL, Duration.ofSeconds(15));
     assertThat(requests.events(UUID.fromString(id))).containsExactly("queued", "cancelled");
     assertThat(redis.sync().xlen(JobQueue.DEAD_LETTER_STREAM)).isZero();
   }
@@ -244,10 +239,7 @@ class QueueRecoveryTest extends IntegrationTest {
     UUID ghost = new RequestIds(Clock.systemUTC()).next();
     queue.enqueue(new Job(ghost, RequestIds.createdAt(ghost), Priority.HIGH));
 
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () -> redis.sync().xlen(Priority.HIGH.streamKey()) == 0 && pending(Priority.HIGH) == 0);
+    awaitDrained(Priority.HIGH, Duration.ofSeconds(10));
     assertThat(requests.find(ghost)).isEmpty();
   }
 
@@ -259,10 +251,6 @@ class QueueRecoveryTest extends IntegrationTest {
     var response = api.post("/tts/request", user.key(), Payloads.submit(text, voice, priority));
     assertThat(response.status()).as(response.text()).isEqualTo(200);
     return response.json().path("request_id").asString();
-  }
-
-  private long pending(Priority priority) {
-    return redis.sync().xpending(priority.streamKey(), JobQueue.GROUP).getCount();
   }
 
   private List<Long> usage(TestUser user) {
