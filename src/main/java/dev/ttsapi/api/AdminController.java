@@ -6,6 +6,8 @@ import dev.ttsapi.auth.UserService;
 import dev.ttsapi.auth.UserService.IssuedKey;
 import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
+import dev.ttsapi.web.Admin;
+import dev.ttsapi.web.AdminOnly;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -18,8 +20,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Users and keys; admin keys only (checked by {@link ApiKeyInterceptor}). */
+/** Users and keys; admin keys only. */
 @RestController
+@AdminOnly
 @RequestMapping(path = "/admin/users", produces = MediaType.APPLICATION_JSON_VALUE)
 @ConditionalOnRole(Role.API)
 class AdminController {
@@ -40,7 +43,7 @@ class AdminController {
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
-  UserResponse createUser(Caller admin, @RequestBody NewUser body) {
+  UserResponse createUser(Admin admin, @RequestBody NewUser body) {
     if (body.name() == null || !NAME.matcher(body.name()).matches()) {
       throw new InvalidInputException("name", "is required: 1 to 100 letters, digits or . _ @ -");
     }
@@ -60,7 +63,7 @@ class AdminController {
   /** A new key for the user, shown this once; only its hash is kept. */
   @PostMapping("/{id}/keys")
   @ResponseStatus(HttpStatus.CREATED)
-  KeyResponse issueKey(Caller admin, @PathVariable String id) {
+  KeyResponse issueKey(Admin admin, @PathVariable String id) {
     UUID userId;
     try {
       userId = UUID.fromString(id);

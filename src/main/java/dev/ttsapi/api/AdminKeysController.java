@@ -1,10 +1,11 @@
 package dev.ttsapi.api;
 
-import dev.ttsapi.auth.Caller;
 import dev.ttsapi.auth.KeyNotFoundException;
 import dev.ttsapi.auth.UserService;
 import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
+import dev.ttsapi.web.Admin;
+import dev.ttsapi.web.AdminOnly;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -12,8 +13,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Revoking API keys (admin only, checked by {@link ApiKeyInterceptor}). */
+/** Revoking API keys (admin only). */
 @RestController
+@AdminOnly
 @ConditionalOnRole(Role.API)
 class AdminKeysController {
 
@@ -26,7 +28,7 @@ class AdminKeysController {
   /** The key stops working at once here and within moments on every other node. */
   @DeleteMapping("/admin/keys/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
-  void revoke(Caller admin, @PathVariable String id) {
+  void revoke(Admin admin, @PathVariable String id) {
     UUID keyId;
     try {
       keyId = UUID.fromString(id);

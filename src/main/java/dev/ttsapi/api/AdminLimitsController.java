@@ -7,6 +7,8 @@ import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
 import dev.ttsapi.ratelimit.UserLimits;
 import dev.ttsapi.ratelimit.UserLimitsService;
+import dev.ttsapi.web.Admin;
+import dev.ttsapi.web.AdminOnly;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.MediaType;
@@ -22,6 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
  * back to the configured default ({@code tts.ratelimit.*}).
  */
 @RestController
+@AdminOnly
 @RequestMapping(path = "/admin/users/{id}/limits", produces = MediaType.APPLICATION_JSON_VALUE)
 @ConditionalOnRole(Role.API)
 class AdminLimitsController {
@@ -40,13 +43,13 @@ class AdminLimitsController {
       String userId, int requestsPerMinute, long charactersPerDay, boolean custom) {}
 
   @GetMapping
-  LimitsResponse get(Caller admin, @PathVariable String id) {
+  LimitsResponse get(Admin admin, @PathVariable String id) {
     Caller user = user(id);
     return response(user, limits.limitsOf(user.userId()));
   }
 
   @PutMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  LimitsResponse put(Caller admin, @PathVariable String id, @RequestBody LimitsBody body) {
+  LimitsResponse put(Admin admin, @PathVariable String id, @RequestBody LimitsBody body) {
     List<InvalidInputException.FieldError> errors = new ArrayList<>();
     if (body.requestsPerMinute() != null && body.requestsPerMinute() < 1) {
       errors.add(new InvalidInputException.FieldError("requests_per_minute", "must be at least 1"));

@@ -1,5 +1,6 @@
 package dev.ttsapi.api;
 
+import dev.ttsapi.web.PublicEndpoint;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.beans.factory.ObjectProvider;
@@ -9,6 +10,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The seed's cheap health check for load balancers: no I/O. */
 @RestController
+@PublicEndpoint
 class HealthController {
 
   record Health(String status, Instant timestamp, String version) {}

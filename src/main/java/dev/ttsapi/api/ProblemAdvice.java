@@ -7,11 +7,14 @@ import dev.ttsapi.engine.UnknownVoiceException;
 import dev.ttsapi.engine.VoicesNotKnownYetException;
 import dev.ttsapi.idempotency.IdempotencyKeyInProgressException;
 import dev.ttsapi.idempotency.IdempotencyKeyReusedException;
+import dev.ttsapi.observability.QueueLimit;
 import dev.ttsapi.ratelimit.RateLimitExceededException;
 import dev.ttsapi.request.InvalidCursorException;
 import dev.ttsapi.request.InvalidTextException;
 import dev.ttsapi.request.RequestNotFoundException;
 import dev.ttsapi.request.RequestStateException;
+import dev.ttsapi.web.ForbiddenException;
+import dev.ttsapi.web.UnauthenticatedException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -119,9 +122,20 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.CONFLICT, ProblemTypes.USER_EXISTS, "User exists", e);
   }
 
-  /** Over a per-minute limit or the daily character quota. */
+  /** Over a per-minute limit, the daily character quota, or the budget of unknown keys. */
   @ExceptionHandler(RateLimitExceededException.class)
   ResponseEntity<ProblemDetail> rateLimited(RateLimitExceededException e) {
+    var response =
+        ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+            .header(HttpHeaders.RETRY_AFTER, Long.toString(e.decision().retryAfterSeconds()));
+    if (e.kind() == RateLimitExceededException.Kind.FAILED_LOGINS) {
+      return response.body(
+          problem(
+              HttpStatus.TOO_MANY_REQUESTS,
+              ProblemTypes.LOGIN_THROTTLED,
+              "Too many unknown API keys",
+              e));
+    }
     boolean quota = e.kind() == RateLimitExceededException.Kind.CHARACTERS_PER_DAY;
     ProblemDetail problem =
         problem(
@@ -131,9 +145,6 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             e);
     problem.setProperty("limit", e.decision().limit());
     problem.setProperty("remaining", e.decision().remaining());
-    var response =
-        ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-            .header(HttpHeaders.RETRY_AFTER, Long.toString(e.decision().retryAfterSeconds()));
     if (!quota) {
       response
           .header("RateLimit-Limit", Long.toString(e.decision().limit()))
@@ -174,6 +185,17 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
     log.warn("Store unavailable: {}", e.toString());
     return comeBackSoon("Service unavailable", "A backing store is unreachable; try again shortly");
+  }
+
+  /** The queues are over their limit: come back later, nothing was accepted. */
+  @ExceptionHandler(QueueLimit.QueueFullException.class)
+  ResponseEntity<ProblemDetail> queueFull(QueueLimit.QueueFullException e) {
+    ProblemDetail problem =
+        problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.QUEUE_FULL, "Queue full", e);
+    problem.setProperty("queue_length", e.queueLength());
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+        .body(problem);
   }
 
   /** An API node before any worker has published its voices: come back once one has started. */
@@ -244,6 +266,20 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             "Method not allowed",
             ex.getMessage());
     return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED).headers(headers).body(problem);
+  }
+
+  /**
+   * Every answer of Spring's own exception handling (no handler: 404, 406, missing parameters…)
+   * gets this API's type for its status instead of {@code about:blank}.
+   */
+  @Override
+  protected ResponseEntity<Object> createResponseEntity(
+      Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+    if (body instanceof ProblemDetail problem
+        && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
+      problem.setType(ProblemTypes.forStatus(statusCode.value()));
+    }
+    return super.createResponseEntity(body, headers, statusCode, request);
   }
 
   private static ProblemDetail problem(

@@ -16,15 +16,18 @@ import dev.ttsapi.auth.Caller;
 import dev.ttsapi.auth.UserService;
 import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
+import dev.ttsapi.engine.LanguageTags;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.VoiceDirectory;
 import dev.ttsapi.idempotency.Idempotency;
+import dev.ttsapi.observability.QueueLimit;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.request.RequestService;
 import dev.ttsapi.request.RequestStateException;
 import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.SubmitCommand;
 import dev.ttsapi.request.TtsRequest;
+import dev.ttsapi.web.ForbiddenException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,9 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
-import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -61,13 +62,16 @@ class TtsController {
   private final VoiceDirectory voices;
   private final AudioStore audioStore;
   private final SubmitGuard guard;
+  private final QueueLimit queueLimit;
 
   TtsController(
       RequestService requests,
       UserService users,
       VoiceDirectory voices,
       AudioStore audioStore,
-      SubmitGuard guard) {
+      SubmitGuard guard,
+      QueueLimit queueLimit) {
+    this.queueLimit = queueLimit;
     this.requests = requests;
     this.users = users;
     this.voices = voices;
@@ -96,6 +100,7 @@ class TtsController {
         () -> {
           guard.rejectUnsafeFields(body);
           SubmitCommand command = validate(caller, body);
+          queueLimit.admit(command.priority());
           return guard.charged(command, () -> SubmitResponse.of(requests.submit(command)));
         });
   }
@@ -139,6 +144,13 @@ class TtsController {
     Integer sampleRate = body.sampleRate();
     if (sampleRate != null && !AudioFormat.SAMPLE_RATES.contains(sampleRate)) {
       errors.add(new FieldError("sample_rate", "must be one of " + AudioFormat.SAMPLE_RATES));
+    }
+    if (settings.language() != null
+        && !settings.language().isBlank()
+        && !LanguageTags.isWellFormed(settings.language())) {
+      errors.add(
+          new FieldError(
+              "voice_settings.language", "must be a well-formed BCP 47 tag such as en-US or vi"));
     }
     Priority priority = Priority.NORMAL;
     if (body.priority() != null) {
@@ -195,11 +207,13 @@ class TtsController {
   }
 
   /**
-   * Streams the audio from the store: Content-Length, ETag (the content key, so a 304 on
-   * If-None-Match) and Range requests (206) come from Spring's Resource handling.
+   * Streams the audio from the store, with Content-Length, an ETag (the content key: 304 on
+   * If-None-Match) and byte ranges (206, or 416 when none can be served): see {@link
+   * AudioDownload}.
    */
   @GetMapping("/audio/{id}")
-  ResponseEntity<Resource> audio(Caller caller, @PathVariable String id) {
+  ResponseEntity<?> audio(
+      Caller caller, @PathVariable String id, @RequestHeader HttpHeaders requestHeaders) {
     TtsRequest request = requests.get(caller.userId(), caller.admin(), id);
     if (request.status() != RequestStatus.COMPLETED) {
       throw new RequestStateException(
@@ -213,19 +227,11 @@ class TtsController {
                 () ->
                     new RequestStateException(
                         "The audio of this request is no longer stored", request.status()));
-    return ResponseEntity.ok()
-        .contentType(MediaType.parseMediaType(audio.format().contentType()))
-        .eTag("\"" + request.contentKey() + "\"")
-        .cacheControl(
-            CacheControl.maxAge(java.time.Duration.ofDays(365)).cachePrivate().immutable())
-        .header(HttpHeaders.ACCEPT_RANGES, "bytes")
-        .header(
-            HttpHeaders.CONTENT_DISPOSITION,
-            ContentDisposition.inline()
-                .filename(request.id() + "." + audio.format().extension())
-                .build()
-                .toString())
-        .body(audio.resource());
+    return AudioDownload.answer(
+        requestHeaders,
+        request.contentKey(),
+        request.id() + "." + audio.format().extension(),
+        audio);
   }
 
   @DeleteMapping(path = "/request/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -261,6 +267,10 @@ class TtsController {
 
   @GetMapping(path = "/voices", produces = MediaType.APPLICATION_JSON_VALUE)
   VoiceList voices(@RequestParam(required = false) String language) {
+    if (language != null && !language.isBlank() && !LanguageTags.isWellFormed(language)) {
+      throw new InvalidInputException(
+          "language", "must be a well-formed BCP 47 tag such as en-US or vi");
+    }
     var list = voices.current().voices(language);
     return new VoiceList(list.stream().map(VoiceResponse::of).toList());
   }

@@ -1,6 +1,7 @@
 package dev.ttsapi.api;
 
 import dev.ttsapi.engine.Voice;
+import dev.ttsapi.request.RequestService;
 import dev.ttsapi.request.StatusSnapshot;
 import dev.ttsapi.request.TtsRequest;
 import java.time.Instant;
@@ -45,7 +46,8 @@ final class TtsDtos {
       Instant createdAt,
       Links links) {
 
-    static SubmitResponse of(TtsRequest r) {
+    static SubmitResponse of(RequestService.Accepted accepted) {
+      TtsRequest r = accepted.request();
       return new SubmitResponse(
           r.id().toString(),
           r.status().wireName(),
@@ -55,7 +57,7 @@ final class TtsDtos {
           r.format().extension(),
           r.sampleRate(),
           r.priority().wireName(),
-          r.cacheHit(),
+          accepted.cacheHit(),
           r.createdAt(),
           Links.of(r));
     }

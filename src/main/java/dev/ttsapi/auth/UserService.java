@@ -1,5 +1,8 @@
 package dev.ttsapi.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.ttsapi.cache.CacheProperties;
 import dev.ttsapi.cache.MultiLevelCache;
 import dev.ttsapi.cache.MultiLevelCaches;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +33,28 @@ public class UserService {
   private final SecureRandom random = new SecureRandom();
   private final MultiLevelCache<Caller> callersByKeyHash;
 
+  /**
+   * Hashes of keys that matched nothing, remembered on this node only and briefly: a client that
+   * keeps sending a wrong key costs one query, not one per call. Kept out of Redis so that guesses
+   * fill no shared memory. A key issued later cannot be in it: nobody can have sent a 256-bit
+   * random key before it was made.
+   */
+  private final Cache<String, Boolean> unknownKeyHashes;
+
   static final String CALLER_CACHE = "callers-by-key";
 
-  UserService(UserRepository users, TransactionTemplate transactions, MultiLevelCaches caches) {
+  UserService(
+      UserRepository users,
+      TransactionTemplate transactions,
+      MultiLevelCaches caches,
+      CacheProperties cacheProperties) {
     this.users = users;
     this.transactions = transactions;
+    this.unknownKeyHashes =
+        Caffeine.newBuilder()
+            .maximumSize(cacheProperties.localMaxEntries())
+            .expireAfterWrite(cacheProperties.unknownKeyTtl())
+            .build();
     this.callersByKeyHash =
         caches.create(
             CALLER_CACHE,
@@ -49,13 +69,22 @@ public class UserService {
   /**
    * The caller a key belongs to, through the cache of known keys (this node's memory, then Redis,
    * then PostgreSQL: the request path needs no query for a key in use); revoking a key evicts it on
-   * every node. Unknown keys are not cached, so a new key works at once.
+   * every node. A key that matched nothing is remembered briefly on this node, so repeating it
+   * costs no query.
    */
   public Optional<Caller> authenticate(String key) {
     if (key == null || key.isBlank()) {
       return Optional.empty();
     }
-    return callersByKeyHash.get(HexFormat.of().formatHex(hash(key.trim())));
+    String keyHash = HexFormat.of().formatHex(hash(key.trim()));
+    if (unknownKeyHashes.getIfPresent(keyHash) != null) {
+      return Optional.empty();
+    }
+    Optional<Caller> caller = callersByKeyHash.get(keyHash);
+    if (caller.isEmpty()) {
+      unknownKeyHashes.put(keyHash, Boolean.TRUE);
+    }
+    return caller;
   }
 
   /** Revokes a key: it stops working on every node within moments. */

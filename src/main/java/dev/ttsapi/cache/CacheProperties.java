@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param sharedTtl how long a value stays in Redis for the other nodes
  * @param tombstoneTtl how long, after a change, no node copies what it read into Redis: longer than
  *     a database read takes, so a read that started before the change cannot share the old value
+ * @param unknownKeyTtl how long a node remembers that an API key matched nothing, so a client
+ *     repeating a wrong key costs no database query (revoked keys are evicted at once instead)
  */
 @Validated
 @ConfigurationProperties("tts.cache")
@@ -24,4 +26,5 @@ public record CacheProperties(
     @NotNull Duration localTtl,
     @Min(1) long localMaxEntries,
     @NotNull Duration sharedTtl,
-    @NotNull Duration tombstoneTtl) {}
+    @NotNull Duration tombstoneTtl,
+    @NotNull Duration unknownKeyTtl) {}

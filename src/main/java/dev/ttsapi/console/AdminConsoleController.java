@@ -4,6 +4,8 @@ import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
 import dev.ttsapi.observability.QueueDepths;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.web.Admin;
+import dev.ttsapi.web.AdminOnly;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,8 +75,9 @@ class AdminConsoleController {
     this.clock = clock;
   }
 
+  @AdminOnly
   @GetMapping(path = "/admin/console/overview", produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<Overview> overview() {
+  ResponseEntity<Overview> overview(Admin admin) {
     Instant now = clock.instant();
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     QueueDepths.Snapshot queued = depths.read();

@@ -16,11 +16,12 @@ final class ConsoleProblems {
   private ConsoleProblems() {}
 
   static ResponseEntity<ProblemDetail> of(
-      HttpStatus status, URI type, String title, String detail) {
+      HttpStatus status, URI type, String title, String detail, String retryAfterSeconds) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
     problem.setType(type);
     problem.setTitle(title);
     return ResponseEntity.status(status)
+        .header("Retry-After", retryAfterSeconds)
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(problem);
   }

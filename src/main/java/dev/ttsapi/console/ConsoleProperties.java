@@ -15,8 +15,10 @@ import org.springframework.validation.annotation.Validated;
  * @param streamBuffer events waiting to be written to one stream; a client that falls this far
  *     behind is disconnected (it reconnects and reads the status again)
  * @param streamTimeout a stream is closed after this long; the page reconnects
- * @param heartbeat a comment line is sent this often so proxies keep the stream open and a gone
- *     client is noticed
+ * @param heartbeat a comment line is sent this often so proxies keep the stream open and a client
+ *     that has gone is noticed: the servlet container learns of a closed connection only when a
+ *     write to it fails (the second after the close), so a stream's slot is freed within about two
+ *     heartbeats of its client leaving
  * @param workerAliveWithin a worker (stream consumer) that touched its queues within this window
  *     counts as alive on the admin page
  * @param deadLettersShown newest dead letters listed on the admin page

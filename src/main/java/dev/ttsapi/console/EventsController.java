@@ -24,9 +24,13 @@ import org.springframework.web.bind.annotation.RestController;
 class EventsController {
 
   private final StatusEventHub hub;
+  private final String retryAfter;
 
-  EventsController(StatusEventHub hub) {
+  EventsController(StatusEventHub hub, ConsoleProperties properties) {
     this.hub = hub;
+    // A slot whose client left is freed within about two heartbeats.
+    this.retryAfter =
+        Long.toString(Math.max(1, properties.heartbeat().multipliedBy(2).toSeconds()));
   }
 
   @GetMapping("/tts/events")
@@ -37,14 +41,16 @@ class EventsController {
           HttpStatus.SERVICE_UNAVAILABLE,
           ConsoleProblems.TOO_MANY_STREAMS,
           "Too many event streams",
-          "This node serves as many event streams as it may; try again later");
+          "This node serves as many event streams as it may; try again later",
+          retryAfter);
     }
     if (opened.refusal() == StatusEventHub.Refusal.USER_FULL) {
       return ConsoleProblems.of(
           HttpStatus.TOO_MANY_REQUESTS,
           ConsoleProblems.TOO_MANY_STREAMS,
           "Too many event streams",
-          "You have as many event streams open as you may; close one first");
+          "You have as many event streams open as you may; close one first",
+          retryAfter);
     }
     return ResponseEntity.ok()
         .cacheControl(CacheControl.noStore())

@@ -1,5 +1,6 @@
 package dev.ttsapi.engine;
 
+import java.util.IllformedLocaleException;
 import java.util.Locale;
 
 /** BCP-47 spelling and comparison, lenient about case and underscores. */
@@ -8,10 +9,31 @@ public final class LanguageTags {
   private LanguageTags() {}
 
   /**
+   * Whether {@code tag} is a well-formed BCP-47 tag ({@code en}, {@code vi-VN}, {@code
+   * cmn-Latn-pinyin}; underscores count as hyphens). {@code en-}, {@code -} and {@code 123} are
+   * not. Whether any voice speaks it is another question.
+   */
+  public static boolean isWellFormed(String tag) {
+    if (tag == null || tag.isBlank()) {
+      return false;
+    }
+    try {
+      new Locale.Builder().setLanguageTag(tag.strip().replace('_', '-'));
+      return true;
+    } catch (IllformedLocaleException e) {
+      return false;
+    }
+  }
+
+  /**
    * The conventional spelling: {@code en_us} and {@code EN-us} become {@code en-US}, {@code
    * cmn-latn-pinyin} becomes {@code cmn-Latn-pinyin}. Subtags after an {@code x} stay lower case.
+   * Meant for {@link #isWellFormed well-formed} tags; anything else comes back lower case.
    */
   public static String canonical(String tag) {
+    if (!isWellFormed(tag)) {
+      return tag.strip().toLowerCase(Locale.ROOT);
+    }
     String[] parts = tag.strip().replace('_', '-').split("-");
     StringBuilder out = new StringBuilder(parts[0].toLowerCase(Locale.ROOT));
     boolean privateUse = parts[0].equalsIgnoreCase("x");

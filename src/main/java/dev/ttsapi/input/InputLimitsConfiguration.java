@@ -8,9 +8,17 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
 
-/** Limits on request bodies: size (a servlet filter, first in the chain) and JSON depth. */
+/**
+ * Limits on request bodies: size (a servlet filter, first in the chain), JSON depth, and strict
+ * JSON types.
+ */
 @Configuration(proxyBeanMethods = false)
 class InputLimitsConfiguration {
 
@@ -38,6 +46,25 @@ class InputLimitsConfiguration {
             .build();
     JsonMapper.Builder builder = new JsonMapper.Builder(factory);
     customizers.forEach(c -> c.customize(builder));
+    strictTypes(builder);
     return builder.build();
+  }
+
+  /**
+   * A field takes only its own JSON type: {@code "text": 12345} or {@code "speed": "1.5"} is a
+   * malformed body (400), not silently converted. A client that sends the wrong type has a bug that
+   * it should hear about, and a number quietly spoken as text is not what anyone meant.
+   */
+  static void strictTypes(JsonMapper.Builder builder) {
+    builder
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .withCoercionConfig(
+            LogicalType.Textual,
+            config ->
+                config
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
   }
 }

@@ -5,6 +5,8 @@ import dev.ttsapi.database.DatabaseRouter;
 import dev.ttsapi.embedded.StoresProperties;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.web.Admin;
+import dev.ttsapi.web.AdminOnly;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.File;
 import java.lang.management.ManagementFactory;
@@ -55,8 +57,9 @@ class DetailedHealth {
     this.router = router;
   }
 
+  @AdminOnly
   @GetMapping("/health/detailed")
-  Map<String, Object> detailed() {
+  Map<String, Object> detailed(Admin admin) {
     stores.checkNow();
     router.check();
     Map<String, Object> body = new LinkedHashMap<>();

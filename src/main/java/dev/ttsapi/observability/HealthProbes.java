@@ -1,5 +1,6 @@
 package dev.ttsapi.observability;
 
+import dev.ttsapi.web.PublicEndpoint;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
  * reason. Neither does I/O of its own.
  */
 @RestController
+@PublicEndpoint
 class HealthProbes {
 
   private final WarmUp warmUp;

@@ -1,5 +1,6 @@
 package dev.ttsapi.observability;
 
+import dev.ttsapi.web.PublicEndpoint;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,6 +12,7 @@ import org.springframework.web.bind.annotation.RestController;
  * shipped dashboards use.
  */
 @RestController
+@PublicEndpoint
 class MetricsEndpoint {
 
   private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";

@@ -11,7 +11,6 @@ final class ObservabilityProblems {
 
   private static final String BASE = "https://tts-api.dev/problems/";
 
-  static final URI QUEUE_FULL = URI.create(BASE + "queue-full");
   static final URI PROFILER_BUSY = URI.create(BASE + "profiler-busy");
   static final URI INVALID_REQUEST = URI.create(BASE + "invalid-request");
 

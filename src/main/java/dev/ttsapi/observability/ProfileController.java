@@ -1,5 +1,7 @@
 package dev.ttsapi.observability;
 
+import dev.ttsapi.web.Admin;
+import dev.ttsapi.web.AdminOnly;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,10 +18,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /admin/profile?seconds=N} (admin key, as all of {@code /admin}): records a JFR
- * profile of this node for N seconds (1 to {@code tts.observability.max-profile-seconds}) and
- * answers the {@code .jfr} file, readable with {@code jfr print} or JDK Mission Control. 409 while
- * another profile is recorded.
+ * {@code POST /admin/profile?seconds=N} (admin key): records a JFR profile of this node for N
+ * seconds (1 to {@code tts.observability.max-profile-seconds}) and answers the {@code .jfr} file,
+ * readable with {@code jfr print} or JDK Mission Control. 409 while another profile is recorded.
  */
 @RestController
 class ProfileController {
@@ -32,8 +33,9 @@ class ProfileController {
     this.maxSeconds = properties.maxProfileSeconds();
   }
 
+  @AdminOnly
   @PostMapping("/admin/profile")
-  ResponseEntity<?> profile(@RequestParam(defaultValue = "30") int seconds)
+  ResponseEntity<?> profile(Admin admin, @RequestParam(defaultValue = "30") int seconds)
       throws InterruptedException, IOException {
     if (seconds < 1 || seconds > maxSeconds) {
       return ResponseEntity.badRequest()

@@ -1,6 +1,8 @@
 package dev.ttsapi.observability;
 
 import dev.ttsapi.auth.Caller;
+import dev.ttsapi.web.Admin;
+import dev.ttsapi.web.AdminOnly;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -83,8 +85,9 @@ class UsageController {
         new Usage(start, end, Totals.of(days), days.stream().map(Day::of).toList()));
   }
 
+  @AdminOnly
   @GetMapping(path = "/admin/usage", produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<?> day(@RequestParam(required = false) String day) {
+  ResponseEntity<?> day(Admin admin, @RequestParam(required = false) String day) {
     LocalDate wanted;
     try {
       wanted =

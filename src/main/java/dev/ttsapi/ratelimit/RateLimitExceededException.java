@@ -1,12 +1,16 @@
 package dev.ttsapi.ratelimit;
 
-/** A call over a per-minute limit or over the daily character quota: a 429. */
+/**
+ * A call over a per-minute limit, over the daily character quota, or from an address that sent too
+ * many unknown API keys: a 429.
+ */
 public class RateLimitExceededException extends RuntimeException {
 
   /** Which limit refused the call. */
   public enum Kind {
     REQUESTS_PER_MINUTE,
-    CHARACTERS_PER_DAY
+    CHARACTERS_PER_DAY,
+    FAILED_LOGINS
   }
 
   private final Kind kind;

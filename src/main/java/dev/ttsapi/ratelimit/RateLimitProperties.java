@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *     their own so polling never eats the submit budget
  * @param keyRequestsPerMinute submissions per API key and minute, for users with several keys; 0
  *     means a key may use the whole of its user's budget
+ * @param failedLoginsPerMinute calls with an unknown API key per client address and minute, across
+ *     API nodes; past it the address is refused (429) without its keys being looked up
  * @param auditFlushInterval how often the usage counted in memory is written to {@code rate_limit}
  * @param auditMaxEntries most (user, day) rows kept in memory before an early flush (one upsert
  *     takes at most 10,000 rows: five parameters each, PostgreSQL allows 65,535)
@@ -30,10 +32,12 @@ public record RateLimitProperties(
     @Min(1) long charactersPerDay,
     @Min(1) int pollRequestsPerMinute,
     @Min(0) int keyRequestsPerMinute,
+    @Min(1) int failedLoginsPerMinute,
     @NotNull Duration auditFlushInterval,
     @Min(1) @Max(10_000) int auditMaxEntries) {
 
   public static final int DEFAULT_REQUESTS_PER_MINUTE = 60;
   public static final long DEFAULT_CHARACTERS_PER_DAY = 100_000;
   public static final int DEFAULT_POLL_REQUESTS_PER_MINUTE = 600;
+  public static final int DEFAULT_FAILED_LOGINS_PER_MINUTE = 10;
 }

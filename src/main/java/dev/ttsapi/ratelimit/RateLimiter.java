@@ -103,6 +103,37 @@ public class RateLimiter {
   }
 
   /**
+   * Counts one call with an unknown API key against its client address's per-minute budget, shared
+   * by every API node. Fails open like the other limits when Redis cannot answer.
+   *
+   * @return allowed while the address has failed fewer times than its budget this minute
+   */
+  public Decision failedLogin(String clientAddress) {
+    long limit = properties.failedLoginsPerMinute();
+    if (!properties.enabled()) {
+      return Decision.unlimited(limit);
+    }
+    List<Long> result;
+    try {
+      result =
+          gcra.run(
+              redis.sync(),
+              List.of("{rl:addr:" + clientAddress + "}:failed-logins"),
+              List.of(Long.toString(PERIOD_MS), Long.toString(limit)));
+    } catch (RuntimeException e) {
+      log.warn("Failed-login limit unavailable, letting the call through: {}", e.toString());
+      return Decision.unlimited(limit);
+    }
+    boolean allowed = result.get(0) == 1;
+    return new Decision(
+        allowed,
+        limit,
+        result.get(1),
+        seconds(result.get(3)),
+        allowed ? 0 : Math.max(1, seconds(result.get(2))));
+  }
+
+  /**
    * Charges characters of submitted text to the user's daily quota.
    *
    * @throws RateLimitExceededException if they do not fit in what is left today; nothing is charged

@@ -13,7 +13,12 @@ final class ContentKey {
 
   private ContentKey() {}
 
+  /**
+   * @param owner the user the audio is kept for when it is not shared ({@link
+   *     AudioCacheScope#PER_USER}); null when every user shares it
+   */
   static String of(
+      java.util.UUID owner,
       String voiceId,
       String engineVersion,
       double speed,
@@ -27,7 +32,7 @@ final class ContentKey {
       String material =
           String.join(
               "\0",
-              "v2",
+              owner == null ? "v2" : "v2/user:" + owner,
               voiceId,
               engineVersion,
               Double.toString(speed),

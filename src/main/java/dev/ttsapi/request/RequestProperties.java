@@ -2,6 +2,7 @@ package dev.ttsapi.request;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -10,8 +11,11 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxTextLength longest text accepted, in characters (code points) after normalization
  * @param maxPageSize most requests one list page returns
+ * @param audioCache whether stored audio is shared by all users or kept per user
  */
 @Validated
 @ConfigurationProperties("tts.request")
 public record RequestProperties(
-    @Min(1) @Max(1_000_000) int maxTextLength, @Min(1) @Max(1000) int maxPageSize) {}
+    @Min(1) @Max(1_000_000) int maxTextLength,
+    @Min(1) @Max(1000) int maxPageSize,
+    @NotNull AudioCacheScope audioCache) {}

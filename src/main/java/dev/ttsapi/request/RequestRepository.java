@@ -401,6 +401,16 @@ public class RequestRepository {
         .optional();
   }
 
+  /** Whether the user has a request for this content key already (idx_requests_user_content). */
+  boolean askedBefore(UUID userId, String contentKey) {
+    return jdbc.sql(
+            "SELECT EXISTS (SELECT 1 FROM requests WHERE user_id = :userId AND content_key = :key)")
+        .param("userId", userId)
+        .param("key", contentKey)
+        .query(Boolean.class)
+        .single();
+  }
+
   /** Adds counted hits to their cache entries, all in one statement. */
   void addCacheHits(Map<String, Long> hits) {
     jdbc.sql(

@@ -69,7 +69,7 @@ public class RequestService {
    * PostgreSQL (the truth) and then queued. If Redis fails after the INSERT, the request is still
    * accepted: the sweeper queues it later.
    */
-  public TtsRequest submit(SubmitCommand command) {
+  public Accepted submit(SubmitCommand command) {
     String text = TextNormalizer.normalize(command.text());
     if (text.isBlank()) {
       throw new InvalidTextException("text is empty");
@@ -84,6 +84,7 @@ public class RequestService {
     int sampleRate = command.sampleRate() != null ? command.sampleRate() : voice.sampleRate();
     String contentKey =
         ContentKey.of(
+            properties.audioCache() == AudioCacheScope.PER_USER ? command.userId() : null,
             voice.id(),
             catalog.versionOf(voice),
             command.settings().speed(),
@@ -94,6 +95,11 @@ public class RequestService {
     UUID id = ids.next();
     Instant createdAt = RequestIds.createdAt(id);
     Optional<CachedAudio> cached = cachedAudio(contentKey);
+    // Saying "cache hit" for audio another user asked for would tell this one what they asked.
+    boolean reportHit =
+        cached.isPresent()
+            && (properties.audioCache() == AudioCacheScope.PER_USER
+                || repository.askedBefore(command.userId(), contentKey));
     TtsRequest request =
         new TtsRequest(
             id,
@@ -122,8 +128,17 @@ public class RequestService {
     repository.insert(request);
     metrics.received(request.voice(), request.cacheHit());
     publish(request);
-    return request;
+    return new Accepted(request, reportHit);
   }
+
+  /**
+   * An accepted request.
+   *
+   * @param cacheHit whether to tell the caller it was answered from stored audio: only when it is
+   *     audio they asked for before ({@link TtsRequest#cacheHit} says whether it was, whoever
+   *     asked)
+   */
+  public record Accepted(TtsRequest request, boolean cacheHit) {}
 
   private Optional<CachedAudio> cachedAudio(String contentKey) {
     Optional<CachedAudio> cached = cacheHits.take(contentKey);

@@ -19,5 +19,6 @@ class CacheDefaultsTest {
     assertThat(cache.sharedTtl()).isEqualTo(Duration.ofMinutes(15));
     assertThat(cache.localMaxEntries()).isEqualTo(100_000);
     assertThat(cache.tombstoneTtl()).isEqualTo(Duration.ofSeconds(5)).isLessThan(cache.localTtl());
+    assertThat(cache.unknownKeyTtl()).isEqualTo(Duration.ofMinutes(1));
   }
 }

@@ -6,6 +6,7 @@ import dev.ttsapi.embedded.StoresProperties;
 import dev.ttsapi.maintenance.MaintenanceProperties;
 import dev.ttsapi.observability.ObservabilityProperties;
 import dev.ttsapi.queue.QueueProperties;
+import dev.ttsapi.request.AudioCacheScope;
 import dev.ttsapi.request.RequestProperties;
 import dev.ttsapi.support.ApplicationYaml;
 import dev.ttsapi.worker.WorkerProperties;
@@ -43,8 +44,9 @@ class DefaultsTest {
 
   @Test
   void request_and_queue_limits() {
-    assertThat(binder.bind("tts.request", RequestProperties.class).get().maxTextLength())
-        .isEqualTo(5000);
+    RequestProperties request = binder.bind("tts.request", RequestProperties.class).get();
+    assertThat(request.maxTextLength()).isEqualTo(5000);
+    assertThat(request.audioCache()).isEqualTo(AudioCacheScope.SHARED);
     QueueProperties queue = binder.bind("tts.queue", QueueProperties.class).get();
     assertThat(queue.maxAttempts()).isEqualTo(3);
     assertThat(queue.visibilityTimeout()).isEqualTo(Duration.ofMinutes(5));

@@ -21,7 +21,7 @@ class ConsoleDefaultsTest {
     assertThat(console.maxStreamsPerUser()).isEqualTo(8);
     assertThat(console.streamBuffer()).isEqualTo(256);
     assertThat(console.streamTimeout()).isEqualTo(Duration.ofMinutes(30));
-    assertThat(console.heartbeat()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(console.heartbeat()).isEqualTo(Duration.ofSeconds(1));
     assertThat(console.workerAliveWithin()).isEqualTo(Duration.ofSeconds(30));
     assertThat(console.deadLettersShown()).isEqualTo(20);
   }

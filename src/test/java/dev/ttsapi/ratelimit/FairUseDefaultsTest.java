@@ -27,6 +27,8 @@ class FairUseDefaultsTest {
     assertThat(limits.pollRequestsPerMinute())
         .isEqualTo(RateLimitProperties.DEFAULT_POLL_REQUESTS_PER_MINUTE);
     assertThat(limits.keyRequestsPerMinute()).isZero();
+    assertThat(limits.failedLoginsPerMinute())
+        .isEqualTo(RateLimitProperties.DEFAULT_FAILED_LOGINS_PER_MINUTE);
     assertThat(limits.auditFlushInterval()).isEqualTo(Duration.ofSeconds(5));
     IdempotencyProperties idempotency =
         binder.bind("tts.idempotency", IdempotencyProperties.class).get();

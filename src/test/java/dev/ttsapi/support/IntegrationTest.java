@@ -36,7 +36,8 @@ import tools.jackson.databind.JsonNode;
       "tts.worker.synthesis-threads=2",
       // Tests poll and submit fast; rate-limit tests set low limits of their own.
       "tts.ratelimit.requests-per-minute=100000",
-      "tts.ratelimit.poll-requests-per-minute=100000"
+      "tts.ratelimit.poll-requests-per-minute=100000",
+      "tts.ratelimit.failed-logins-per-minute=100000"
     })
 @Import(TestEngines.class)
 public abstract class IntegrationTest {

@@ -385,6 +385,7 @@ class FairnessTest extends IntegrationTest {
                                 AudioFormat.WAV,
                                 null,
                                 Priority.NORMAL))
+                        .request()
                         .id()));
       }
       List<UUID> ids = new ArrayList<>();

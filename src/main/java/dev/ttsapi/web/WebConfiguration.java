@@ -1,6 +1,7 @@
-package dev.ttsapi.api;
+package dev.ttsapi.web;
 
 import dev.ttsapi.auth.UserService;
+import dev.ttsapi.ratelimit.LoginThrottle;
 import dev.ttsapi.ratelimit.RateLimiter;
 import java.util.List;
 import org.springframework.context.annotation.Configuration;
@@ -8,27 +9,28 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+/**
+ * The interceptors run for every handler, with no path patterns: each decides by the handler that
+ * was matched ({@link Access}), so no list of paths has to be kept in step with the controllers.
+ */
 @Configuration(proxyBeanMethods = false)
-class ApiWebConfiguration implements WebMvcConfigurer {
+class WebConfiguration implements WebMvcConfigurer {
 
   private final UserService users;
   private final RateLimiter limiter;
+  private final LoginThrottle throttle;
 
-  ApiWebConfiguration(UserService users, RateLimiter limiter) {
+  WebConfiguration(UserService users, RateLimiter limiter, LoginThrottle throttle) {
     this.users = users;
     this.limiter = limiter;
+    this.throttle = throttle;
   }
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
-    registry
-        .addInterceptor(new ApiKeyInterceptor(users))
-        .addPathPatterns("/tts/**", "/admin/**", "/health/detailed", "/v1/**");
+    registry.addInterceptor(new ApiKeyInterceptor(users, throttle));
     // After the key check, which finds the caller it limits.
-    registry
-        .addInterceptor(new RateLimitInterceptor(limiter))
-        .addPathPatterns("/tts/**", "/v1/**")
-        .order(1);
+    registry.addInterceptor(new RateLimitInterceptor(limiter)).order(1);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.ttsapi.api;
+package dev.ttsapi.web;
 
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.ratelimit.Budget;
@@ -9,19 +9,16 @@ import dev.ttsapi.ratelimit.RateLimiter;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Takes each authenticated {@code /tts} call from its user's per-minute budget: reads (status
- * polls, audio downloads) from the poll budget, everything else from the submit budget. Runs after
- * {@link ApiKeyInterceptor}. Every answer, allowed or refused, carries {@code RateLimit-Limit},
- * {@code RateLimit-Remaining} and {@code RateLimit-Reset}; a refusal is a 429 with {@code
- * Retry-After}.
+ * Takes each call of a handler that needs a user's key ({@link Access#KEY}: the {@code /tts} and
+ * {@code /v1} API, not admin calls) from its user's per-minute budget: reads (status polls, audio
+ * downloads) from the poll budget, everything else from the submit budget. Runs after {@link
+ * ApiKeyInterceptor}. Every answer, allowed or refused, carries {@code RateLimit-Limit}, {@code
+ * RateLimit-Remaining} and {@code RateLimit-Reset}; a refusal is a 429 with {@code Retry-After}.
  */
 class RateLimitInterceptor implements HandlerInterceptor {
-
-  private static final String BEARER = "Bearer ";
 
   private final RateLimiter limiter;
 
@@ -37,16 +34,15 @@ class RateLimitInterceptor implements HandlerInterceptor {
       // request: it was checked and charged when it began.
       return true;
     }
-    if (!(request.getAttribute(ApiKeyInterceptor.CALLER_ATTRIBUTE) instanceof Caller caller)) {
+    if (Access.of(handler) != Access.KEY
+        || !(request.getAttribute(ApiKeyInterceptor.CALLER_ATTRIBUTE) instanceof Caller caller)) {
       return true;
     }
     Budget budget =
         "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())
             ? Budget.POLL
             : Budget.SUBMIT;
-    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-    String key =
-        header == null ? null : header.substring(Math.min(header.length(), BEARER.length()));
+    String key = ApiKeyInterceptor.bearerKey(request).orElse(null);
     Decision decision = limiter.acquire(caller.userId(), key, budget);
     writeHeaders(response, decision);
     if (!decision.allowed()) {

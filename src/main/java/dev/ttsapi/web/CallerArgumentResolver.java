@@ -1,4 +1,4 @@
-package dev.ttsapi.api;
+package dev.ttsapi.web;
 
 import dev.ttsapi.auth.Caller;
 import org.springframework.core.MethodParameter;
@@ -8,26 +8,36 @@ import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
-/** Lets a controller method take the authenticated {@link Caller} as an argument. */
+/**
+ * Lets a controller method take the authenticated {@link Caller}, or an {@link Admin}, as an
+ * argument. An {@code Admin} argument is the handler's own check of the role: it is refused for any
+ * caller who is not an admin, whatever ran before.
+ */
 class CallerArgumentResolver implements HandlerMethodArgumentResolver {
 
   @Override
   public boolean supportsParameter(MethodParameter parameter) {
-    return parameter.getParameterType().equals(Caller.class);
+    Class<?> type = parameter.getParameterType();
+    return type.equals(Caller.class) || type.equals(Admin.class);
   }
 
   @Override
-  public Caller resolveArgument(
+  public Object resolveArgument(
       MethodParameter parameter,
       ModelAndViewContainer mavContainer,
       NativeWebRequest webRequest,
       WebDataBinderFactory binderFactory) {
-    Object caller =
-        webRequest.getAttribute(
-            ApiKeyInterceptor.CALLER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
-    if (caller == null) {
+    if (!(webRequest.getAttribute(
+            ApiKeyInterceptor.CALLER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST)
+        instanceof Caller caller)) {
       throw new UnauthenticatedException("Send your API key as 'Authorization: Bearer <key>'");
     }
-    return (Caller) caller;
+    if (parameter.getParameterType().equals(Admin.class)) {
+      if (!caller.admin()) {
+        throw new ForbiddenException("This needs an admin API key");
+      }
+      return new Admin(caller);
+    }
+    return caller;
   }
 }

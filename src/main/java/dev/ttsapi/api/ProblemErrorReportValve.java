@@ -1,0 +1,56 @@
+package dev.ttsapi.api;
+
+import java.io.IOException;
+import java.io.Writer;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Tomcat's own error answers as problem details instead of its HTML page: what the container
+ * refuses before any servlet runs (a request line it cannot parse, an encoded {@code /} or a bad
+ * {@code %} escape in the path, headers over their limit). Nothing of the request or the server is
+ * echoed back.
+ */
+public class ProblemErrorReportValve extends ErrorReportValve {
+
+  @Override
+  protected void report(Request request, Response response, Throwable throwable) {
+    int status = response.getStatus();
+    // As Tomcat's own valve: only errors, only once, never over something already written.
+    if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+      return;
+    }
+    HttpStatus known = HttpStatus.resolve(status);
+    String title = known != null ? known.getReasonPhrase() : "Error";
+    String type =
+        (status == 400 ? ProblemTypes.MALFORMED_REQUEST : ProblemTypes.forStatus(status))
+            .toString();
+    String detail =
+        status == 400
+            ? "The server could not read this request (its request line, path or headers)"
+            : "The request could not be served";
+    String json =
+        "{\"type\":\""
+            + type
+            + "\",\"title\":\""
+            + title
+            + "\",\"status\":"
+            + status
+            + ",\"detail\":\""
+            + detail
+            + "\"}";
+    try {
+      response.setContentType("application/problem+json");
+      response.setCharacterEncoding("UTF-8");
+      Writer writer = response.getReporter();
+      if (writer != null) {
+        writer.write(json);
+        response.finishResponse();
+      }
+    } catch (IOException | IllegalStateException e) {
+      // the client is gone, or the response was committed meanwhile: nothing more to tell
+    }
+  }
+}

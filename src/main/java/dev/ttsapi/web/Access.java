@@ -1,0 +1,38 @@
+package dev.ttsapi.web;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.web.method.HandlerMethod;
+
+/** Who may call a handler, read from the handler Spring matched for the request. */
+enum Access {
+  /** Anyone: probes, metrics, static files of the console, the framework's own error page. */
+  PUBLIC,
+  /** Any valid API key. */
+  KEY,
+  /** An admin API key. */
+  ADMIN;
+
+  private static final String APPLICATION_PACKAGE = "dev.ttsapi.";
+
+  static Access of(Object handler) {
+    if (!(handler instanceof HandlerMethod method)) {
+      // Static resources of the console (and nothing else of ours) are served by other handlers.
+      return PUBLIC;
+    }
+    if (marked(method, AdminOnly.class)) {
+      return ADMIN;
+    }
+    if (marked(method, PublicEndpoint.class)) {
+      return PUBLIC;
+    }
+    // Every handler of this application needs a key unless it says otherwise; the framework's own
+    // (Spring Boot's /error) hold nothing of ours.
+    return method.getBeanType().getName().startsWith(APPLICATION_PACKAGE) ? KEY : PUBLIC;
+  }
+
+  private static boolean marked(
+      HandlerMethod method, Class<? extends java.lang.annotation.Annotation> annotation) {
+    return method.hasMethodAnnotation(annotation)
+        || AnnotatedElementUtils.hasAnnotation(method.getBeanType(), annotation);
+  }
+}
