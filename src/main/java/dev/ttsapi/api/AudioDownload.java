@@ -1,27 +1,28 @@
 package dev.ttsapi.api;
 
 import dev.ttsapi.audio.StoredAudio;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import org.springframework.core.io.support.ResourceRegion;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRange;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * The answer to a download of stored audio, following RFC 9110: 304 when {@code If-None-Match}
- * names its ETag (the content key); 206 with the satisfiable parts of a {@code bytes} range (one
- * part, or {@code multipart/byteranges}); 416 with no body when no part can be satisfied or the
- * range is malformed; the whole file (200) without a range, for a range of another unit, or when
- * {@code If-Range} names other content. Spring's own Range handling would answer a 416 with the
- * whole file as its body and cache it for a year, and refuse a range set with one bad part.
+ * names its ETag (the content key); 206 with the satisfiable part of a {@code bytes} range (several
+ * parts are coalesced into the one span that covers them); 416 with no body when nothing can be
+ * satisfied or the range is malformed; the whole file (200) without a range, for a range of another
+ * unit, or when {@code If-Range} names other content. Spring's own Range handling answered a 416
+ * with the whole file as its body, cacheable for a year, and refused a set with one bad part.
  */
 final class AudioDownload {
 
@@ -29,96 +30,114 @@ final class AudioDownload {
 
   private AudioDownload() {}
 
+  /**
+   * The answer for Spring to write, or null when it has been written to {@code response} here: a
+   * body Spring gets as a Resource is subjected to its own Range handling.
+   */
   static ResponseEntity<?> answer(
-      HttpHeaders request, String contentKey, String fileName, StoredAudio audio) {
+      HttpServletRequest request,
+      HttpServletResponse response,
+      String contentKey,
+      String fileName,
+      StoredAudio audio)
+      throws IOException {
     String etag = "\"" + contentKey + "\"";
     HttpHeaders headers = new HttpHeaders();
     headers.setETag(etag);
     headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
-    if (request.getIfNoneMatch().stream().anyMatch(tag -> tag.equals(etag) || tag.equals("*"))) {
-      headers.setCacheControl(cacheable());
+    headers.setCacheControl(CacheControl.maxAge(Duration.ofDays(365)).cachePrivate().immutable());
+    List<String> ifNoneMatch = Collections.list(request.getHeaders(HttpHeaders.IF_NONE_MATCH));
+    if (ifNoneMatch.stream()
+        .flatMap(h -> List.of(h.split(",")).stream())
+        .map(String::strip)
+        .anyMatch(tag -> tag.equals(etag) || tag.equals("W/" + etag) || tag.equals("*"))) {
       return new ResponseEntity<>(headers, HttpStatus.NOT_MODIFIED);
     }
-    MediaType type = MediaType.parseMediaType(audio.format().contentType());
+    headers.set(HttpHeaders.CONTENT_TYPE, audio.format().contentType());
     headers.setContentDisposition(ContentDisposition.inline().filename(fileName).build());
-    String range = request.getFirst(HttpHeaders.RANGE);
-    String ifRange = request.getFirst(HttpHeaders.IF_RANGE);
-    boolean useRange =
-        range != null
-            && range.regionMatches(true, 0, BYTES_UNIT, 0, BYTES_UNIT.length())
-            && (ifRange == null || ifRange.equals(etag));
-    if (!useRange) {
-      headers.setCacheControl(cacheable());
-      headers.setContentType(type);
-      return whole(headers, audio, range != null);
+    String range = request.getHeader(HttpHeaders.RANGE);
+    String ifRange = request.getHeader(HttpHeaders.IF_RANGE);
+    if (range == null) {
+      headers.setContentLength(audio.size());
+      return new ResponseEntity<>(audio.resource(), headers, HttpStatus.OK);
     }
-    List<ResourceRegion> parts = satisfiable(range, audio);
-    if (parts.isEmpty()) {
-      HttpHeaders refused = new HttpHeaders();
-      refused.set(HttpHeaders.CONTENT_RANGE, "bytes */" + audio.size());
-      refused.setCacheControl(CacheControl.noStore());
-      return new ResponseEntity<>(refused, HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+    boolean head = "HEAD".equals(request.getMethod());
+    if (!range.regionMatches(true, 0, BYTES_UNIT, 0, BYTES_UNIT.length())
+        || (ifRange != null && !ifRange.strip().equals(etag))) {
+      write(response, HttpStatus.OK, headers, audio, 0, audio.size(), head);
+      return null;
     }
-    long asked = parts.stream().mapToLong(ResourceRegion::getCount).sum();
-    if (asked > audio.size()) {
-      // Overlapping parts adding up to more than the file: send the file once instead.
-      headers.setCacheControl(cacheable());
-      headers.setContentType(type);
-      return whole(headers, audio, true);
+    long[] span = satisfiable(range, audio.size());
+    if (span == null) {
+      response.setStatus(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE.value());
+      response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + audio.size());
+      response.setHeader(HttpHeaders.CACHE_CONTROL, CacheControl.noStore().getHeaderValue());
+      response.setContentLength(0);
+      return null;
     }
-    headers.setCacheControl(cacheable());
-    if (parts.size() == 1) {
-      headers.setContentType(type);
-      return new ResponseEntity<>(parts.getFirst(), headers, HttpStatus.PARTIAL_CONTENT);
-    }
-    // The converter writes multipart/byteranges with its boundary and each part's type.
-    return new ResponseEntity<>(parts, headers, HttpStatus.PARTIAL_CONTENT);
-  }
-
-  /** The parts of a {@code bytes} range the file can satisfy; none if it is malformed. */
-  private static List<ResourceRegion> satisfiable(String range, StoredAudio audio) {
-    List<HttpRange> ranges;
-    try {
-      ranges = HttpRange.parseRanges(range);
-    } catch (IllegalArgumentException malformed) {
-      return List.of();
-    }
-    long length = audio.size();
-    List<ResourceRegion> parts = new ArrayList<>();
-    for (HttpRange r : ranges) {
-      try {
-        long start = r.getRangeStart(length);
-        long end = r.getRangeEnd(length);
-        if (start <= end && start < length) {
-          parts.add(new ResourceRegion(audio.resource(), start, end - start + 1));
-        }
-      } catch (IllegalArgumentException unsatisfiable) {
-        // this part starts past the end; the others may still be served
-      }
-    }
-    return parts;
+    long start = span[0];
+    long length = span[1] - span[0] + 1;
+    headers.set(HttpHeaders.CONTENT_RANGE, "bytes " + span[0] + "-" + span[1] + "/" + audio.size());
+    write(response, HttpStatus.PARTIAL_CONTENT, headers, audio, start, length, head);
+    return null;
   }
 
   /**
-   * The whole file. With a Range header that is to be ignored, the body must not be a Resource:
-   * Spring would apply the range to it.
+   * The first and last byte of the span covering every satisfiable part of a {@code bytes} range;
+   * null when no part is satisfiable or the range is malformed.
    */
-  private static ResponseEntity<?> whole(
-      HttpHeaders headers, StoredAudio audio, boolean rangeIgnored) {
-    headers.setContentLength(audio.size());
-    if (!rangeIgnored) {
-      return new ResponseEntity<>(audio.resource(), headers, HttpStatus.OK);
+  private static long[] satisfiable(String range, long size) {
+    List<HttpRange> ranges;
+    try {
+      ranges = HttpRange.parseRanges(range); // at most 100 parts
+    } catch (IllegalArgumentException malformed) {
+      return null;
     }
-    StreamingResponseBody body =
-        out -> {
-          try (InputStream in = audio.open()) {
-            in.transferTo(out);
-          }
-        };
-    return new ResponseEntity<>(body, headers, HttpStatus.OK);
+    long first = Long.MAX_VALUE;
+    long last = -1;
+    for (HttpRange r : ranges) {
+      try {
+        long start = r.getRangeStart(size);
+        long end = r.getRangeEnd(size);
+        if (start <= end && start < size) {
+          first = Math.min(first, start);
+          last = Math.max(last, end);
+        }
+      } catch (IllegalArgumentException unsatisfiable) {
+        // this part lies past the end (or is backwards); the others may still be served
+      }
+    }
+    return last < 0 ? null : new long[] {first, last};
   }
 
-  private static CacheControl cacheable() {
-    return CacheControl.maxAge(Duration.ofDays(365)).cachePrivate().immutable();
+  private static void write(
+      HttpServletResponse response,
+      HttpStatus status,
+      HttpHeaders headers,
+      StoredAudio audio,
+      long start,
+      long length,
+      boolean head)
+      throws IOException {
+    response.setStatus(status.value());
+    headers.forEach((name, values) -> values.forEach(v -> response.addHeader(name, v)));
+    response.setContentLengthLong(length);
+    if (head) {
+      return;
+    }
+    try (InputStream in = audio.open()) {
+      in.skipNBytes(start);
+      OutputStream out = response.getOutputStream();
+      byte[] buffer = new byte[64 * 1024];
+      long left = length;
+      while (left > 0) {
+        int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+        if (n < 0) {
+          throw new IOException("the stored audio ended before its length");
+        }
+        out.write(buffer, 0, n);
+        left -= n;
+      }
+    }
   }
 }

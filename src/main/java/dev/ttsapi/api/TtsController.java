@@ -28,7 +28,9 @@ import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.SubmitCommand;
 import dev.ttsapi.request.TtsRequest;
 import dev.ttsapi.web.ForbiddenException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +38,6 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -213,7 +214,11 @@ class TtsController {
    */
   @GetMapping("/audio/{id}")
   ResponseEntity<?> audio(
-      Caller caller, @PathVariable String id, @RequestHeader HttpHeaders requestHeaders) {
+      Caller caller,
+      @PathVariable String id,
+      HttpServletRequest servletRequest,
+      HttpServletResponse servletResponse)
+      throws IOException {
     TtsRequest request = requests.get(caller.userId(), caller.admin(), id);
     if (request.status() != RequestStatus.COMPLETED) {
       throw new RequestStateException(
@@ -228,7 +233,8 @@ class TtsController {
                     new RequestStateException(
                         "The audio of this request is no longer stored", request.status()));
     return AudioDownload.answer(
-        requestHeaders,
+        servletRequest,
+        servletResponse,
         request.contentKey(),
         request.id() + "." + audio.format().extension(),
         audio);
