@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.sound.sampled.AudioFileFormat;
@@ -175,11 +176,25 @@ public final class MaryEngine implements SpeechEngine {
           default -> Gender.NEUTRAL;
         };
     return Voice.of(
-        ID,
-        v.getName(),
-        LanguageTags.canonical(v.getLocale().toLanguageTag()),
-        g,
-        (int) v.dbAudioFormat().getSampleRate());
+            ID,
+            v.getName(),
+            LanguageTags.canonical(v.getLocale().toLanguageTag()),
+            g,
+            (int) v.dbAudioFormat().getSampleRate())
+        .readingOnly(Set.of(scriptOf(v.getLocale())));
+  }
+
+  /**
+   * The one script a MaryTTS voice reads. Letters of any other give no sound at all (measured with
+   * {@code cmu-slt-hsmm}: Chinese, Japanese kanji, Russian and Arabic text came out as 0 samples,
+   * while Latin text of other languages, Vietnamese with its diacritics among them, was spoken).
+   */
+  static Character.UnicodeScript scriptOf(java.util.Locale locale) {
+    return switch (locale.getLanguage()) {
+      case "ru" -> Character.UnicodeScript.CYRILLIC;
+      case "te" -> Character.UnicodeScript.TELUGU;
+      default -> Character.UnicodeScript.LATIN; // en, de, fr, it, lb, sv, tr
+    };
   }
 
   private static void keepLogsOutOfWorkingDirectory() {
