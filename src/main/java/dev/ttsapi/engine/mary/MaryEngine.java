@@ -2,6 +2,7 @@ package dev.ttsapi.engine.mary;
 
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.audio.PcmEffects;
+import dev.ttsapi.engine.EngineLogs;
 import dev.ttsapi.engine.Gender;
 import dev.ttsapi.engine.LanguageTags;
 import dev.ttsapi.engine.SpeechEngine;
@@ -41,7 +42,9 @@ import marytts.server.Request;
  * logging, and {@code mary.base} defaults to the working directory. Unless set already, this class
  * points {@code mary.base} at a directory under {@code java.io.tmpdir} and routes MaryTTS's logger
  * to the console, so nothing is written where the service runs. With Spring Boot's default logging
- * (log4j API bridged to SLF4J) MaryTTS logs through Logback as {@code marytts.*}.
+ * (log4j API bridged to SLF4J) MaryTTS logs through Logback as {@code marytts.*}; what it logs at
+ * WARN and above while speaking a job is held back and counted ({@link EngineLogs}), because it
+ * quotes the text.
  */
 public final class MaryEngine implements SpeechEngine {
 
@@ -61,6 +64,8 @@ public final class MaryEngine implements SpeechEngine {
    */
   public MaryEngine() {
     keepLogsOutOfWorkingDirectory();
+    // MaryTTS logs an ERROR quoting each token it cannot pronounce: the client's text
+    EngineLogs.holdBack("marytts");
     try {
       new LocalMaryInterface(); // starts the MaryTTS runtime once per JVM
     } catch (Exception e) {
