@@ -2,6 +2,7 @@ package dev.ttsapi.api;
 
 import dev.ttsapi.auth.UserNameTakenException;
 import dev.ttsapi.auth.UserNotFoundException;
+import dev.ttsapi.engine.NothingToSpeakException;
 import dev.ttsapi.engine.UnknownLanguageException;
 import dev.ttsapi.engine.UnknownVoiceException;
 import dev.ttsapi.engine.VoicesNotKnownYetException;
@@ -84,6 +85,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         problem(HttpStatus.BAD_REQUEST, ProblemTypes.UNKNOWN_LANGUAGE, "Unknown language", e);
     problem.setProperty("language", e.language());
     problem.setProperty("available_languages", e.availableLanguages());
+    return problem;
+  }
+
+  /** Text the voice can say nothing of (only emoji, or letters of a script it does not read). */
+  @ExceptionHandler(NothingToSpeakException.class)
+  ProblemDetail nothingToSpeak(NothingToSpeakException e) {
+    ProblemDetail problem =
+        problem(HttpStatus.BAD_REQUEST, ProblemTypes.NOTHING_TO_SPEAK, "Nothing to speak", e);
+    problem.setProperty("voice", e.voice());
     return problem;
   }
 

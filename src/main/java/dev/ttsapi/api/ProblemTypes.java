@@ -14,6 +14,7 @@ final class ProblemTypes {
   static final URI UNSUPPORTED_MEDIA_TYPE = URI.create(BASE + "unsupported-media-type");
   static final URI UNKNOWN_VOICE = URI.create(BASE + "unknown-voice");
   static final URI UNKNOWN_LANGUAGE = URI.create(BASE + "unknown-language");
+  static final URI NOTHING_TO_SPEAK = URI.create(BASE + "nothing-to-speak");
   static final URI UNAUTHENTICATED = URI.create(BASE + "unauthenticated");
   static final URI FORBIDDEN = URI.create(BASE + "forbidden");
   static final URI NOT_FOUND = URI.create(BASE + "not-found");

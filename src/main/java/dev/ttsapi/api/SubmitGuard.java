@@ -7,6 +7,7 @@ import dev.ttsapi.idempotency.Idempotency;
 import dev.ttsapi.ratelimit.RateLimiter;
 import dev.ttsapi.request.RequestProperties;
 import dev.ttsapi.request.SubmitCommand;
+import dev.ttsapi.text.Speakable;
 import dev.ttsapi.text.TextNormalizer;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
@@ -70,13 +71,13 @@ class SubmitGuard {
 
   /**
    * Charges the text to its owner's daily character quota, then submits; gives the characters back
-   * if the submission is refused after all. Text over the length limit is not charged: the
-   * submission refuses it.
+   * if the submission is refused after all. Text over the length limit, or with no word in it, is
+   * not charged: the submission refuses it.
    */
   SubmitResponse charged(SubmitCommand command, Supplier<SubmitResponse> submission) {
     String text = TextNormalizer.normalize(command.text());
     long characters = text.codePointCount(0, text.length());
-    if (characters > requestProperties.maxTextLength()) {
+    if (characters > requestProperties.maxTextLength() || !Speakable.hasWords(text)) {
       return submission.get();
     }
     limiter.chargeCharacters(command.userId(), characters);

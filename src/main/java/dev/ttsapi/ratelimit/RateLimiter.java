@@ -179,10 +179,22 @@ public class RateLimiter {
 
   /** Gives characters back to today's quota when a charged request was refused after all. */
   public void refundCharacters(UUID userId, long characters) {
+    refundCharacters(userId, characters, clock.instant());
+  }
+
+  /**
+   * Gives back characters charged at {@code chargedAt}, for a request that ended up costing nothing
+   * (a job found to have nothing to speak). Only today's quota is given back to: a past day's no
+   * longer limits anything.
+   */
+  public void refundCharacters(UUID userId, long characters, Instant chargedAt) {
     if (!properties.enabled() || characters <= 0) {
       return;
     }
     LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    if (!LocalDate.ofInstant(chargedAt, ZoneOffset.UTC).equals(day)) {
+      return;
+    }
     try {
       redis.sync().decrby(prefix(userId) + "chars:" + day, characters);
     } catch (RuntimeException e) {

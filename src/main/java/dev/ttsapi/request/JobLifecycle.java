@@ -114,6 +114,22 @@ public class JobLifecycle {
   }
 
   /**
+   * Fails the request at once, at whatever attempt: its text has nothing the voice can say, so
+   * another attempt would make the same silence. Not dead-lettered: nothing went wrong with the
+   * service. False if the attempt was no longer current (nothing was changed).
+   */
+  public boolean refuse(TtsRequest request, String error) {
+    Optional<TtsRequest> failed =
+        repository.endAttempt(request, Transition.FAIL, error, clock.instant());
+    failed.ifPresent(
+        refused -> {
+          metrics.finished(RequestStatus.FAILED.wireName(), request.voice());
+          publish(refused);
+        });
+    return failed.isPresent();
+  }
+
+  /**
    * Fails a queued request that no worker could start (see {@code Job.lostBeforeStart}); false if
    * it was no longer queued at that attempt.
    */

@@ -2,6 +2,7 @@ package dev.ttsapi.request;
 
 import dev.ttsapi.audio.AudioStore;
 import dev.ttsapi.config.Await;
+import dev.ttsapi.engine.NothingToSpeakException;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.engine.VoiceDirectory;
@@ -68,6 +69,8 @@ public class RequestService {
    * Accepts a request. Audio that is already stored answers it at once; otherwise it is written to
    * PostgreSQL (the truth) and then queued. If Redis fails after the INSERT, the request is still
    * accepted: the sweeper queues it later.
+   *
+   * @throws NothingToSpeakException when the voice can say nothing of the text
    */
   public Accepted submit(SubmitCommand command) {
     String text = TextNormalizer.normalize(command.text());
@@ -81,6 +84,7 @@ public class RequestService {
     }
     VoiceCatalog catalog = voices.forResolving();
     Voice voice = catalog.resolve(command.voice(), command.language());
+    NothingToSpeakException.check(text, voice);
     int sampleRate = command.sampleRate() != null ? command.sampleRate() : voice.sampleRate();
     String contentKey =
         ContentKey.of(

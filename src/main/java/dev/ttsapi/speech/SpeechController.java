@@ -4,6 +4,7 @@ import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
+import dev.ttsapi.engine.NothingToSpeakException;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisUsage;
 import dev.ttsapi.engine.Voice;
@@ -254,6 +255,11 @@ class SpeechController {
               + requestProperties.maxTextLength());
     }
     Voice voice = speech.resolveVoice(body.voice());
+    try {
+      NothingToSpeakException.check(text, voice);
+    } catch (NothingToSpeakException e) {
+      throw SpeechProblem.nothingToSpeak(e.getMessage());
+    }
     return new Speak(text, characters, voice, format, speed, sse);
   }
 

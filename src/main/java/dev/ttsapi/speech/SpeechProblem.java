@@ -23,6 +23,11 @@ class SpeechProblem extends RuntimeException {
     return new SpeechProblem(HttpStatus.BAD_REQUEST, "invalid-request", param, message);
   }
 
+  /** The input holds nothing the voice can say; {@code type} as for {@code /tts/request}. */
+  static SpeechProblem nothingToSpeak(String message) {
+    return new SpeechProblem(HttpStatus.BAD_REQUEST, "nothing-to-speak", "input", message);
+  }
+
   static SpeechProblem unavailable(String message) {
     return new SpeechProblem(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", null, message);
   }

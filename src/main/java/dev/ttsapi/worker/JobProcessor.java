@@ -1,9 +1,11 @@
 package dev.ttsapi.worker;
 
+import dev.ttsapi.engine.NothingToSpeakException;
 import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.QueueProperties;
+import dev.ttsapi.ratelimit.RateLimiter;
 import dev.ttsapi.request.Completion;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.JobLifecycle.AttemptOutcome;
@@ -18,8 +20,9 @@ import org.springframework.stereotype.Component;
 /**
  * Runs one delivered job: start (queued → processing), synthesize and store, complete, and only
  * then acknowledge. A failed attempt goes back to the queue until the attempts are used up, then to
- * the dead-letter stream. A delivery whose request is not queued (a duplicate, a cancelled or a
- * vanished request) is acknowledged and dropped.
+ * the dead-letter stream; a job with nothing to speak fails at once and gives its characters back.
+ * A delivery whose request is not queued (a duplicate, a cancelled or a vanished request) is
+ * acknowledged and dropped.
  */
 @Component
 class JobProcessor {
@@ -32,6 +35,7 @@ class JobProcessor {
   private final QueueProperties queueProperties;
   private final TtsMetrics metrics;
   private final StoreOutage outage;
+  private final RateLimiter limiter;
 
   JobProcessor(
       JobLifecycle lifecycle,
@@ -39,7 +43,9 @@ class JobProcessor {
       JobQueue queue,
       QueueProperties queueProperties,
       TtsMetrics metrics,
-      StoreOutage outage) {
+      StoreOutage outage,
+      RateLimiter limiter) {
+    this.limiter = limiter;
     this.metrics = metrics;
     this.outage = outage;
     this.lifecycle = lifecycle;
@@ -96,6 +102,13 @@ class JobProcessor {
                   throw new java.io.UncheckedIOException(io);
                 }
               });
+    } catch (NothingToSpeakException e) {
+      despiteOutage(
+          () -> {
+            refuse(delivery, request, e);
+            return null;
+          });
+      return;
     } catch (Exception | AssertionError | LinkageError e) {
       // Errors thrown by an engine's or encoder's own code (an assert, a missing class) fail
       // this job like any exception; only a broken JVM (VirtualMachineError) goes further.
@@ -224,6 +237,23 @@ class JobProcessor {
       }
       case STALE -> queue.ack(delivery);
     }
+  }
+
+  /**
+   * Ends a job whose text the voice had no sound for: failed at once, and not charged, because the
+   * client got nothing. The conditional UPDATE lets only one run of a duplicate delivery refund.
+   */
+  private void refuse(Delivery delivery, TtsRequest request, NothingToSpeakException e) {
+    if (!lifecycle.refuse(request, e.getMessage())) {
+      queue.ack(delivery);
+      return;
+    }
+    limiter.refundCharacters(
+        request.userId(),
+        request.text().codePointCount(0, request.text().length()),
+        request.createdAt());
+    log.info("Request {} failed, not charged: {}", request.id(), e.getMessage());
+    queue.finish(delivery);
   }
 
   private static String describe(Exception e) {

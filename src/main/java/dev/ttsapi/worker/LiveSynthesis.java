@@ -3,6 +3,7 @@ package dev.ttsapi.worker;
 import dev.ttsapi.audio.Loudness;
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.audio.Resampler;
+import dev.ttsapi.engine.EngineLogs;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
@@ -19,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,10 +29,14 @@ import org.springframework.stereotype.Component;
  * split and each chunk processed exactly as {@link SynthesisPipeline} does (same splitting, sample
  * rate and loudness), a bounded window of chunks synthesizing ahead on the shared {@link
  * SynthesisPool}. Nothing is stored. Closing a {@link ChunkStream} early cancels the chunks not yet
- * handed out, so a client that goes away stops the synthesis of the rest.
+ * handed out, so a client that goes away stops the synthesis of the rest. What an engine logs about
+ * the text while speaking it is held back ({@link EngineLogs}) and summed up in one WARN per stream
+ * when it closes.
  */
 @Component
 public class LiveSynthesis {
+
+  private static final Logger log = LoggerFactory.getLogger(LiveSynthesis.class);
 
   /** Longest first chunk: what a listener waits for before the first word. */
   static final int FIRST_CHUNK_CHARACTERS = 150;
@@ -88,6 +95,7 @@ public class LiveSynthesis {
     private final Deque<Future<Pcm>> inFlight = new ArrayDeque<>();
     private final AtomicReference<SynthesisUsage> usage =
         new AtomicReference<>(SynthesisUsage.NONE);
+    private final EngineLogs.Tally heldBack = new EngineLogs.Tally();
     private int submitted;
     private int handedOut;
     private volatile boolean closed;
@@ -139,18 +147,33 @@ public class LiveSynthesis {
       if (closed) {
         throw new SynthesisException("stream closed");
       }
-      Pcm pcm =
-          engine.synthesize(
-              chunk, voice, settings, used -> usage.accumulateAndGet(used, SynthesisUsage::plus));
+      Pcm pcm;
+      try (EngineLogs.Scope held = EngineLogs.during(heldBack)) {
+        pcm =
+            engine.synthesize(
+                chunk, voice, settings, used -> usage.accumulateAndGet(used, SynthesisUsage::plus));
+      }
       return Loudness.normalize(Resampler.resample(pcm, sampleRate));
     }
 
-    /** Cancels every chunk not handed out yet (running ones are interrupted). */
+    /**
+     * Cancels every chunk not handed out yet (running ones are interrupted), and says in one line
+     * what the engine logged about the text, without the text.
+     */
     @Override
     public void close() {
+      boolean first = !closed;
       closed = true;
       inFlight.forEach(f -> f.cancel(true));
       inFlight.clear();
+      if (first && !heldBack.isEmpty()) {
+        log.warn(
+            "Engine {} logged {} warnings and errors while speaking this text; held back, as they"
+                + " may quote it: {}",
+            engine.id(),
+            heldBack.total(),
+            heldBack.summary());
+      }
     }
 
     private static Pcm await(Future<Pcm> chunk) {

@@ -3,8 +3,10 @@ package dev.ttsapi.worker;
 import dev.ttsapi.audio.AudioEncoder;
 import dev.ttsapi.audio.AudioEncoders;
 import dev.ttsapi.audio.AudioStore;
+import dev.ttsapi.audio.LevelMeter;
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.audio.StoredAudio;
+import dev.ttsapi.engine.NothingToSpeakException;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
@@ -32,7 +34,7 @@ import org.springframework.stereotype.Component;
  * the request's sample rate and to one loudness, and they are joined in order into a temporary PCM
  * file (so a long document never sits whole in memory); that file is encoded into the audio store
  * under the request's content key. Writing a key twice leaves one object, so a job run twice is
- * harmless.
+ * harmless. Audio that is silent as a whole is not stored: the job has nothing to speak.
  */
 @Component
 class SynthesisPipeline {
@@ -73,6 +75,11 @@ class SynthesisPipeline {
     return Math.min(limit, engineLimit);
   }
 
+  /**
+   * Synthesizes and stores the request's audio.
+   *
+   * @throws NothingToSpeakException when the voice made no audible sound for the whole text
+   */
   Completion run(TtsRequest request, DoubleConsumer progress) throws IOException {
     long start = System.nanoTime();
     Voice voice =
@@ -90,16 +97,23 @@ class SynthesisPipeline {
             request.text(), chunkLimit, Locale.forLanguageTag(request.language()));
     Path pcmFile = Files.createTempFile("tts-" + request.id(), ".pcm");
     SynthesisUsage usage;
+    LevelMeter level = new LevelMeter();
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(pcmFile));
           LiveSynthesis.ChunkStream stream = chunks.open(texts, voice, settings, rate)) {
         int written = 0;
         for (Optional<Pcm> pcm = stream.next(); pcm.isPresent(); pcm = stream.next()) {
           out.write(pcm.get().samples());
+          level.add(pcm.get());
           written++;
           progress.accept(SYNTHESIS_SHARE * written / texts.size());
         }
         usage = stream.usage();
+      }
+      if (!level.audible()) {
+        // Text the submission could not tell was unspeakable (the voice had no sound for it):
+        // nothing is stored, and the job fails uncharged.
+        throw NothingToSpeakException.silence(voice);
       }
       long pcmBytes = Files.size(pcmFile);
       AudioEncoder encoder = AudioEncoders.forFormat(request.format());

@@ -9,6 +9,7 @@ import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.OtherNode;
 import dev.ttsapi.support.Payloads;
+import dev.ttsapi.support.Problems;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -70,6 +71,11 @@ class ApiOnlyVoicesTest extends IntegrationTest {
                 .post("/tts/request", user.key(), body.replace("mary:cmu-slt-hsmm", "nobody:x"))
                 .status())
         .isEqualTo(400);
+    // The scripts a voice reads travel with the catalog: Chinese for MaryTTS is refused here too.
+    Problems.assertProblem(
+        other.post("/tts/request", user.key(), Payloads.submit("你好，世界。", "wav")),
+        400,
+        "nothing-to-speak");
   }
 
   @Test

@@ -107,7 +107,7 @@ class HostileInputTest extends IntegrationTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "مرحبا بالعالم، هذا نص من اليمين إلى اليسار",
+        "مرحبا بالعالم، هذا نص من اليمين إلى اليسار, in an English sentence",
         "שלום עולם mixed with English and 123",
         "Emoji 🎉🔊 and flags 🇻🇳 and families 👩‍👩‍👧",
         "Combining: e\u0301 a\u0300\u0323 Z\u0351\u0337\u0336\u0335 q\u0307\u0323",

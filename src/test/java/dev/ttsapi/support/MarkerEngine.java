@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * A test engine whose audio says which chunk it is: a tone as many samples long as 10 times the
- * first number in the chunk's text, then 20 samples of silence. Reading the tone lengths back tells
- * the order the chunks were joined in. When armed, its first two calls wait for each other, which
- * only succeeds if they run at the same time.
+ * first number in the chunk's text (1 if it has none), then 20 samples of silence. Reading the tone
+ * lengths back tells the order the chunks were joined in. When armed, its first two calls wait for
+ * each other, which only succeeds if they run at the same time.
  */
 public final class MarkerEngine implements SpeechEngine {
 
@@ -74,7 +74,8 @@ public final class MarkerEngine implements SpeechEngine {
       }
     }
     Matcher m = NUMBER.matcher(text);
-    int number = m.find() ? Integer.parseInt(m.group()) : 0;
+    // a chunk without a number is marked as 1: all silence would fail the job (nothing to speak)
+    int number = m.find() ? Integer.parseInt(m.group()) : 1;
     int tone = 10 * number;
     ByteBuffer b = ByteBuffer.allocate((tone + GAP) * 2).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < tone; i++) {

@@ -26,4 +26,9 @@ public class TestEngines {
   FaultEngine faultEngine() {
     return new FaultEngine();
   }
+
+  @Bean
+  SilentEngine silentEngine() {
+    return new SilentEngine();
+  }
 }

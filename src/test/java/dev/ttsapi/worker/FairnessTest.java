@@ -19,6 +19,7 @@ import dev.ttsapi.request.SubmitCommand;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.TestStores;
+import dev.ttsapi.support.Tones;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -569,7 +570,7 @@ class FairnessTest extends IntegrationTest {
       } finally {
         running.get(tag).decrementAndGet();
       }
-      return new Pcm(new byte[320], 16000);
+      return Tones.square(160, 16000);
     }
 
     private static String tag(String text) {

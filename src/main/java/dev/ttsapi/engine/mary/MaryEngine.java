@@ -2,6 +2,7 @@ package dev.ttsapi.engine.mary;
 
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.audio.PcmEffects;
+import dev.ttsapi.engine.EngineLogs;
 import dev.ttsapi.engine.Gender;
 import dev.ttsapi.engine.LanguageTags;
 import dev.ttsapi.engine.SpeechEngine;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.sound.sampled.AudioFileFormat;
@@ -40,7 +42,9 @@ import marytts.server.Request;
  * logging, and {@code mary.base} defaults to the working directory. Unless set already, this class
  * points {@code mary.base} at a directory under {@code java.io.tmpdir} and routes MaryTTS's logger
  * to the console, so nothing is written where the service runs. With Spring Boot's default logging
- * (log4j API bridged to SLF4J) MaryTTS logs through Logback as {@code marytts.*}.
+ * (log4j API bridged to SLF4J) MaryTTS logs through Logback as {@code marytts.*}; what it logs at
+ * WARN and above while speaking a job is held back and counted ({@link EngineLogs}), because it
+ * quotes the text.
  */
 public final class MaryEngine implements SpeechEngine {
 
@@ -60,6 +64,8 @@ public final class MaryEngine implements SpeechEngine {
    */
   public MaryEngine() {
     keepLogsOutOfWorkingDirectory();
+    // MaryTTS logs an ERROR quoting each token it cannot pronounce: the client's text
+    EngineLogs.holdBack("marytts");
     try {
       new LocalMaryInterface(); // starts the MaryTTS runtime once per JVM
     } catch (Exception e) {
@@ -175,11 +181,25 @@ public final class MaryEngine implements SpeechEngine {
           default -> Gender.NEUTRAL;
         };
     return Voice.of(
-        ID,
-        v.getName(),
-        LanguageTags.canonical(v.getLocale().toLanguageTag()),
-        g,
-        (int) v.dbAudioFormat().getSampleRate());
+            ID,
+            v.getName(),
+            LanguageTags.canonical(v.getLocale().toLanguageTag()),
+            g,
+            (int) v.dbAudioFormat().getSampleRate())
+        .readingOnly(Set.of(scriptOf(v.getLocale())));
+  }
+
+  /**
+   * The one script a MaryTTS voice reads. Letters of any other give no sound at all (measured with
+   * {@code cmu-slt-hsmm}: Chinese, Japanese kanji, Russian and Arabic text came out as 0 samples,
+   * while Latin text of other languages, Vietnamese with its diacritics among them, was spoken).
+   */
+  static Character.UnicodeScript scriptOf(java.util.Locale locale) {
+    return switch (locale.getLanguage()) {
+      case "ru" -> Character.UnicodeScript.CYRILLIC;
+      case "te" -> Character.UnicodeScript.TELUGU;
+      default -> Character.UnicodeScript.LATIN; // en, de, fr, it, lb, sv, tr
+    };
   }
 
   private static void keepLogsOutOfWorkingDirectory() {

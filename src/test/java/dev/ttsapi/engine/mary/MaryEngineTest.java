@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.sound.sampled.AudioInputStream;
@@ -47,11 +48,13 @@ class MaryEngineTest {
   }
 
   @Test
-  void offers_the_slt_voice_as_us_english_female_at_48_khz() {
+  void offers_the_slt_voice_as_us_english_female_at_48_khz_reading_latin_letters() {
     assertThat(mary.id()).isEqualTo("mary");
     assertThat(mary.version()).startsWith("marytts-5.2.1");
     assertThat(mary.voices())
-        .containsExactly(Voice.of("mary", "cmu-slt-hsmm", "en-US", Gender.FEMALE, 48000));
+        .containsExactly(
+            Voice.of("mary", "cmu-slt-hsmm", "en-US", Gender.FEMALE, 48000)
+                .readingOnly(Set.of(Character.UnicodeScript.LATIN)));
   }
 
   @Test
