@@ -38,6 +38,7 @@ class DefaultsTest {
     StoresProperties stores = binder.bind("tts.stores", StoresProperties.class).get();
     assertThat(stores.embeddedDatabase()).isTrue();
     assertThat(stores.embeddedRedis()).isTrue();
+    assertThat(stores.embeddedDurable()).isTrue();
     assertThat(stores.dataDir().normalize()).isEqualTo(Path.of("data"));
   }
 
