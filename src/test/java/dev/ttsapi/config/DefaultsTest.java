@@ -85,4 +85,10 @@ class DefaultsTest {
     assertThat(o.maxProfileSeconds()).isEqualTo(120);
     assertThat(o.queueDepthCache()).isLessThanOrEqualTo(Duration.ofSeconds(2));
   }
+
+  @Test
+  void metrics_stay_on_the_main_port_until_a_management_port_is_set() {
+    // MANAGEMENT_PORT unset: no management port of its own, so /metrics answers beside the API.
+    assertThat(binder.bind("management.server.port", Integer.class).isBound()).isFalse();
+  }
 }
