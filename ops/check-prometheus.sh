@@ -2,18 +2,22 @@
 # Proves the shipped monitoring works with a real Prometheus (Debian package `prometheus`):
 #   1. promtool check rules ops/prometheus/alerts.yml
 #   2. promtool test rules ops/prometheus/alerts.test.yml  (every alert fires on made-up series)
-#   3. with a TARGET (host:port of a running tts-api): starts Prometheus on loopback, scrapes
-#      TARGET/metrics every second, and waits until the target is up, tts_queue_length and
+#   3. promtool check config ops/prometheus/prometheus.yml  (the shipped scrape config)
+#   4. with a TARGET (host:port of a running tts-api's management port, MANAGEMENT_PORT; its main
+#      port if it has none): starts Prometheus on loopback with the shipped scrape config aimed at
+#      TARGET, scraping every second, and waits until the target is up, tts_queue_length and
 #      tts_active_workers have samples, every rule group has been evaluated without error, and
 #      every query of ops/grafana/tts-api-dashboard.json runs.
 # Usage: ops/check-prometheus.sh [host:port]      Exit status 0 when all of that holds.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 rules="$here/prometheus/alerts.yml"
+scrape="$here/prometheus/prometheus.yml"
 target="${1:-}"
 
 promtool check rules "$rules"
 (cd "$here/prometheus" && promtool test rules alerts.test.yml)
+promtool check config "$scrape"
 
 if [ -z "$target" ]; then
   echo "No target given: rules checked, scrape not tried"
@@ -22,18 +26,13 @@ fi
 
 work="$(mktemp -d)"
 port="${PROMETHEUS_PORT:-$((20000 + RANDOM % 20000))}"
-cat > "$work/prometheus.yml" <<YAML
-global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-rule_files:
-  - $rules
-scrape_configs:
-  - job_name: tts-api
-    metrics_path: /metrics
-    static_configs:
-      - targets: ['$target']
-YAML
+# The shipped scrape config (job, path), aimed at TARGET and sped up to one scrape a second.
+sed -e "s|^\( *scrape_interval:\).*|\1 1s|" \
+  -e "s|^\( *evaluation_interval:\).*|\1 1s|" \
+  -e "s|^\( *- \)alerts.yml\$|\1$rules|" \
+  -e "s|^\( *- targets:\).*|\1 ['$target']|" \
+  "$scrape" >"$work/prometheus.yml"
+grep -q "targets: \['$target'\]" "$work/prometheus.yml"
 promtool check config "$work/prometheus.yml"
 
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \

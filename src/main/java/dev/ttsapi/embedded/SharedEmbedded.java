@@ -8,20 +8,17 @@ import java.util.function.Function;
 /**
  * Embedded servers shared by every application context of one JVM that uses the same data directory
  * (tests start several): the first starts the server, the last one to close stops it. Two servers
- * can never run on one data directory, and contexts sharing it see the same data.
+ * can never run on one data directory, and contexts sharing it see the same data (and the settings
+ * the first one started it with).
  */
 final class SharedEmbedded<S extends AutoCloseable> {
 
   private record Entry<S>(S server, int users) {}
 
   private final Map<Path, Entry<S>> servers = new HashMap<>();
-  private final Function<Path, S> starter;
 
-  SharedEmbedded(Function<Path, S> starter) {
-    this.starter = starter;
-  }
-
-  synchronized S acquire(Path dataDir) {
+  /** The server on {@code dataDir}, started by {@code starter} if none runs there yet. */
+  synchronized S acquire(Path dataDir, Function<Path, S> starter) {
     Path key = dataDir.toAbsolutePath().normalize();
     Entry<S> entry = servers.get(key);
     if (entry == null) {

@@ -26,10 +26,8 @@ class StoresConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(StoresConfiguration.class);
 
-  private static final SharedEmbedded<EmbeddedPostgresServer> POSTGRES =
-      new SharedEmbedded<>(EmbeddedPostgresServer::start);
-  private static final SharedEmbedded<EmbeddedRedisServer> REDIS =
-      new SharedEmbedded<>(EmbeddedRedisServer::start);
+  private static final SharedEmbedded<EmbeddedPostgresServer> POSTGRES = new SharedEmbedded<>();
+  private static final SharedEmbedded<EmbeddedRedisServer> REDIS = new SharedEmbedded<>();
 
   /** The embedded servers this context uses, if any; released (and stopped) at shutdown. */
   record EmbeddedServers(Path dataDir, EmbeddedPostgresServer postgres, EmbeddedRedisServer redis)
@@ -48,8 +46,12 @@ class StoresConfiguration {
   @Bean(destroyMethod = "close")
   EmbeddedServers embeddedServers(StoresProperties stores) {
     Path dir = stores.dataDir();
-    EmbeddedPostgresServer postgres = stores.embeddedDatabase() ? POSTGRES.acquire(dir) : null;
-    EmbeddedRedisServer redis = stores.embeddedRedis() ? REDIS.acquire(dir) : null;
+    EmbeddedPostgresServer postgres =
+        stores.embeddedDatabase()
+            ? POSTGRES.acquire(dir, d -> EmbeddedPostgresServer.start(d, stores.embeddedDurable()))
+            : null;
+    EmbeddedRedisServer redis =
+        stores.embeddedRedis() ? REDIS.acquire(dir, EmbeddedRedisServer::start) : null;
     return new EmbeddedServers(dir, postgres, redis);
   }
 

@@ -18,6 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * @param redisUrl {@code redis://[:pass@]host:6379[/db]} ({@code REDIS_URL})
  * @param redisCommandTimeout longest wait for one Redis command; must exceed the queue's blocking
  *     read ({@code tts.queue.block-timeout})
+ * @param embeddedDurable whether the embedded PostgreSQL flushes every commit to disk (fsync,
+ *     synchronous commit, full page writes), so a crash of the machine loses no answered request;
+ *     only tests turn it off, for speed
  */
 @Validated
 @ConfigurationProperties("tts.stores")
@@ -26,7 +29,8 @@ public record StoresProperties(
     String databaseUrl,
     List<String> databaseReplicaUrls,
     String redisUrl,
-    @NotNull Duration redisCommandTimeout) {
+    @NotNull Duration redisCommandTimeout,
+    boolean embeddedDurable) {
 
   public StoresProperties {
     databaseReplicaUrls =

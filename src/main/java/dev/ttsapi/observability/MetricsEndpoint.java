@@ -1,30 +1,34 @@
 package dev.ttsapi.observability;
 
-import dev.ttsapi.web.PublicEndpoint;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
 
 /**
- * The seed's {@code /metrics}: every meter of this node in Prometheus' text format. Actuator's own
- * endpoint stays at {@code /actuator/prometheus}; this path is the one scrape configs and the
- * shipped dashboards use.
+ * The seed's {@code /metrics}: every meter of this node in Prometheus' text format, served where
+ * the actuator is: on {@code MANAGEMENT_PORT} when that is set (and then only there), else on the
+ * main port. Actuator's own endpoint stays at {@code /actuator/prometheus}; this path is the one
+ * scrape configs and the shipped dashboards use.
+ *
+ * <p>Spring Boot imports this class into the management context, as it is listed in {@code
+ * META-INF/spring/org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration.imports}.
+ * It has no {@code @Configuration} on purpose: component scanning would then also put it in the
+ * main context, on the public port.
  */
-@RestController
-@PublicEndpoint
 class MetricsEndpoint {
 
-  private static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final MediaType TEXT_FORMAT =
+      MediaType.parseMediaType("text/plain; version=0.0.4; charset=utf-8");
 
-  private final PrometheusMeterRegistry registry;
-
-  MetricsEndpoint(PrometheusMeterRegistry registry) {
-    this.registry = registry;
-  }
-
-  @GetMapping("/metrics")
-  ResponseEntity<String> scrape() {
-    return ResponseEntity.ok().header("Content-Type", TEXT_FORMAT).body(registry.scrape());
+  @Bean
+  RouterFunction<ServerResponse> prometheusMetricsRoute(PrometheusMeterRegistry registry) {
+    return RouterFunctions.route()
+        .GET(
+            "/metrics",
+            request -> ServerResponse.ok().contentType(TEXT_FORMAT).body(registry.scrape()))
+        .build();
   }
 }

@@ -39,6 +39,7 @@ class DefaultsTest {
     StoresProperties stores = binder.bind("tts.stores", StoresProperties.class).get();
     assertThat(stores.embeddedDatabase()).isTrue();
     assertThat(stores.embeddedRedis()).isTrue();
+    assertThat(stores.embeddedDurable()).isTrue();
     assertThat(stores.dataDir().normalize()).isEqualTo(Path.of("data"));
   }
 
@@ -85,5 +86,11 @@ class DefaultsTest {
     assertThat(o.retryAfter()).isEqualTo(Duration.ofSeconds(30));
     assertThat(o.maxProfileSeconds()).isEqualTo(120);
     assertThat(o.queueDepthCache()).isLessThanOrEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void metrics_stay_on_the_main_port_until_a_management_port_is_set() {
+    // MANAGEMENT_PORT unset: no management port of its own, so /metrics answers beside the API.
+    assertThat(binder.bind("management.server.port", Integer.class).isBound()).isFalse();
   }
 }

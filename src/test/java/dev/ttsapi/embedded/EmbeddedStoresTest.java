@@ -2,6 +2,7 @@ package dev.ttsapi.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ttsapi.TtsApiApplication;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Path;
@@ -11,6 +12,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The zero-setup default: embedded PostgreSQL and Redis keep their data across a restart. */
 class EmbeddedStoresTest {
@@ -18,11 +22,34 @@ class EmbeddedStoresTest {
   @TempDir Path dataDir;
 
   @Test
+  void the_service_started_with_no_database_url_runs_a_durable_embedded_postgres() {
+    // As `./mvnw spring-boot:run` starts it: application.yaml's defaults, no DATABASE_URL, no
+    // REDIS_URL (blank here even if this machine's environment sets them).
+    try (ConfigurableApplicationContext service =
+        new SpringApplicationBuilder(TtsApiApplication.class)
+            .run(
+                "--server.port=0",
+                "--tts.stores.data-dir=" + dataDir,
+                "--tts.stores.database-url=",
+                "--tts.stores.redis-url=")) {
+      JdbcClient jdbc = service.getBean(JdbcClient.class);
+
+      // fsync off: a crash of the machine can corrupt the data directory. synchronous_commit
+      // off: it can lose requests already answered 200. full_page_writes off: a torn page.
+      assertThat(jdbc.sql("SHOW fsync").query(String.class).single()).isEqualTo("on");
+      assertThat(jdbc.sql("SHOW synchronous_commit").query(String.class).single()).isEqualTo("on");
+      assertThat(jdbc.sql("SHOW full_page_writes").query(String.class).single()).isEqualTo("on");
+      assertThat(Path.of(jdbc.sql("SHOW data_directory").query(String.class).single()))
+          .isEqualTo(dataDir.resolve("postgres").toAbsolutePath());
+    }
+  }
+
+  @Test
   void embedded_postgres_keeps_rows_across_a_restart() throws Exception {
-    try (EmbeddedPostgresServer first = EmbeddedPostgresServer.start(dataDir)) {
+    try (EmbeddedPostgresServer first = EmbeddedPostgresServer.start(dataDir, true)) {
       execute(first.endpoint(), "CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)");
     }
-    try (EmbeddedPostgresServer second = EmbeddedPostgresServer.start(dataDir);
+    try (EmbeddedPostgresServer second = EmbeddedPostgresServer.start(dataDir, true);
         Connection c = connect(second.endpoint());
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT x FROM kept")) {

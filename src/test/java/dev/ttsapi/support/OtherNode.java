@@ -17,7 +17,10 @@ public final class OtherNode {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--server.port=0", "--tts.roles=api", "--tts.stores.data-dir=target/test-data"));
+                "--server.port=0",
+                "--tts.roles=api",
+                "--tts.stores.data-dir=target/test-data",
+                "--tts.stores.embedded-durable=false"));
     if (TestStores.reachable(5432)) {
       args.add(
           "--tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/" + TestStores.DATABASE);

@@ -26,6 +26,9 @@ public final class TestStores {
 
   public static void register(DynamicPropertyRegistry registry) {
     registry.add("tts.stores.data-dir", () -> "target/test-data");
+    // An embedded PostgreSQL a test starts may lose its last commits in a crash: tests never
+    // crash the machine, and fsync on every commit would slow the suite down.
+    registry.add("tts.stores.embedded-durable", () -> "false");
     if (reachable(5432)) {
       if (FRESH_DATABASE.compareAndSet(false, true)) {
         recreateDatabase(DATABASE);
