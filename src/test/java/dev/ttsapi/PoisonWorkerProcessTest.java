@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.auth.UserService;
-import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.QueueKeys;
 import dev.ttsapi.request.RequestRepository;
 import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.TtsRequest;
@@ -135,7 +135,7 @@ class PoisonWorkerProcessTest {
       RedisClient redis = RedisClient.create(REDIS);
       try (var connection = redis.connect()) {
         List<StreamMessage<String, String>> dead =
-            connection.sync().xrange(JobQueue.DEAD_LETTER_STREAM, Range.create("-", "+"));
+            connection.sync().xrange(QueueKeys.DEAD_LETTERS, Range.create("-", "+"));
         assertThat(dead).hasSize(1);
         assertThat(dead.getFirst().getBody())
             .containsEntry("request_id", poison.toString())

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.auth.UserService;
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueInspector;
 import dev.ttsapi.request.RequestRepository;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.Payloads;
@@ -120,7 +120,7 @@ class WorkerProcessTest {
           assertThat(files.filter(p -> p.getFileName().toString().startsWith(contentKey)))
               .hasSize(1);
         }
-        JobQueue queue = survivor.getBean(JobQueue.class);
+        QueueInspector queue = survivor.getBean(QueueInspector.class);
         await()
             .atMost(Duration.ofSeconds(10))
             .until(() -> queue.depths().get(Priority.NORMAL) == 0);

@@ -1,9 +1,6 @@
 package dev.ttsapi.cache;
 
-import dev.ttsapi.config.Await;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.ttsapi.redis.Redis;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.Map;
@@ -28,17 +25,16 @@ public class CacheInvalidation implements DisposableBean {
   static final String CHANNEL_PREFIX = "tts_cache_invalidation:";
   private static final Logger log = LoggerFactory.getLogger(CacheInvalidation.class);
 
-  private final StatefulRedisConnection<String, String> redis;
+  private final Redis redis;
   private final String channel;
   private final StatefulRedisPubSubConnection<String, String> subscription;
   private final Map<String, Consumer<String>> evictors = new ConcurrentHashMap<>();
   private final String node = java.util.UUID.randomUUID().toString();
 
-  CacheInvalidation(
-      RedisClient client, RedisURI uri, StatefulRedisConnection<String, String> redis) {
+  CacheInvalidation(Redis redis) {
     this.redis = redis;
-    this.channel = CHANNEL_PREFIX + uri.getDatabase();
-    this.subscription = client.connectPubSub();
+    this.channel = CHANNEL_PREFIX + redis.namespace();
+    this.subscription = redis.pubSub();
     subscription.addListener(
         new RedisPubSubAdapter<>() {
           @Override
@@ -74,7 +70,7 @@ public class CacheInvalidation implements DisposableBean {
       evict.accept(key);
     }
     try {
-      Await.result(redis.async().publish(channel, node + "|" + cache + "|" + key));
+      redis.sync().publish(channel, node + "|" + cache + "|" + key);
     } catch (RuntimeException e) {
       log.warn("Could not tell other nodes to evict {} from {}: {}", key, cache, e.toString());
     }

@@ -1,9 +1,8 @@
 package dev.ttsapi.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import dev.ttsapi.config.Await;
+import dev.ttsapi.redis.Redis;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.Optional;
@@ -40,7 +39,7 @@ public final class MultiLevelCache<V> {
   private final boolean rememberAbsent;
   private final Function<String, Optional<V>> loader;
   private final Cache<String, Optional<V>> local;
-  private final StatefulRedisConnection<String, String> redis;
+  private final Redis redis;
   private final JsonMapper json;
   private final Duration sharedTtl;
   private final Duration tombstoneTtl;
@@ -57,7 +56,7 @@ public final class MultiLevelCache<V> {
       boolean rememberAbsent,
       Function<String, Optional<V>> loader,
       Cache<String, Optional<V>> local,
-      StatefulRedisConnection<String, String> redis,
+      Redis redis,
       JsonMapper json,
       CacheProperties properties,
       CacheInvalidation invalidation,
@@ -101,8 +100,7 @@ public final class MultiLevelCache<V> {
    */
   public void invalidate(String key) {
     try {
-      Await.result(
-          redis.async().set(redisKey(key), TOMBSTONE, SetArgs.Builder.px(tombstoneTtl.toMillis())));
+      redis.sync().set(redisKey(key), TOMBSTONE, SetArgs.Builder.px(tombstoneTtl.toMillis()));
     } catch (RuntimeException e) {
       log.warn("Could not invalidate {} in Redis cache {}: {}", key, name, e.toString());
     }
@@ -114,7 +112,7 @@ public final class MultiLevelCache<V> {
     String redisKey = redisKey(key);
     String shared = null;
     try {
-      shared = Await.result(redis.async().get(redisKey));
+      shared = redis.sync().get(redisKey);
     } catch (RuntimeException e) {
       log.debug("Redis cache {} unavailable, reading {} from the database: {}", name, key, e);
     }
@@ -130,8 +128,7 @@ public final class MultiLevelCache<V> {
     if (shared == null) { // a tombstone means: changed just now, do not share what was read
       String encoded = loaded.isPresent() ? json.writeValueAsString(loaded.get()) : ABSENT;
       try {
-        Await.result(
-            redis.async().set(redisKey, encoded, SetArgs.Builder.nx().px(sharedTtl.toMillis())));
+        redis.sync().set(redisKey, encoded, SetArgs.Builder.nx().px(sharedTtl.toMillis()));
       } catch (RuntimeException e) {
         log.debug("Could not share {} of cache {} in Redis: {}", key, name, e.toString());
       }

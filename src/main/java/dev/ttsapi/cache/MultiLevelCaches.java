@@ -2,7 +2,7 @@ package dev.ttsapi.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.ttsapi.redis.Redis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -25,13 +25,13 @@ public class MultiLevelCaches {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final StatefulRedisConnection<String, String> redis;
+  private final Redis redis;
   private final CacheProperties properties;
   private final CacheInvalidation invalidation;
   private final MeterRegistry meters;
 
   MultiLevelCaches(
-      StatefulRedisConnection<String, String> redis,
+      Redis redis,
       CacheProperties properties,
       CacheInvalidation invalidation,
       MeterRegistry meters) {

@@ -1,9 +1,10 @@
 package dev.ttsapi.cache;
 
-import io.lettuce.core.ScriptOutputType;
+import dev.ttsapi.redis.Redis;
+import dev.ttsapi.redis.RedisScript;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -16,13 +17,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class SingleFlight {
 
-  /** Deletes the lease only if it is still ours (it may have expired and been taken since). */
-  private static final String RELEASE =
-      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+  private final Redis redis;
 
-  private final StatefulRedisConnection<String, String> redis;
-
-  SingleFlight(StatefulRedisConnection<String, String> redis) {
+  SingleFlight(Redis redis) {
     this.redis = redis;
   }
 
@@ -46,7 +43,8 @@ public class SingleFlight {
     return redis.sync().exists(leaseKey(contentKey)) > 0;
   }
 
+  /** Deletes the lease only if it is still ours (it may have expired and been taken since). */
   public void release(Lease lease) {
-    redis.sync().eval(RELEASE, ScriptOutputType.INTEGER, new String[] {lease.key()}, lease.token());
+    redis.eval(RedisScript.RELEASE_IF_OWNER, List.of(lease.key()), List.of(lease.token()));
   }
 }

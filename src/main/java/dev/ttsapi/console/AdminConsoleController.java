@@ -4,6 +4,7 @@ import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
 import dev.ttsapi.observability.QueueDepths;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueInspector;
 import dev.ttsapi.web.Admin;
 import dev.ttsapi.web.AdminOnly;
 import java.time.Clock;
@@ -37,7 +38,7 @@ class AdminConsoleController {
 
   record Workers(int alive, int busy, List<QueueView.Worker> consumers) {}
 
-  record DeadLetters(long count, List<QueueView.DeadLetter> newest) {}
+  record DeadLetters(long count, List<QueueInspector.DeadLetter> newest) {}
 
   record Cache(LocalDate day, long hits, long lookups, Double hitRatio) {}
 

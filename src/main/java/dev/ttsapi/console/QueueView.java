@@ -1,11 +1,6 @@
 package dev.ttsapi.console;
 
-import dev.ttsapi.config.Await;
-import dev.ttsapi.queue.JobQueue;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.ttsapi.queue.QueueInspector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,21 +21,10 @@ class QueueView {
     }
   }
 
-  record DeadLetter(
-      String entryId,
-      String requestId,
-      String createdAt,
-      int attempts,
-      String error,
-      String failedAt) {}
-
-  private final StatefulRedisConnection<String, String> redis;
-  private final JobQueue queue;
+  private final QueueInspector queue;
   private final ConsoleProperties properties;
 
-  QueueView(
-      StatefulRedisConnection<String, String> redis, JobQueue queue, ConsoleProperties properties) {
-    this.redis = redis;
+  QueueView(QueueInspector queue, ConsoleProperties properties) {
     this.queue = queue;
     this.properties = properties;
   }
@@ -48,7 +32,7 @@ class QueueView {
   /** Every consumer of the workers' group, its pending jobs summed over the three streams. */
   List<Worker> workers() {
     Map<String, long[]> byName = new TreeMap<>(); // name -> {pending, least idle}
-    for (JobQueue.GroupConsumer consumer : queue.consumers()) {
+    for (QueueInspector.GroupConsumer consumer : queue.consumers()) {
       byName.merge(
           consumer.name(),
           new long[] {consumer.pending(), consumer.idleMillis()},
@@ -61,38 +45,7 @@ class QueueView {
   }
 
   /** The newest dead letters, newest first. */
-  List<DeadLetter> newestDeadLetters() {
-    List<StreamMessage<String, String>> entries =
-        Await.result(
-            redis
-                .async()
-                .xrevrange(
-                    JobQueue.DEAD_LETTER_STREAM,
-                    Range.unbounded(),
-                    Limit.from(properties.deadLettersShown())));
-    return entries.stream()
-        .map(
-            m -> {
-              Map<String, String> b = m.getBody();
-              return new DeadLetter(
-                  m.getId(),
-                  b.get("request_id"),
-                  b.get("created_at"),
-                  (int) number(b.get("attempts")),
-                  b.get("error"),
-                  b.get("failed_at"));
-            })
-        .toList();
-  }
-
-  private static long number(Object value) {
-    if (value instanceof Number n) {
-      return n.longValue();
-    }
-    try {
-      return value == null ? 0 : Long.parseLong(value.toString());
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+  List<QueueInspector.DeadLetter> newestDeadLetters() {
+    return queue.newestDeadLetters(properties.deadLettersShown());
   }
 }

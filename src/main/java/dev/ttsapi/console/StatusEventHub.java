@@ -2,8 +2,8 @@ package dev.ttsapi.console;
 
 import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.Role;
+import dev.ttsapi.redis.Redis;
 import dev.ttsapi.request.StatusStore;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.Gauge;
@@ -39,14 +39,14 @@ class StatusEventHub implements SmartLifecycle {
     USER_FULL
   }
 
-  private final RedisClient client;
+  private final Redis redis;
   private final ConsoleProperties properties;
   private final ConcurrentHashMap<UUID, Set<EventStream>> streams = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private volatile StatefulRedisPubSubConnection<String, String> connection;
 
-  StatusEventHub(RedisClient client, ConsoleProperties properties, MeterRegistry registry) {
-    this.client = client;
+  StatusEventHub(Redis redis, ConsoleProperties properties, MeterRegistry registry) {
+    this.redis = redis;
     this.properties = properties;
     Gauge.builder("tts.console.streams", open, AtomicInteger::get)
         .description("Open GET /tts/events streams on this node")
@@ -113,7 +113,7 @@ class StatusEventHub implements SmartLifecycle {
 
   @Override
   public void start() {
-    StatefulRedisPubSubConnection<String, String> c = client.connectPubSub();
+    StatefulRedisPubSubConnection<String, String> c = redis.pubSub();
     c.addListener(
         new RedisPubSubAdapter<>() {
           @Override

@@ -2,9 +2,10 @@ package dev.ttsapi.database;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.ttsapi.redis.Redis;
+import dev.ttsapi.redis.RedisScript;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,26 +22,11 @@ final class LastWrites {
   /** Unknown (Redis unreadable): the caller must read from the primary. */
   static final long UNKNOWN = Long.MAX_VALUE;
 
-  /**
-   * Keeps the larger position (two nodes may record one user's writes out of order) and renews the
-   * key's life. Positions are zero-padded decimals, so comparing strings compares numbers.
-   */
-  private static final String REMEMBER =
-      """
-      local current = redis.call('get', KEYS[1])
-      if not current or current < ARGV[1] then
-        redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2])
-      else
-        redis.call('pexpire', KEYS[1], ARGV[2])
-      end
-      return 1
-      """;
-
-  private final StatefulRedisConnection<String, String> redis;
+  private final Redis redis;
   private final Duration ttl;
   private final Cache<UUID, Long> local;
 
-  LastWrites(StatefulRedisConnection<String, String> redis, Duration ttl) {
+  LastWrites(Redis redis, Duration ttl) {
     this.redis = redis;
     this.ttl = ttl;
     this.local = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(100_000).build();
@@ -53,14 +39,11 @@ final class LastWrites {
   void remember(UUID user, long position) {
     local.asMap().merge(user, position, Math::max);
     try {
-      redis
-          .sync()
-          .eval(
-              REMEMBER,
-              ScriptOutputType.INTEGER,
-              new String[] {key(user)},
-              "%020d".formatted(position),
-              Long.toString(ttl.toMillis()));
+      // The larger position wins (two nodes may record one user's writes out of order).
+      redis.eval(
+          RedisScript.KEEP_MAX,
+          List.of(key(user)),
+          List.of("%020d".formatted(position), Long.toString(ttl.toMillis())));
     } catch (RuntimeException e) {
       log.warn(
           "Last write of user {} not recorded in Redis ({}); other API nodes may read it from a"

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.ttsapi.config.PeriodicTasks;
 import dev.ttsapi.embedded.DatabaseEndpoint;
 import dev.ttsapi.embedded.StoresProperties;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.ttsapi.redis.Redis;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,7 @@ class ReadRoutingConfiguration {
       ReadRoutingProperties properties,
       DataSource primaryDataSource,
       JdbcClient primary,
-      StatefulRedisConnection<String, String> redis)
+      Redis redis)
       throws SQLException {
     List<Replica> replicas = new ArrayList<>();
     for (String url : stores.databaseReplicaUrls()) {

@@ -1,12 +1,6 @@
 package dev.ttsapi.embedded;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.resource.ClientResources;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +10,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Connects to PostgreSQL and Redis: the ones named by {@code DATABASE_URL} and {@code REDIS_URL},
- * or embedded ones started here when those are not set. Embedded servers are beans, so they stop
- * after everything that uses them.
+ * Finds PostgreSQL and Redis: the ones named by {@code DATABASE_URL} and {@code REDIS_URL}, or
+ * embedded ones started here when those are not set; connects to PostgreSQL (Redis connections are
+ * made by the {@code redis} package). Embedded servers are beans, so they stop after everything
+ * that uses them.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(StoresProperties.class)
@@ -81,36 +76,8 @@ class StoresConfiguration {
   }
 
   @Bean
-  RedisURI redisUri(StoresProperties stores, EmbeddedServers embedded) {
-    String url = embedded.redis() != null ? embedded.redis().url() : stores.redisUrl().trim();
-    RedisURI uri = RedisURI.create(url);
-    log.info("Redis: {}:{} db {}", uri.getHost(), uri.getPort(), uri.getDatabase());
-    return uri;
-  }
-
-  /**
-   * Commands fail fast instead of waiting: rejected at once while disconnected, timed out after
-   * {@code tts.stores.redis-command-timeout}. A request then falls back to PostgreSQL (the sweeper
-   * queues it later) and a worker backs off, rather than hanging on a dead Redis.
-   */
-  @Bean(destroyMethod = "shutdown")
-  RedisClient redisClient(RedisURI uri, StoresProperties stores, ClientResources resources) {
-    // The resources (event loops, command latency metrics) come from the observability package.
-    RedisClient client = RedisClient.create(resources, uri);
-    client.setOptions(
-        ClientOptions.builder()
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(stores.redisCommandTimeout()))
-            .build());
-    return client;
-  }
-
-  /**
-   * The connection shared by every non-blocking Redis command. Lettuce multiplexes it; commands
-   * sent without waiting travel together (pipelining). Blocking reads use their own connections.
-   */
-  @Bean(destroyMethod = "close")
-  StatefulRedisConnection<String, String> redisConnection(RedisClient client) {
-    return client.connect();
+  RedisEndpoint redisEndpoint(StoresProperties stores, EmbeddedServers embedded) {
+    return new RedisEndpoint(
+        embedded.redis() != null ? embedded.redis().url() : stores.redisUrl().trim());
   }
 }

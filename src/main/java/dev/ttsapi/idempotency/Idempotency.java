@@ -1,15 +1,15 @@
 package dev.ttsapi.idempotency;
 
-import dev.ttsapi.config.Await;
-import io.lettuce.core.ScriptOutputType;
+import dev.ttsapi.redis.Redis;
+import dev.ttsapi.redis.RedisScript;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -36,18 +36,13 @@ public class Idempotency {
   private static final String DONE = "D";
   private static final Duration POLL = Duration.ofMillis(50);
 
-  /** Deletes the key only if it still holds this call's own claim. */
-  private static final String RELEASE =
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end"
-          + " return 0";
-
   /** The answer an action gave, and whether this call replays it. */
   public record Outcome(String answer, boolean replayed) {}
 
-  private final StatefulRedisConnection<String, String> redis;
+  private final Redis redis;
   private final IdempotencyProperties properties;
 
-  Idempotency(StatefulRedisConnection<String, String> redis, IdempotencyProperties properties) {
+  Idempotency(Redis redis, IdempotencyProperties properties) {
     this.redis = redis;
     this.properties = properties;
   }
@@ -108,10 +103,10 @@ public class Idempotency {
     return answer;
   }
 
+  /** Deletes the key only if it still holds this call's own claim. */
   private void release(String redisKey, String claim) {
     try {
-      Await.result(
-          redis.async().eval(RELEASE, ScriptOutputType.INTEGER, new String[] {redisKey}, claim));
+      redis.eval(RedisScript.RELEASE_IF_OWNER, List.of(redisKey), List.of(claim));
     } catch (RuntimeException ignored) {
       // the claim expires on its own
     }

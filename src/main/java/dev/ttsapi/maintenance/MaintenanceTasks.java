@@ -4,13 +4,18 @@ import dev.ttsapi.config.ConditionalOnRole;
 import dev.ttsapi.config.PeriodicTasks;
 import dev.ttsapi.config.Role;
 import dev.ttsapi.queue.Job;
-import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueConsumer;
+import dev.ttsapi.queue.QueueInspector;
+import dev.ttsapi.queue.QueueProducer;
 import dev.ttsapi.queue.QueueProperties;
+import dev.ttsapi.queue.QueueUpkeep;
 import dev.ttsapi.request.JobLifecycle;
-import dev.ttsapi.request.JobLifecycle.EndedAttempt;
 import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.TtsRequest;
+import dev.ttsapi.worker.FailedAttempts;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,9 +30,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The maintenance role: keeps month partitions ready ahead of time, so no request ever fails at a
- * month boundary, and sweeps queued requests whose queue entry was lost (Redis lost data, or a
- * crash between INSERT and XADD) back into the queue. PostgreSQL is the truth; the sweeper
- * reconciles Redis with it. Each task runs on one node at a time.
+ * month boundary, and sweeps requests whose queue entry was lost (Redis lost data, or a crash
+ * between INSERT and XADD) back into the queue. PostgreSQL is the truth; the sweeper reconciles
+ * Redis with it. Each task runs on one node at a time.
  */
 @Component
 @ConditionalOnRole(Role.MAINTENANCE)
@@ -39,7 +44,11 @@ class MaintenanceTasks extends PeriodicTasks {
   private final MaintenanceLock lock;
   private final PartitionRepository partitions;
   private final JobLifecycle lifecycle;
-  private final JobQueue queue;
+  private final QueueProducer producer;
+  private final QueueConsumer consumer;
+  private final QueueInspector inspector;
+  private final QueueUpkeep upkeep;
+  private final FailedAttempts failedAttempts;
   private final MaintenanceProperties properties;
   private final QueueProperties queueProperties;
 
@@ -47,17 +56,25 @@ class MaintenanceTasks extends PeriodicTasks {
       MaintenanceLock lock,
       PartitionRepository partitions,
       JobLifecycle lifecycle,
-      JobQueue queue,
+      QueueProducer producer,
+      QueueConsumer consumer,
+      QueueInspector inspector,
+      QueueUpkeep upkeep,
+      FailedAttempts failedAttempts,
       MaintenanceProperties properties,
       QueueProperties queueProperties,
       TaskScheduler scheduler) {
     super(scheduler);
-    this.queueProperties = queueProperties;
     this.lock = lock;
     this.partitions = partitions;
     this.lifecycle = lifecycle;
-    this.queue = queue;
+    this.producer = producer;
+    this.consumer = consumer;
+    this.inspector = inspector;
+    this.upkeep = upkeep;
+    this.failedAttempts = failedAttempts;
     this.properties = properties;
+    this.queueProperties = queueProperties;
   }
 
   @Override
@@ -71,7 +88,7 @@ class MaintenanceTasks extends PeriodicTasks {
   /** Removes consumers of dead workers from the group (idempotent, so no lock is needed). */
   int forgetIdleConsumers() {
     try {
-      int removed = queue.forgetIdleConsumers(properties.forgetConsumersAfter());
+      int removed = upkeep.forgetIdleConsumers(properties.forgetConsumersAfter());
       if (removed > 0) {
         log.info("Removed {} idle queue consumers of stopped workers", removed);
       }
@@ -98,47 +115,67 @@ class MaintenanceTasks extends PeriodicTasks {
   }
 
   /**
-   * Queues again every stale request that has no entry in any priority stream: queued ones as they
-   * are; processing ones (Redis lost the entry and its worker is gone) as a failed attempt, retried
-   * while attempts remain. Both go back through the per-user cap, so a user's lost jobs that do not
-   * fit wait held back like any others. Then it frees places under the cap whose job has ended
-   * without freeing them, and moves held jobs in wherever a user is below the cap.
-   *
-   * <p>Users with held jobs are left out of the queued requests looked at: they already have the
-   * cap's worth in the streams and the rest held, and one user's backlog must not fill the batch
-   * and hide another user's lost request. (A lost request of such a user is found once their held
-   * jobs have gone in.)
-   *
-   * <p>The lost attempts of a batch end in one statement with their events, however many there are.
+   * Reconciles the queue with PostgreSQL, in four phases (see {@link Sweep}). Returns how many
+   * requests went back into the queue.
    */
   int sweep() {
     int[] requeued = {0};
     try {
-      lock.runExclusively("sweeper", () -> requeued[0] = sweepOnce());
+      lock.runExclusively("sweeper", () -> requeued[0] = new Sweep().run());
     } catch (RuntimeException e) {
       log.warn("Sweep failed, will try again: {}", e.toString());
     }
     return requeued[0];
   }
 
-  private int sweepOnce() {
-    Set<UUID> holders = queue.usersWithHeldJobs();
-    List<TtsRequest> queued = lifecycle.staleQueued(properties.sweepAge(), holders, SWEEP_BATCH);
-    List<TtsRequest> processing = lifecycle.staleProcessing(processingAge(), SWEEP_BATCH);
-    // Places are read before the streams: a job that takes its place later is not judged, and one
-    // whose entry is gone from the streams read after has ended or was lost.
-    Map<UUID, UUID> places = queue.admittedJobs();
-    int requeued = 0;
-    int freed = 0;
-    List<RuntimeException> failures = new ArrayList<>();
-    if (!queued.isEmpty() || !processing.isEmpty() || !places.isEmpty()) {
-      Set<UUID> inQueue = new HashSet<>(queue.queuedRequestIds());
-      // One request failing (a store error on its row or entry) must not leave the rest
-      // unswept: each is tried on its own, and the failures logged once per sweep.
+  /**
+   * One sweep. What it compares is read first: stale queued and processing rows, then the places
+   * under the per-user cap, then the streams. Places are read before the streams, so a job that
+   * takes its place later is not judged, and one whose entry is gone from the streams read after
+   * has ended or was lost. Then:
+   *
+   * <ol>
+   *   <li>{@link #requeueLostQueued}: queued rows with no entry go back in, under the cap;
+   *   <li>{@link #settleLostAttempts}: processing rows with no entry end their attempt as failed
+   *       (retried while attempts remain), all in one statement;
+   *   <li>{@link #freeGhostPlaces}: places whose job has ended are freed;
+   *   <li>the counters are recounted and held jobs moved in wherever a user is under the cap.
+   * </ol>
+   *
+   * One request failing (a store error on its row or entry) never leaves the rest unswept: each is
+   * tried on its own, and the failures are logged once per sweep.
+   */
+  private final class Sweep {
+    private final List<RuntimeException> failures = new ArrayList<>();
+    private Set<UUID> inQueue;
+
+    int run() {
+      // Users with held jobs are left out of the queued rows: they already have the cap's worth in
+      // the streams and the rest held, and one user's backlog must not fill the batch and hide
+      // another user's lost request (theirs is found once their held jobs have gone in).
+      Set<UUID> holders = inspector.usersWithHeldJobs();
+      List<TtsRequest> queued = lifecycle.staleQueued(properties.sweepAge(), holders, SWEEP_BATCH);
+      List<TtsRequest> processing = lifecycle.staleProcessing(processingAge(), SWEEP_BATCH);
+      Map<UUID, UUID> places = inspector.admittedJobs();
+      int requeued = 0;
+      int freed = 0;
+      if (!queued.isEmpty() || !processing.isEmpty() || !places.isEmpty()) {
+        inQueue = new HashSet<>(inspector.queuedRequestIds());
+        requeued += requeueLostQueued(queued);
+        requeued += settleLostAttempts(processing);
+        freed = freeGhostPlaces(places);
+      }
+      long promoted = upkeep.promoteHeld();
+      report(requeued, freed, promoted);
+      return requeued;
+    }
+
+    private int requeueLostQueued(List<TtsRequest> queued) {
+      int requeued = 0;
       for (TtsRequest request : queued) {
         if (!inQueue.contains(request.id())) {
           try {
-            queue.admit(job(request), request.userId());
+            producer.admit(FailedAttempts.job(request));
             inQueue.add(request.id());
             requeued++;
           } catch (RuntimeException e) {
@@ -146,78 +183,79 @@ class MaintenanceTasks extends PeriodicTasks {
           }
         }
       }
+      return requeued;
+    }
+
+    private int settleLostAttempts(List<TtsRequest> processing) {
       List<TtsRequest> lost = processing.stream().filter(r -> !inQueue.contains(r.id())).toList();
-      if (!lost.isEmpty()) {
-        List<String> errors =
-            lost.stream().map(r -> "lost from the queue during attempt " + r.attempt()).toList();
+      if (lost.isEmpty()) {
+        return 0;
+      }
+      List<String> errors =
+          lost.stream().map(r -> "lost from the queue during attempt " + r.attempt()).toList();
+      try {
+        FailedAttempts.Settled settled = failedAttempts.settleWithoutEntries(lost, errors);
+        inQueue.addAll(settled.requeued());
+        failures.addAll(settled.failures());
+        return settled.requeued().size();
+      } catch (RuntimeException e) {
+        failures.add(e);
+        return 0;
+      }
+    }
+
+    /**
+     * A job holds a place but has no entry: if it has ended, its place is freed (its worker stopped
+     * between the two); if it is still queued, Redis lost its entry and it goes in again. A
+     * processing one is left to its worker or, once stale, to the processing phase.
+     */
+    private int freeGhostPlaces(Map<UUID, UUID> places) {
+      int freed = 0;
+      for (Map.Entry<UUID, UUID> place : places.entrySet()) {
+        UUID id = place.getKey();
+        if (inQueue.contains(id)) {
+          continue;
+        }
         try {
-          for (EndedAttempt ended :
-              lifecycle.endFailedAttempts(lost, errors, queueProperties.maxAttempts())) {
-            TtsRequest request = ended.request();
-            try {
-              switch (ended.outcome()) {
-                case RETRY -> {
-                  queue.admit(job(request), request.userId());
-                  inQueue.add(request.id());
-                  requeued++;
-                }
-                case FAILED -> queue.deadLetter(job(request), request.attempt(), request.error());
-                case STALE -> {}
-              }
-            } catch (RuntimeException e) {
-              failures.add(e);
+          Optional<TtsRequest> row = lifecycle.find(id);
+          if (row.isEmpty()) {
+            // the job ended and its row is gone (retention): its place can only be freed by id
+            if (consumer.release(new Job(id, Instant.EPOCH, Priority.NORMAL, place.getValue()))) {
+              freed++;
             }
+          } else if (row.get().status().terminal()) {
+            // false when the job ended normally between reading the places and the streams
+            if (consumer.release(FailedAttempts.job(row.get()))) {
+              freed++;
+            }
+          } else if (row.get().status() == RequestStatus.QUEUED) {
+            producer.admit(FailedAttempts.job(row.get()));
           }
         } catch (RuntimeException e) {
           failures.add(e);
         }
       }
-      for (UUID id : places.keySet()) {
-        if (!inQueue.contains(id)) {
-          try {
-            if (freeOrRequeue(id)) {
-              freed++;
-            }
-          } catch (RuntimeException e) {
-            failures.add(e);
-          }
-        }
+      return freed;
+    }
+
+    private void report(int requeued, int freed, long promoted) {
+      if (requeued > 0) {
+        log.warn("Sweeper queued {} requests that had lost their queue entry", requeued);
+      }
+      if (freed > 0 || promoted > 0) {
+        log.warn(
+            "Sweeper freed {} places of ended jobs under the per-user cap and moved {} held jobs"
+                + " in",
+            freed,
+            promoted);
+      }
+      if (!failures.isEmpty()) {
+        log.warn(
+            "Sweeper could not queue {} requests again, will try next time: {}",
+            failures.size(),
+            failures.getFirst().toString());
       }
     }
-    long promoted = queue.promoteHeld();
-    if (requeued > 0) {
-      log.warn("Sweeper queued {} requests that had lost their queue entry", requeued);
-    }
-    if (freed > 0 || promoted > 0) {
-      log.warn(
-          "Sweeper freed {} places of ended jobs under the per-user cap and moved {} held jobs in",
-          freed,
-          promoted);
-    }
-    if (!failures.isEmpty()) {
-      log.warn(
-          "Sweeper could not queue {} requests again, will try next time: {}",
-          failures.size(),
-          failures.getFirst().toString());
-    }
-    return requeued;
-  }
-
-  /**
-   * A job holds a place but has no entry: if it has ended, free the place (its worker stopped
-   * between the two); if it is still queued, Redis lost its entry: add it again. A processing one
-   * is left to its worker or, once stale, to the processing sweep. True if a place was freed.
-   */
-  private boolean freeOrRequeue(UUID id) {
-    Optional<TtsRequest> row = lifecycle.find(id);
-    if (row.isEmpty() || row.get().status().terminal()) {
-      // false when the job ended normally between reading the places and the streams
-      return queue.release(id);
-    }
-    if (row.get().status() == RequestStatus.QUEUED) {
-      queue.admit(job(row.get()), row.get().userId());
-    }
-    return false;
   }
 
   /**
@@ -228,9 +266,5 @@ class MaintenanceTasks extends PeriodicTasks {
   private Duration processingAge() {
     Duration visibility = queueProperties.visibilityTimeout().multipliedBy(2);
     return visibility.compareTo(properties.sweepAge()) > 0 ? visibility : properties.sweepAge();
-  }
-
-  private static Job job(TtsRequest request) {
-    return new Job(request.id(), request.createdAt(), request.priority());
   }
 }

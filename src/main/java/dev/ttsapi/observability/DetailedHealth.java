@@ -5,9 +5,9 @@ import dev.ttsapi.database.DatabaseRouter;
 import dev.ttsapi.embedded.StoresProperties;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.redis.Redis;
 import dev.ttsapi.web.Admin;
 import dev.ttsapi.web.AdminOnly;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -34,7 +34,7 @@ class DetailedHealth {
   private final WarmUp warmUp;
   private final VoiceCatalog voices;
   private final DataSource dataSource;
-  private final StatefulRedisConnection<String, String> redis;
+  private final Redis redis;
   private final File dataDir;
   private final DatabaseRouter router;
 
@@ -44,7 +44,7 @@ class DetailedHealth {
       WarmUp warmUp,
       VoiceCatalog voices,
       DataSource dataSource,
-      StatefulRedisConnection<String, String> redis,
+      Redis redis,
       StoresProperties storesProperties,
       DatabaseRouter router) {
     this.depths = depths;

@@ -18,11 +18,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /admin/profile?seconds=N} (admin key): records a JFR
- * profile of this node for N seconds (1 to {@code tts.observability.max-profile-seconds}) and
- * answers the {@code .jfr} file, readable with {@code jfr print} or JDK Mission Control. It holds
- * no environment variable, system property or command line ({@link Profiler}). 409 while another
- * profile is recorded.
+ * {@code POST /admin/profile?seconds=N} (admin key): records a JFR profile of this node for N
+ * seconds (1 to {@code tts.observability.max-profile-seconds}) and answers the {@code .jfr} file,
+ * readable with {@code jfr print} or JDK Mission Control. It holds no environment variable, system
+ * property or command line ({@link Profiler}). 409 while another profile is recorded.
  */
 @RestController
 class ProfileController {

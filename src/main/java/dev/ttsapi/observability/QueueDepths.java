@@ -1,7 +1,7 @@
 package dev.ttsapi.observability;
 
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueInspector;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -41,13 +41,16 @@ public class QueueDepths {
     }
   }
 
-  private final JobQueue queue;
+  private final QueueInspector queue;
   private final Clock clock;
   private final Duration maxAge;
   private volatile Snapshot last;
 
   QueueDepths(
-      JobQueue queue, Clock clock, ObservabilityProperties properties, MeterRegistry registry) {
+      QueueInspector queue,
+      Clock clock,
+      ObservabilityProperties properties,
+      MeterRegistry registry) {
     this.queue = queue;
     this.clock = clock;
     this.maxAge = properties.queueDepthCache();

@@ -1,7 +1,7 @@
 package dev.ttsapi.observability;
 
 import dev.ttsapi.config.PeriodicTasks;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.ttsapi.redis.Redis;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -28,16 +28,13 @@ public class StoreProbe extends PeriodicTasks {
   }
 
   private final JdbcClient jdbc;
-  private final StatefulRedisConnection<String, String> redis;
+  private final Redis redis;
   private final Duration interval;
   private volatile Check postgres = Check.UNKNOWN;
   private volatile Check redisCheck = Check.UNKNOWN;
 
   StoreProbe(
-      JdbcClient jdbc,
-      StatefulRedisConnection<String, String> redis,
-      ObservabilityProperties properties,
-      TaskScheduler scheduler) {
+      JdbcClient jdbc, Redis redis, ObservabilityProperties properties, TaskScheduler scheduler) {
     super(scheduler);
     this.jdbc = jdbc;
     this.redis = redis;

@@ -1,6 +1,8 @@
 package dev.ttsapi.queue;
 
-/** What became of a job offered to the queue under the per-user cap ({@link JobQueue#admit}). */
+/**
+ * What became of a job offered to the queue under the per-user cap ({@link QueueProducer#admit}).
+ */
 public enum Admission {
   /** In its priority's stream: the user had fewer than the cap there. */
   QUEUED,

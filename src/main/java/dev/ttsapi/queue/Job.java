@@ -9,18 +9,21 @@ import java.util.UUID;
  * @param requestId the request's UUIDv7
  * @param createdAt the request's creation time (its partition key)
  * @param priority the stream the job goes to
+ * @param userId the request's owner, whose place under the per-user cap the job holds; null only
+ *     for an entry written before entries named it (its owner is then read from the cap's record)
  * @param lostBeforeStart how many times a worker took the job and never started it (it died first,
  *     or PostgreSQL refused the start); attempts only count starts, so without this a job whose
  *     start always fails would go round forever
  */
-public record Job(UUID requestId, Instant createdAt, Priority priority, int lostBeforeStart) {
+public record Job(
+    UUID requestId, Instant createdAt, Priority priority, UUID userId, int lostBeforeStart) {
 
-  public Job(UUID requestId, Instant createdAt, Priority priority) {
-    this(requestId, createdAt, priority, 0);
+  public Job(UUID requestId, Instant createdAt, Priority priority, UUID userId) {
+    this(requestId, createdAt, priority, userId, 0);
   }
 
   /** The same job, lost once more before it started. */
   public Job lostAgain() {
-    return new Job(requestId, createdAt, priority, lostBeforeStart + 1);
+    return new Job(requestId, createdAt, priority, userId, lostBeforeStart + 1);
   }
 }

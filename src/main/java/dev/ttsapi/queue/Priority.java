@@ -10,11 +10,6 @@ public enum Priority {
   NORMAL,
   LOW;
 
-  /** The stream's key. All keys share the hash tag {@code {tts}} so they live in one slot. */
-  public String streamKey() {
-    return "{tts}:q:" + wireName();
-  }
-
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

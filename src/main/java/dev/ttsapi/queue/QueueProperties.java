@@ -1,5 +1,6 @@
 package dev.ttsapi.queue;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  *     cluster; the user's further requests are held back and go in, highest priority and oldest
  *     first, as those end. So no user runs more than this many jobs at once, and another user's
  *     request waits behind at most this many of each user's.
+ * @param partitions how many partitions the queue is spread over, each its own Redis hash slot: 1
+ *     for one Redis server; more let a Redis Cluster spread the queue's work over its masters
  */
 @Validated
 @ConfigurationProperties("tts.queue")
@@ -31,4 +34,5 @@ public record QueueProperties(
     @NotNull Duration blockTimeout,
     @Min(2) int fairnessInterval,
     @Min(1) long deadLetterMaxLength,
-    @Min(1) int perUserMaxJobs) {}
+    @Min(1) int perUserMaxJobs,
+    @Min(1) @Max(1024) int partitions) {}

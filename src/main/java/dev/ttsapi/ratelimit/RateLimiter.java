@@ -1,12 +1,8 @@
 package dev.ttsapi.ratelimit;
 
 import dev.ttsapi.ratelimit.RateLimitExceededException.Kind;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.ttsapi.redis.Redis;
+import dev.ttsapi.redis.RedisScript;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,7 +17,6 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Service;
 
 /**
@@ -39,16 +34,14 @@ public class RateLimiter {
   private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
   private static final long PERIOD_MS = Duration.ofMinutes(1).toMillis();
 
-  private final StatefulRedisConnection<String, String> redis;
+  private final Redis redis;
   private final UserLimitsService limits;
   private final UsageAudit audit;
   private final RateLimitProperties properties;
   private final Clock clock;
-  private final Script gcra = Script.load("ratelimit/gcra.lua");
-  private final Script quota = Script.load("ratelimit/quota.lua");
 
   RateLimiter(
-      StatefulRedisConnection<String, String> redis,
+      Redis redis,
       UserLimitsService limits,
       org.springframework.beans.factory.ObjectProvider<UsageAudit> audit,
       RateLimitProperties properties,
@@ -87,7 +80,7 @@ public class RateLimiter {
     }
     List<Long> result;
     try {
-      result = gcra.run(redis.sync(), keys, args);
+      result = redis.eval(RedisScript.GCRA, keys, args);
     } catch (RuntimeException e) {
       log.warn("Rate limiter unavailable, letting the call through: {}", e.toString());
       return Decision.unlimited(limit);
@@ -116,8 +109,8 @@ public class RateLimiter {
     List<Long> result;
     try {
       result =
-          gcra.run(
-              redis.sync(),
+          redis.eval(
+              RedisScript.GCRA,
               List.of("{rl:addr:" + clientAddress + "}:failed-logins"),
               List.of(Long.toString(PERIOD_MS), Long.toString(limit)));
     } catch (RuntimeException e) {
@@ -150,8 +143,8 @@ public class RateLimiter {
     List<Long> result;
     try {
       result =
-          quota.run(
-              redis.sync(),
+          redis.eval(
+              RedisScript.QUOTA,
               List.of(prefix(userId) + "chars:" + day),
               List.of(
                   Long.toString(limit),
@@ -224,33 +217,6 @@ public class RateLimiter {
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** A Lua script run by its SHA, loaded again if Redis has forgotten it (restart, flush). */
-  private record Script(String source, String sha) {
-
-    static Script load(String path) {
-      try (var in = new ClassPathResource(path).getInputStream()) {
-        String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        byte[] sha1 =
-            MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
-        return new Script(source, HexFormat.of().formatHex(sha1));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    List<Long> run(RedisCommands<String, String> redis, List<String> keys, List<String> args) {
-      String[] k = keys.toArray(String[]::new);
-      String[] a = args.toArray(String[]::new);
-      try {
-        return redis.evalsha(sha, ScriptOutputType.MULTI, k, a);
-      } catch (RedisNoScriptException e) {
-        return redis.eval(source, ScriptOutputType.MULTI, k, a);
-      }
     }
   }
 }

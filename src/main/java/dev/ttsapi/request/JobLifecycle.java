@@ -1,9 +1,8 @@
 package dev.ttsapi.request;
 
-import dev.ttsapi.config.Await;
 import dev.ttsapi.engine.SynthesisUsage;
 import dev.ttsapi.observability.TtsMetrics;
-import io.lettuce.core.RedisFuture;
+import dev.ttsapi.redis.Redis;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -155,13 +155,13 @@ public class JobLifecycle {
       List<TtsRequest> requests, List<String> errors, int maxAttempts) {
     List<TtsRequest> ended = repository.endAttempts(requests, errors, maxAttempts, clock.instant());
     List<EndedAttempt> outcomes = new ArrayList<>();
-    List<RedisFuture<?>> pending = new ArrayList<>();
+    List<CompletableFuture<Long>> pending = new ArrayList<>();
     for (TtsRequest request : ended) {
       outcomes.add(new EndedAttempt(request, counted(request)));
-      pending.addAll(statusStore.writeAsync(StatusSnapshot.of(request)));
+      pending.add(statusStore.writeAsync(StatusSnapshot.of(request)));
     }
     try {
-      pending.forEach(Await::result);
+      pending.forEach(Redis::await);
     } catch (RuntimeException e) {
       log.warn("Status of {} requests not written to Redis: {}", ended.size(), e.toString());
     }

@@ -1,23 +1,23 @@
 package dev.ttsapi.request;
 
 import dev.ttsapi.audio.AudioStore;
-import dev.ttsapi.config.Await;
 import dev.ttsapi.engine.NothingToSpeakException;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.engine.VoiceDirectory;
 import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Job;
-import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.QueueProducer;
+import dev.ttsapi.redis.Redis;
 import dev.ttsapi.request.RequestRepository.CachedAudio;
 import dev.ttsapi.text.TextNormalizer;
-import io.lettuce.core.RedisFuture;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -35,7 +35,7 @@ public class RequestService {
   private final RequestRepository repository;
   private final AudioCacheHits cacheHits;
   private final StatusStore statusStore;
-  private final JobQueue queue;
+  private final QueueProducer queue;
   private final VoiceDirectory voices;
   private final AudioStore audioStore;
   private final RequestProperties properties;
@@ -47,7 +47,7 @@ public class RequestService {
       RequestRepository repository,
       AudioCacheHits cacheHits,
       StatusStore statusStore,
-      JobQueue queue,
+      QueueProducer queue,
       VoiceDirectory voices,
       AudioStore audioStore,
       RequestProperties properties,
@@ -157,19 +157,19 @@ public class RequestService {
   /**
    * Queues the job and writes its status hash in one round trip. The job goes into its stream
    * unless its user already has the per-user cap's worth there; then it is held back and moves in
-   * as one of theirs ends ({@link JobQueue#admit}). Either way it is queued.
+   * as one of theirs ends ({@link QueueProducer#admit}). Either way it is queued.
    */
   private void publish(TtsRequest request) {
     try {
-      List<RedisFuture<?>> pending =
-          new ArrayList<>(statusStore.writeAsync(StatusSnapshot.of(request)));
+      List<Future<?>> pending = new ArrayList<>();
+      pending.add(statusStore.writeAsync(StatusSnapshot.of(request)));
       if (request.status() == RequestStatus.QUEUED) {
         pending.add(
             queue.admitAsync(
-                new Job(request.id(), request.createdAt(), request.priority()), request.userId()));
+                new Job(request.id(), request.createdAt(), request.priority(), request.userId())));
       }
-      for (RedisFuture<?> future : pending) {
-        Await.result(future);
+      for (Future<?> future : pending) {
+        Redis.await(future);
       }
     } catch (RuntimeException e) {
       log.warn(

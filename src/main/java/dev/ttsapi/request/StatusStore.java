@@ -1,10 +1,7 @@
 package dev.ttsapi.request;
 
-import dev.ttsapi.config.Await;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import dev.ttsapi.redis.Redis;
+import dev.ttsapi.redis.RedisScript;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,41 +34,14 @@ public class StatusStore {
   /** Channel prefix of status events; the user's id follows. */
   public static final String EVENTS_CHANNEL_PREFIX = "tts_status_events:";
 
-  // Progress writes know only the request id: the script finds the owner in the hash itself, so
-  // the event goes out in the same round trip. No owner (the hash expired) means no event.
-  private static final String PROGRESS_SCRIPT =
-      """
-      redis.call('HSET', KEYS[1], 'progress', ARGV[1])
-      local values = redis.call('HMGET', KEYS[1], 'user_id', 'status')
-      if values[1] then
-        redis.call('PUBLISH', ARGV[3] .. values[1], cjson.encode({request_id = ARGV[2],
-          user_id = values[1], status = values[2], progress = tonumber(ARGV[1])}))
-      end
-      return 1
-      """;
-  // A whole snapshot as one command: fields gone since the last write (an earlier attempt's error)
-  // removed, the fields set, the expiry renewed and the event published. One round trip, and a
-  // reader never sees a hash half written nor an event ahead of the hash.
-  // ARGV: ttl seconds, channel, event, n, n fields to remove, then field/value pairs.
-  private static final String WRITE_SCRIPT =
-      """
-      local cleared = tonumber(ARGV[4])
-      if cleared > 0 then
-        redis.call('HDEL', KEYS[1], unpack(ARGV, 5, 4 + cleared))
-      end
-      redis.call('HSET', KEYS[1], unpack(ARGV, 5 + cleared))
-      redis.call('EXPIRE', KEYS[1], ARGV[1])
-      redis.call('PUBLISH', ARGV[2], ARGV[3])
-      return 1
-      """;
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<String> OPTIONAL_FIELDS =
       List.of("started_at", "completed_at", "error", "audio_bytes", "audio_duration_ms");
 
-  private final StatefulRedisConnection<String, String> redis;
+  private final Redis redis;
   private final Clock clock;
 
-  StatusStore(StatefulRedisConnection<String, String> redis, Clock clock) {
+  StatusStore(Redis redis, Clock clock) {
     this.redis = redis;
     this.clock = clock;
   }
@@ -82,10 +53,9 @@ public class StatusStore {
   /**
    * Sends the whole snapshot, its expiry and its event as one command without waiting, so it
    * travels in the same round trip as the caller's other commands; the caller waits on the returned
-   * futures.
+   * future.
    */
-  List<RedisFuture<?>> writeAsync(StatusSnapshot s) {
-    RedisAsyncCommands<String, String> async = redis.async();
+  CompletableFuture<Long> writeAsync(StatusSnapshot s) {
     Map<String, String> fields = new HashMap<>();
     fields.put("user_id", s.userId().toString());
     fields.put("status", s.status().wireName());
@@ -112,33 +82,23 @@ public class StatusStore {
           args.add(name);
           args.add(value);
         });
-    return List.of(
-        async.<Long>eval(
-            WRITE_SCRIPT,
-            ScriptOutputType.INTEGER,
-            new String[] {key(s.id())},
-            args.toArray(String[]::new)));
+    return redis.evalAsync(RedisScript.STATUS_WRITE, List.of(key(s.id())), args);
   }
 
   /** Writes the snapshot and waits for Redis; a Redis failure is left to the caller. */
   void write(StatusSnapshot s) {
-    for (RedisFuture<?> future : writeAsync(s)) {
-      Await.result(future);
-    }
+    Redis.await(writeAsync(s));
   }
 
-  /** Only the progress field, while a worker synthesizes. */
+  /**
+   * Only the progress field, while a worker synthesizes; the script finds the owner in the hash, so
+   * the event goes out in the same round trip.
+   */
   void progress(UUID id, double progress) {
-    Await.result(
-        redis
-            .async()
-            .<Long>eval(
-                PROGRESS_SCRIPT,
-                ScriptOutputType.INTEGER,
-                new String[] {key(id)},
-                Double.toString(progress),
-                id.toString(),
-                EVENTS_CHANNEL_PREFIX));
+    redis.eval(
+        RedisScript.STATUS_PROGRESS,
+        List.of(key(id)),
+        List.of(Double.toString(progress), id.toString(), EVENTS_CHANNEL_PREFIX));
   }
 
   /** The status event: enough for a page to redraw the request, not the whole snapshot. */
@@ -158,7 +118,7 @@ public class StatusStore {
   }
 
   Optional<StatusSnapshot> read(UUID id) {
-    Map<String, String> h = Await.result(redis.async().hgetall(key(id)));
+    Map<String, String> h = redis.sync().hgetall(key(id));
     if (h == null || !h.containsKey("status") || !h.containsKey("user_id")) {
       return Optional.empty();
     }

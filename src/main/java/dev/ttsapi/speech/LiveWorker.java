@@ -6,11 +6,10 @@ import dev.ttsapi.config.Role;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
-import dev.ttsapi.speech.LiveChannel.LiveJob;
+import dev.ttsapi.queue.LiveQueue;
+import dev.ttsapi.queue.LiveQueue.LiveJob;
+import dev.ttsapi.redis.Redis;
 import dev.ttsapi.worker.LiveSynthesis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +21,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The worker side of streaming across processes: takes live jobs from {@link LiveChannel}, one per
+ * The worker side of streaming across processes: takes live jobs from {@link LiveQueue}, one per
  * free slot, and sends each chunk to Redis as soon as it is synthesized. Stops a job when its
  * client has gone (the cancel key), which cancels the chunks not yet synthesized.
  */
@@ -34,10 +33,9 @@ class LiveWorker implements SmartLifecycle {
   private static final Duration BLOCK = Duration.ofMillis(500);
   private static final Duration REQUEUE_DELAY = Duration.ofMillis(50);
 
-  private final LiveChannel channel;
+  private final LiveQueue channel;
   private final LiveSynthesis synthesis;
   private final VoiceCatalog voices;
-  private final RedisClient client;
   private final String consumer;
   private final Semaphore slots;
   private ExecutorService jobs;
@@ -45,36 +43,33 @@ class LiveWorker implements SmartLifecycle {
   private Thread loop;
 
   LiveWorker(
-      LiveChannel channel,
+      LiveQueue channel,
       LiveSynthesis synthesis,
       VoiceCatalog voices,
-      RedisClient client,
       OpenAiApiProperties properties) {
     this.channel = channel;
     this.synthesis = synthesis;
     this.voices = voices;
-    this.client = client;
     this.consumer = "live-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID();
     this.slots = new Semaphore(properties.workerSlots());
   }
 
   @Override
   public synchronized void start() {
-    channel.ensureGroup();
     jobs = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("live-", 1).factory());
     running = true;
     loop = Thread.ofVirtual().name("live-dispatcher").start(this::dispatch);
   }
 
   private void dispatch() {
-    StatefulRedisConnection<String, String> connection = null;
+    Redis.BlockingConnection connection = null;
     try {
       while (running) {
         slots.acquire();
         Optional<LiveJob> job;
         try {
           if (connection == null) {
-            connection = client.connect();
+            connection = channel.readerConnection(BLOCK);
           }
           job = channel.take(connection, consumer, BLOCK);
         } catch (RuntimeException e) {
@@ -82,12 +77,8 @@ class LiveWorker implements SmartLifecycle {
           if (!running) {
             break;
           }
-          if (e instanceof RedisCommandExecutionException && lostStream(e.getMessage())) {
-            channel.ensureGroup(); // Redis lost its data
-          } else {
-            log.warn("Live worker cannot read its queue, retrying: {}", e.toString());
-            Thread.sleep(500);
-          }
+          log.warn("Live worker cannot read its queue, retrying: {}", e.toString());
+          Thread.sleep(500);
           continue;
         }
         if (job.isEmpty()) {
@@ -111,11 +102,6 @@ class LiveWorker implements SmartLifecycle {
         connection.close();
       }
     }
-  }
-
-  /** Redis lost its data (a restart without persistence, FLUSHDB): make the group again. */
-  private static boolean lostStream(String message) {
-    return message != null && (message.startsWith("NOGROUP") || message.startsWith("UNBLOCKED"));
   }
 
   private void speak(LiveJob job) {

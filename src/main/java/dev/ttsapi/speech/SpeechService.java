@@ -7,8 +7,9 @@ import dev.ttsapi.engine.SynthesisException;
 import dev.ttsapi.engine.SynthesisUsage;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceDirectory;
-import dev.ttsapi.speech.LiveChannel.Entry;
-import dev.ttsapi.speech.LiveChannel.LiveJob;
+import dev.ttsapi.queue.LiveQueue;
+import dev.ttsapi.queue.LiveQueue.Entry;
+import dev.ttsapi.queue.LiveQueue.LiveJob;
 import dev.ttsapi.worker.LiveSynthesis;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,14 +22,15 @@ import org.springframework.stereotype.Service;
 
 /**
  * Where a streamed request is synthesized: in this process when it also runs the worker role (and
- * {@code tts.openai-api.synthesize-locally} allows), else by a worker through {@link LiveChannel}.
+ * {@code tts.openai-api.synthesize-locally} allows), else by a worker through {@link
+ * dev.ttsapi.queue.LiveQueue}.
  */
 @Service
 class SpeechService {
 
   private final VoiceDirectory voices;
   private final LiveSynthesis local;
-  private final LiveChannel channel;
+  private final LiveQueue channel;
   private final OpenAiApiProperties properties;
   private final Clock clock;
   private final boolean inProcess;
@@ -36,7 +38,7 @@ class SpeechService {
   SpeechService(
       VoiceDirectory voices,
       LiveSynthesis local,
-      LiveChannel channel,
+      LiveQueue channel,
       OpenAiApiProperties properties,
       Clock clock,
       Environment environment) {
@@ -65,7 +67,8 @@ class SpeechService {
       return new Local(local.open(text, voice, new SpeechSettings(speed, 0), rate));
     }
     UUID id = UUID.randomUUID();
-    LiveChannel.Subscription subscription = channel.subscribe(id);
+    LiveQueue.Subscription subscription =
+        channel.subscribe(id, max(properties.firstChunkTimeout(), properties.chunkTimeout()));
     try {
       channel.enqueue(
           new LiveJob(
@@ -80,6 +83,10 @@ class SpeechService {
       throw e;
     }
     return new Remote(subscription);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static final class Local implements ChunkSource {
@@ -115,12 +122,12 @@ class SpeechService {
   }
 
   private final class Remote implements ChunkSource {
-    private final LiveChannel.Subscription subscription;
+    private final LiveQueue.Subscription subscription;
     private boolean first = true;
     private boolean ended;
     private SynthesisUsage usage = SynthesisUsage.NONE;
 
-    Remote(LiveChannel.Subscription subscription) {
+    Remote(LiveQueue.Subscription subscription) {
       this.subscription = subscription;
     }
 

@@ -5,8 +5,12 @@ import dev.ttsapi.config.Role;
 import dev.ttsapi.observability.HeapGuard;
 import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Delivery;
-import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.QueueConsumer;
+import dev.ttsapi.queue.QueuePartition;
+import dev.ttsapi.queue.QueueReader;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +34,7 @@ class JobDispatcher implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(JobDispatcher.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-  private final JobQueue queue;
+  private final QueueConsumer queue;
   private final JobProcessor processor;
   private final InFlight inFlight;
   private final WorkerIdentity identity;
@@ -41,10 +45,10 @@ class JobDispatcher implements SmartLifecycle {
   private final Semaphore slots;
   private ExecutorService jobThreads;
   private volatile boolean running;
-  private Thread loop;
+  private final List<Thread> loops = new ArrayList<>();
 
   JobDispatcher(
-      JobQueue queue,
+      QueueConsumer queue,
       JobProcessor processor,
       InFlight inFlight,
       WorkerIdentity identity,
@@ -70,13 +74,20 @@ class JobDispatcher implements SmartLifecycle {
     // runs on a virtual thread; the slots bound how many run at once.
     jobThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("job-", 1).factory());
     running = true;
-    loop = Thread.ofVirtual().name("job-dispatcher").start(this::dispatch);
+    // One reader per partition of the queue, all drawing on the same slots: a blocking read can
+    // only wait on one partition (one hash slot) at a time.
+    for (QueuePartition partition : queue.partitions()) {
+      loops.add(
+          Thread.ofVirtual()
+              .name("job-dispatcher-" + partition.index())
+              .start(() -> dispatch(partition)));
+    }
     log.info("Worker {} started with {} synthesis slots", identity.consumerName(), slotCount);
   }
 
-  private void dispatch() {
+  private void dispatch(QueuePartition partition) {
     Duration backoff = Duration.ZERO;
-    JobQueue.Reader reader = null;
+    QueueReader reader = null;
     try {
       while (running) {
         // Backpressure: with the heap near full, leave jobs in the queue for other nodes.
@@ -88,7 +99,7 @@ class JobDispatcher implements SmartLifecycle {
         Optional<Delivery> next;
         try {
           if (reader == null) {
-            reader = queue.reader(identity.consumerName());
+            reader = queue.reader(partition, identity.consumerName());
           }
           next = reader.next();
           if (!backoff.isZero()) {
@@ -169,14 +180,15 @@ class JobDispatcher implements SmartLifecycle {
   @Override
   public synchronized void stop() {
     running = false;
-    if (loop != null) {
-      loop.interrupt();
+    loops.forEach(Thread::interrupt);
+    for (Thread loop : loops) {
       try {
         loop.join(Duration.ofSeconds(5));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
+    loops.clear();
     jobThreads.shutdown();
     try {
       if (!jobThreads.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {

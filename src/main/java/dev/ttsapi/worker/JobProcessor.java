@@ -3,12 +3,11 @@ package dev.ttsapi.worker;
 import dev.ttsapi.engine.NothingToSpeakException;
 import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Delivery;
-import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.QueueConsumer;
 import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.ratelimit.RateLimiter;
 import dev.ttsapi.request.Completion;
 import dev.ttsapi.request.JobLifecycle;
-import dev.ttsapi.request.JobLifecycle.AttemptOutcome;
 import dev.ttsapi.request.TtsRequest;
 import java.time.Duration;
 import java.util.Optional;
@@ -31,20 +30,23 @@ class JobProcessor {
 
   private final JobLifecycle lifecycle;
   private final OnceOnlySynthesis synthesis;
-  private final JobQueue queue;
+  private final QueueConsumer queue;
   private final QueueProperties queueProperties;
   private final TtsMetrics metrics;
   private final StoreOutage outage;
+  private final FailedAttempts failedAttempts;
   private final RateLimiter limiter;
 
   JobProcessor(
       JobLifecycle lifecycle,
       OnceOnlySynthesis synthesis,
-      JobQueue queue,
+      QueueConsumer queue,
       QueueProperties queueProperties,
       TtsMetrics metrics,
       StoreOutage outage,
-      RateLimiter limiter) {
+      RateLimiter limiter,
+      FailedAttempts failedAttempts) {
+    this.failedAttempts = failedAttempts;
     this.limiter = limiter;
     this.metrics = metrics;
     this.outage = outage;
@@ -214,29 +216,7 @@ class JobProcessor {
   }
 
   private void fail(Delivery delivery, TtsRequest request, Exception e) {
-    String error = describe(e);
-    AttemptOutcome outcome =
-        lifecycle.endFailedAttempt(request, error, queueProperties.maxAttempts());
-    switch (outcome) {
-      case RETRY -> {
-        log.warn(
-            "Request {} attempt {} failed, queued again: {}",
-            request.id(),
-            request.attempt(),
-            error);
-        queue.retry(delivery);
-      }
-      case FAILED -> {
-        log.warn(
-            "Request {} failed after {} attempts, dead-lettered: {}",
-            request.id(),
-            request.attempt(),
-            error,
-            e);
-        queue.deadLetter(delivery, request.attempt(), error);
-      }
-      case STALE -> queue.ack(delivery);
-    }
+    failedAttempts.settle(delivery, request, describe(e), e);
   }
 
   /**

@@ -6,10 +6,9 @@ import dev.ttsapi.config.Role;
 import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.Job;
-import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.QueueConsumer;
 import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.JobLifecycle;
-import dev.ttsapi.request.JobLifecycle.AttemptOutcome;
 import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.TtsRequest;
 import java.util.List;
@@ -39,22 +38,25 @@ class Reclaimer extends PeriodicTasks {
   private static final Logger log = LoggerFactory.getLogger(Reclaimer.class);
   private static final int BATCH = 100;
 
-  private final JobQueue queue;
+  private final QueueConsumer queue;
   private final JobLifecycle lifecycle;
   private final QueueProperties properties;
   private final WorkerIdentity identity;
   private final InFlight inFlight;
   private final TtsMetrics metrics;
+  private final FailedAttempts failedAttempts;
 
   Reclaimer(
-      JobQueue queue,
+      QueueConsumer queue,
       JobLifecycle lifecycle,
       QueueProperties properties,
       WorkerIdentity identity,
       InFlight inFlight,
       TaskScheduler scheduler,
-      TtsMetrics metrics) {
+      TtsMetrics metrics,
+      FailedAttempts failedAttempts) {
     super(scheduler);
+    this.failedAttempts = failedAttempts;
     this.metrics = metrics;
     this.queue = queue;
     this.lifecycle = lifecycle;
@@ -114,19 +116,8 @@ class Reclaimer extends PeriodicTasks {
       handBackUnstarted(delivery, request);
       return;
     }
-    String error = "worker stopped responding during attempt " + request.attempt();
-    AttemptOutcome outcome = lifecycle.endFailedAttempt(request, error, properties.maxAttempts());
-    switch (outcome) {
-      case RETRY -> {
-        log.warn("Request {}: {}; queued again", request.id(), error);
-        queue.retry(delivery);
-      }
-      case FAILED -> {
-        log.warn("Request {}: {}; no attempts left, dead-lettered", request.id(), error);
-        queue.deadLetter(delivery, request.attempt(), error);
-      }
-      case STALE -> queue.ack(delivery);
-    }
+    failedAttempts.settle(
+        delivery, request, "worker stopped responding during attempt " + request.attempt(), null);
   }
 
   /**
@@ -142,7 +133,7 @@ class Reclaimer extends PeriodicTasks {
           request.id(),
           lost.lostBeforeStart(),
           properties.maxAttempts());
-      queue.retry(new Delivery(lost, delivery.entryId()));
+      queue.retry(new Delivery(lost, delivery.entryId(), delivery.partition()));
       return;
     }
     String error =

@@ -79,9 +79,9 @@ class AdminOverviewTest extends IntegrationTest {
 
   /** A stand-in worker on the queue's group. */
   private static final class JobQueueReader implements AutoCloseable {
-    private final dev.ttsapi.queue.JobQueue.Reader reader;
+    private final dev.ttsapi.queue.QueueReader reader;
 
-    JobQueueReader(dev.ttsapi.queue.JobQueue queue) {
+    JobQueueReader(dev.ttsapi.queue.TestQueue queue) {
       this.reader = queue.reader("test-consumer");
     }
 

@@ -11,6 +11,7 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.TestQueue;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.IntegrationTest;
 import java.nio.file.Files;
@@ -168,8 +169,8 @@ class ConsoleBrowserTest extends IntegrationTest {
     submit(user.key(), Priority.NORMAL);
     submit(user.key(), Priority.NORMAL);
     submit(user.key(), Priority.HIGH);
-    long normal = redis.sync().xlen(Priority.NORMAL.streamKey());
-    long high = redis.sync().xlen(Priority.HIGH.streamKey());
+    long normal = redis.sync().xlen(TestQueue.stream(Priority.NORMAL));
+    long high = redis.sync().xlen(TestQueue.stream(Priority.HIGH));
     assertThat(normal).isEqualTo(3);
 
     page.navigate(api.base() + "/admin.html");

@@ -3,6 +3,7 @@ package dev.ttsapi.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
+import dev.ttsapi.embedded.RedisEndpoint;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.StatusStore;
 import dev.ttsapi.support.ApiClient;
@@ -22,7 +23,7 @@ class StatusEventsTest extends IntegrationTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  @Autowired RedisClient redisClient;
+  @Autowired RedisEndpoint redisEndpoint;
   @Autowired JobLifecycle lifecycle;
 
   @Test
@@ -74,7 +75,8 @@ class StatusEventsTest extends IntegrationTest {
   void a_status_change_published_by_another_node_reaches_the_stream() throws Exception {
     TestUser user = newUser("remote", Caller.Role.USER);
     try (EventStreamClient events = new EventStreamClient(api.base(), user.key());
-        StatefulRedisConnection<String, String> otherNode = redisClient.connect()) {
+        StatefulRedisConnection<String, String> otherNode =
+            RedisClient.create(redisEndpoint.url()).connect()) {
       events.awaitReady();
       String message =
           ApiClient.json(

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.ttsapi.TtsApiApplication;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.auth.UserService;
+import dev.ttsapi.redis.Redis;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.ApiClient.Response;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.TestStores;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +39,7 @@ class ReadReplicaTest {
   private static StreamingReplica postgres;
   private static ConfigurableApplicationContext app;
   private static UserService users;
-  private static StatefulRedisConnection<String, String> redis;
+  private static Redis redis;
   private static ApiClient api;
 
   @BeforeAll
@@ -52,7 +52,7 @@ class ReadReplicaTest {
     postgres = StreamingReplica.start();
     app = startNode();
     users = app.getBean(UserService.class);
-    redis = app.getBean(StatefulRedisConnection.class);
+    redis = app.getBean(Redis.class);
     api = new ApiClient(((WebServerApplicationContext) app).getWebServer().getPort());
   }
 

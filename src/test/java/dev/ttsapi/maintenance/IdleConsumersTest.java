@@ -3,8 +3,10 @@ package dev.ttsapi.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueKeys;
+import dev.ttsapi.queue.QueueReader;
+import dev.ttsapi.queue.TestQueue;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
 import io.lettuce.core.Consumer;
@@ -31,13 +33,13 @@ class IdleConsumersTest extends IntegrationTest {
             .json()
             .path("request_id")
             .asString();
-    try (JobQueue.Reader holder = queue.reader("holder-of-a-job")) {
+    try (QueueReader holder = queue.reader("holder-of-a-job")) {
       assertThat(holder.next()).isPresent(); // taken, never acknowledged: its worker "died"
     }
     redis
         .sync()
         .xgroupCreateconsumer(
-            Priority.NORMAL.streamKey(), Consumer.from(JobQueue.GROUP, "stopped-worker"));
+            TestQueue.stream(Priority.NORMAL), Consumer.from(QueueKeys.GROUP, "stopped-worker"));
 
     // The configured wait (an hour) has not passed: nobody is removed yet.
     assertThat(maintenance.forgetIdleConsumers()).isZero();
@@ -53,7 +55,7 @@ class IdleConsumersTest extends IntegrationTest {
   }
 
   private List<String> consumers() {
-    return redis.sync().xinfoConsumers(Priority.NORMAL.streamKey(), JobQueue.GROUP).stream()
+    return redis.sync().xinfoConsumers(TestQueue.stream(Priority.NORMAL), QueueKeys.GROUP).stream()
         .map(c -> String.valueOf(((List<?>) c).get(1)))
         .toList();
   }

@@ -3,7 +3,7 @@ package dev.ttsapi.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
-import dev.ttsapi.queue.JobQueue;
+import dev.ttsapi.queue.QueueKeys;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.StatementCounting;
@@ -57,7 +57,7 @@ class SweeperBatchTest extends IntegrationTest {
       assertThat(status.path("status").asString()).isEqualTo("failed");
       assertThat(events(id)).endsWith("failed");
     }
-    assertThat(redis.sync().xlen(JobQueue.DEAD_LETTER_STREAM)).isEqualTo(4);
+    assertThat(redis.sync().xlen(QueueKeys.DEAD_LETTERS)).isEqualTo(4);
   }
 
   /** Requests a worker started (at {@code attempt}) before it and Redis lost them, long ago. */

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.queue.Job;
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueKeys;
+import dev.ttsapi.queue.TestQueue;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.PoisonEngine;
@@ -105,14 +106,14 @@ class MetricsEndpointTest extends IntegrationTest {
   void a_job_taken_from_a_dead_worker_counts_as_reclaimed() {
     double before = value(api.get("/metrics", null).text(), "tts_jobs_reclaimed_total");
     worker().stop();
-    queue.enqueue(new Job(UUID.randomUUID(), Instant.now(), Priority.NORMAL));
+    queue.enqueue(new Job(UUID.randomUUID(), Instant.now(), Priority.NORMAL, null));
     // A consumer that reads the entry and dies: it stays pending until the reclaimer takes it.
     redis
         .sync()
         .xreadgroup(
-            Consumer.from(JobQueue.GROUP, "dead-worker"),
+            Consumer.from(QueueKeys.GROUP, "dead-worker"),
             XReadArgs.Builder.count(1),
-            XReadArgs.StreamOffset.lastConsumed(Priority.NORMAL.streamKey()));
+            XReadArgs.StreamOffset.lastConsumed(TestQueue.stream(Priority.NORMAL)));
     worker().start();
 
     Awaitility.await()

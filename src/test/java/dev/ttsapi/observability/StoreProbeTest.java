@@ -3,11 +3,8 @@ package dev.ttsapi.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ttsapi.redis.Redis;
 import dev.ttsapi.support.TestStores;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,22 +39,17 @@ class StoreProbeTest {
     int port = TestStores.freePort();
     Path dir = Files.createTempDirectory("probe-redis");
     redisServer = startRedis(port, dir);
-    RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
-    client.setOptions(
-        ClientOptions.builder()
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
-            .build());
+    Redis[] connected = new Redis[1];
     Awaitility.await()
         .atMost(Duration.ofSeconds(10))
         .ignoreExceptions()
         .until(
             () -> {
-              client.connect().close();
+              connected[0] = Redis.standalone("redis://127.0.0.1:" + port, Duration.ofSeconds(2));
               return true;
             });
-    try (StatefulRedisConnection<String, String> connection = client.connect()) {
-      StoreProbe probe = new StoreProbe(postgres(), connection, properties(), null);
+    try (Redis redis = connected[0]) {
+      StoreProbe probe = new StoreProbe(postgres(), redis, properties(), null);
 
       probe.checkNow();
       assertThat(probe.redis().up()).isTrue();
@@ -77,8 +69,6 @@ class StoreProbeTest {
                 probe.checkNow();
                 return probe.redis().up();
               });
-    } finally {
-      client.shutdown();
     }
   }
 
@@ -95,9 +85,8 @@ class StoreProbeTest {
                 "jdbc:postgresql://127.0.0.1:" + port + "/postgres?connectTimeout=2",
                 "postgres",
                 ""));
-    RedisClient client = RedisClient.create(TestStores.redisUrl());
-    try (StatefulRedisConnection<String, String> connection = client.connect()) {
-      StoreProbe probe = new StoreProbe(jdbc, connection, properties(), null);
+    try (Redis redis = Redis.standalone(TestStores.redisUrl(), Duration.ofSeconds(2))) {
+      StoreProbe probe = new StoreProbe(jdbc, redis, properties(), null);
       probe.checkNow();
       assertThat(probe.postgres().up()).isTrue();
 
@@ -117,7 +106,6 @@ class StoreProbeTest {
               });
     } finally {
       postgres.close();
-      client.shutdown();
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.embedded.DatabaseEndpoint;
+import dev.ttsapi.embedded.RedisEndpoint;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
@@ -45,7 +46,7 @@ class MetricsExposureTest extends IntegrationTest {
   @Qualifier("requestMappingHandlerMapping")
   RequestMappingHandlerMapping mappings;
 
-  @Autowired RedisURI redisUri;
+  @Autowired RedisEndpoint redisEndpoint;
   @Autowired DatabaseEndpoint database;
 
   @Test
@@ -143,6 +144,7 @@ class MetricsExposureTest extends IntegrationTest {
     awaitStatus(user.key(), id, "completed");
 
     List<String> forbidden = new ArrayList<>();
+    RedisURI redisUri = RedisURI.create(redisEndpoint.url());
     forbidden.add(":" + redisUri.getPort());
     forbidden.add(String.valueOf(redisUri.getPort()));
     int databasePort = URI.create(database.jdbcUrl().substring("jdbc:".length())).getPort();

@@ -2,9 +2,10 @@ package dev.ttsapi.support;
 
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.auth.UserService;
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.ttsapi.queue.QueueKeys;
+import dev.ttsapi.queue.TestQueue;
+import dev.ttsapi.redis.Redis;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,6 +13,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -49,8 +51,8 @@ public abstract class IntegrationTest {
 
   @LocalServerPort protected int port;
   @Autowired protected JdbcClient jdbc;
-  @Autowired protected StatefulRedisConnection<String, String> redis;
-  @Autowired protected JobQueue queue;
+  @Autowired protected Redis redis;
+  @Autowired private ApplicationContext context;
   @Autowired protected UserService users;
 
   @Autowired
@@ -58,6 +60,9 @@ public abstract class IntegrationTest {
   private SmartLifecycle dispatcher;
 
   protected ApiClient api;
+
+  /** The queue's parts, on its one partition. */
+  protected TestQueue queue;
 
   /** This node's worker: tests stop it to hold jobs in the queue, and start it again. */
   protected SmartLifecycle worker() {
@@ -73,6 +78,7 @@ public abstract class IntegrationTest {
     }
     jdbc.sql("TRUNCATE requests, logs, usage_daily, audio_cache, api_keys, users CASCADE").update();
     redis.sync().flushdb();
+    queue = new TestQueue(context);
     queue.ensureGroups();
     api = new ApiClient(port);
     if (!dispatcher.isRunning()) {
@@ -90,14 +96,14 @@ public abstract class IntegrationTest {
 
   /** Entries of {@code priority}'s stream handed to a worker and not yet acknowledged. */
   protected long pending(Priority priority) {
-    return redis.sync().xpending(priority.streamKey(), JobQueue.GROUP).getCount();
+    return redis.sync().xpending(TestQueue.stream(priority), QueueKeys.GROUP).getCount();
   }
 
   /** Waits until {@code priority}'s stream holds no entry, waiting or handed out. */
   protected void awaitDrained(Priority priority, Duration within) {
     Awaitility.await()
         .atMost(within)
-        .until(() -> redis.sync().xlen(priority.streamKey()) == 0 && pending(priority) == 0);
+        .until(() -> redis.sync().xlen(TestQueue.stream(priority)) == 0 && pending(priority) == 0);
   }
 
   protected JsonNode awaitStatus(String key, String requestId, String status) {

@@ -9,23 +9,23 @@ import dev.ttsapi.audio.FileSystemAudioStore;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.queue.Job;
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueConsumer;
+import dev.ttsapi.queue.QueueKeys;
 import dev.ttsapi.queue.QueueProperties;
+import dev.ttsapi.queue.TestQueue;
 import dev.ttsapi.request.RequestService;
 import dev.ttsapi.request.SubmitCommand;
 import dev.ttsapi.support.FaultEngine;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.PoisonEngine;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 
 /**
  * The queue's Redis footprint stays bounded however many jobs pass through: after a run of jobs
@@ -65,12 +66,12 @@ class BoundedStreamsTest extends IntegrationTest {
   @Autowired WorkerProperties workerProperties;
   @Autowired QueueProperties queueProperties;
   @Autowired AudioStore audioStore;
-  @Autowired RedisClient redisClient;
+  @Autowired ApplicationContext context;
 
   @Test
   void streams_hold_only_waiting_and_running_jobs_however_many_passed_through() throws Exception {
     TestUser user = newUser("bounded-" + UUID.randomUUID(), Caller.Role.USER);
-    RedisCommands<String, String> r = redis.sync();
+    RedisClusterCommands<String, String> r = redis.sync();
     Map<String, Long> memoryBefore = streamMemory();
     long usedBefore = usedMemory();
 
@@ -99,7 +100,7 @@ class BoundedStreamsTest extends IntegrationTest {
 
     Map<String, Long> memoryAfter = streamMemory();
     long poisoned = (JOBS + POISON_EVERY - 1) / POISON_EVERY;
-    long dead = r.xlen(JobQueue.DEAD_LETTER_STREAM);
+    long dead = r.xlen(QueueKeys.DEAD_LETTERS);
     log.info(
         "Bounded run: {} jobs submitted in {} s, all finished after {} s; XLEN {} = 0, dead {};"
             + " XPENDING 0; most pending per consumer {}; MEMORY USAGE before {} after {};"
@@ -123,9 +124,9 @@ class BoundedStreamsTest extends IntegrationTest {
     assertThat(dead).isEqualTo(poisoned).isLessThanOrEqualTo(queueProperties.deadLetterMaxLength());
     for (Priority priority : Priority.values()) {
       // Emptied streams give their memory back: no more than an empty stream with its group.
-      assertThat(memoryAfter.get(priority.streamKey()))
-          .as(priority.streamKey())
-          .isLessThanOrEqualTo(memoryBefore.get(priority.streamKey()) + 1024);
+      assertThat(memoryAfter.get(TestQueue.stream(priority)))
+          .as(TestQueue.stream(priority))
+          .isLessThanOrEqualTo(memoryBefore.get(TestQueue.stream(priority)) + 1024);
     }
     // The only keys without an expiry are the streams (the live-speech one is trimmed by its
     // own MAXLEN); status hashes, leases and the rest expire.
@@ -139,23 +140,14 @@ class BoundedStreamsTest extends IntegrationTest {
   @Test
   void dead_letter_stream_is_trimmed_to_its_configured_length() {
     int maxLength = 100;
-    QueueProperties small =
-        new QueueProperties(
-            queueProperties.visibilityTimeout(),
-            queueProperties.maxAttempts(),
-            queueProperties.reclaimInterval(),
-            queueProperties.blockTimeout(),
-            queueProperties.fairnessInterval(),
-            maxLength,
-            queueProperties.perUserMaxJobs());
-    JobQueue trimmed = new JobQueue(redisClient, redis, small, Clock.systemUTC());
+    QueueConsumer trimmed = TestQueue.withDeadLetterMaxLength(context, maxLength);
     for (int i = 0; i < 2_000; i++) {
       UUID id = UUID.randomUUID();
-      trimmed.deadLetter(new Job(id, Instant.now(), Priority.NORMAL), 3, "failure " + i);
+      trimmed.deadLetter(new Job(id, Instant.now(), Priority.NORMAL, null), 3, "failure " + i);
     }
 
     // Approximate trimming drops whole stream nodes (stream-node-max-entries, 100 by default).
-    assertThat(redis.sync().xlen(JobQueue.DEAD_LETTER_STREAM)).isBetween(100L, 200L);
+    assertThat(redis.sync().xlen(QueueKeys.DEAD_LETTERS)).isBetween(100L, 200L);
   }
 
   private void submitAll(TestUser user) throws Exception {
@@ -204,12 +196,14 @@ class BoundedStreamsTest extends IntegrationTest {
   }
 
   private long totalLength() {
-    return Stream.of(Priority.values()).mapToLong(p -> redis.sync().xlen(p.streamKey())).sum();
+    return Stream.of(Priority.values())
+        .mapToLong(p -> redis.sync().xlen(TestQueue.stream(p)))
+        .sum();
   }
 
   private long totalPending() {
     return Stream.of(Priority.values())
-        .mapToLong(p -> redis.sync().xpending(p.streamKey(), JobQueue.GROUP).getCount())
+        .mapToLong(p -> redis.sync().xpending(TestQueue.stream(p), QueueKeys.GROUP).getCount())
         .sum();
   }
 
@@ -218,7 +212,7 @@ class BoundedStreamsTest extends IntegrationTest {
     for (Priority p : Priority.values()) {
       redis
           .sync()
-          .xpending(p.streamKey(), JobQueue.GROUP)
+          .xpending(TestQueue.stream(p), QueueKeys.GROUP)
           .getConsumerMessageCount()
           .forEach((consumer, count) -> perConsumer.merge(consumer, count, Long::sum));
     }
@@ -228,9 +222,9 @@ class BoundedStreamsTest extends IntegrationTest {
   private static List<String> streamKeys() {
     List<String> keys = new ArrayList<>();
     for (Priority p : Priority.values()) {
-      keys.add(p.streamKey());
+      keys.add(TestQueue.stream(p));
     }
-    keys.add(JobQueue.DEAD_LETTER_STREAM);
+    keys.add(QueueKeys.DEAD_LETTERS);
     return keys;
   }
 

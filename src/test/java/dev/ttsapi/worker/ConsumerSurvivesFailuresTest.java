@@ -7,8 +7,10 @@ import dev.ttsapi.audio.AudioStore;
 import dev.ttsapi.audio.FileSystemAudioStore;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.queue.Delivery;
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueKeys;
+import dev.ttsapi.queue.QueueReader;
+import dev.ttsapi.queue.TestQueue;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.RequestRepository;
 import dev.ttsapi.request.RequestStatus;
@@ -102,15 +104,15 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
   @Test
   void reader_meeting_a_key_of_the_wrong_type_backs_off_and_reads_again_once_it_is_fixed() {
     // The high stream is read first: every read now fails there (WRONGTYPE).
-    redis.sync().del(Priority.HIGH.streamKey());
-    redis.sync().set(Priority.HIGH.streamKey(), "not a stream");
+    redis.sync().del(TestQueue.stream(Priority.HIGH));
+    redis.sync().set(TestQueue.stream(Priority.HIGH), "not a stream");
 
     String waiting = submit("Waiting while the queue is broken.");
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(5))
         .until(() -> status(waiting) == RequestStatus.QUEUED);
-    redis.sync().del(Priority.HIGH.streamKey());
+    redis.sync().del(TestQueue.stream(Priority.HIGH));
     queue.ensureGroups();
 
     awaitStatus(user.key(), waiting, "completed");
@@ -121,7 +123,7 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
 
   @Test
   void malformed_entries_are_dropped_and_the_reader_goes_on() {
-    String stream = Priority.NORMAL.streamKey();
+    String stream = TestQueue.stream(Priority.NORMAL);
     redis
         .sync()
         .xadd(stream, Map.of("request_id", "not-a-uuid", "created_at", "2026-01-01T00:00:00Z"));
@@ -138,7 +140,7 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
   @Test
   void malformed_entry_held_by_a_dead_worker_does_not_stop_the_reclaimer() {
     worker().stop();
-    String stream = Priority.NORMAL.streamKey();
+    String stream = TestQueue.stream(Priority.NORMAL);
     redis.sync().xadd(stream, Map.of("request_id", "not-a-uuid", "created_at", "yesterday"));
     String id = submit("Held by a dead worker behind a malformed entry.");
     // A worker takes both and dies: both are pending, the malformed one first.
@@ -146,7 +148,7 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
         redis
             .sync()
             .xreadgroup(
-                Consumer.from(JobQueue.GROUP, "dead-worker"),
+                Consumer.from(QueueKeys.GROUP, "dead-worker"),
                 XReadArgs.Builder.count(2),
                 XReadArgs.StreamOffset.lastConsumed(stream));
     assertThat(taken).hasSize(2);
@@ -280,12 +282,12 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
     String id = submitHeldInTheEngine("Ack me if you can.");
     // The stream is moved aside and its key taken by a string: XACK and XDEL fail (WRONGTYPE).
     String aside = "{tts}:q:normal-aside";
-    redis.sync().rename(Priority.NORMAL.streamKey(), aside);
-    redis.sync().set(Priority.NORMAL.streamKey(), "not a stream");
+    redis.sync().rename(TestQueue.stream(Priority.NORMAL), aside);
+    redis.sync().set(TestQueue.stream(Priority.NORMAL), "not a stream");
     gate.open();
     await().atMost(Duration.ofSeconds(10)).until(() -> status(id) == RequestStatus.COMPLETED);
-    redis.sync().del(Priority.NORMAL.streamKey());
-    redis.sync().rename(aside, Priority.NORMAL.streamKey());
+    redis.sync().del(TestQueue.stream(Priority.NORMAL));
+    redis.sync().rename(aside, TestQueue.stream(Priority.NORMAL));
 
     // Its entry is still pending; the reclaimer finds the row completed and drops it.
     awaitDrained(Priority.NORMAL, Duration.ofSeconds(15));
@@ -317,7 +319,7 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
     String refused = submit("PostgreSQL will not let me be retried.");
     String other = submit("I was taken by the same dead worker.");
     refuse(refused, "retried");
-    try (JobQueue.Reader dead = queue.reader("dead-worker")) {
+    try (QueueReader dead = queue.reader("dead-worker")) {
       for (int i = 0; i < 2; i++) {
         Delivery delivery = dead.next().orElseThrow();
         assertThat(lifecycle.start(delivery.job().requestId())).isPresent();
@@ -339,11 +341,15 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
     worker().stop();
     redis
         .sync()
-        .xadd(Priority.NORMAL.streamKey(), Map.of("request_id", "not-a-uuid", "created_at", "x"));
+        .xadd(
+            TestQueue.stream(Priority.NORMAL),
+            Map.of("request_id", "not-a-uuid", "created_at", "x"));
     String lost = submit("Redis lost my entry.");
     List<StreamMessage<String, String>> entries =
-        redis.sync().xrange(Priority.NORMAL.streamKey(), io.lettuce.core.Range.create("-", "+"));
-    redis.sync().xdel(Priority.NORMAL.streamKey(), entries.getLast().getId());
+        redis
+            .sync()
+            .xrange(TestQueue.stream(Priority.NORMAL), io.lettuce.core.Range.create("-", "+"));
+    redis.sync().xdel(TestQueue.stream(Priority.NORMAL), entries.getLast().getId());
 
     // sweep-age is 3 s: the sweeper queues it again although it meets the malformed entry.
     await().atMost(Duration.ofSeconds(20)).until(() -> streamHolds(Priority.NORMAL, lost));
@@ -352,7 +358,7 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
     awaitStatus(user.key(), lost, "completed");
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> redis.sync().xlen(Priority.NORMAL.streamKey()) == 0);
+        .until(() -> redis.sync().xlen(TestQueue.stream(Priority.NORMAL)) == 0);
     assertNormalJobCompletes();
   }
 
@@ -404,7 +410,7 @@ class ConsumerSurvivesFailuresTest extends IntegrationTest {
   private boolean streamHolds(Priority priority, String requestId) {
     return redis
         .sync()
-        .xrange(priority.streamKey(), io.lettuce.core.Range.create("-", "+"))
+        .xrange(TestQueue.stream(priority), io.lettuce.core.Range.create("-", "+"))
         .stream()
         .anyMatch(m -> requestId.equals(m.getBody().get("request_id")));
   }

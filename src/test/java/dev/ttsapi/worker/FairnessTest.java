@@ -11,8 +11,8 @@ import dev.ttsapi.engine.Gender;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.Voice;
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueReader;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.RequestService;
 import dev.ttsapi.request.SubmitCommand;
@@ -261,7 +261,7 @@ class FairnessTest extends IntegrationTest {
     await().atMost(Duration.ofSeconds(60)).until(() -> completedCount(alice) >= 40);
     worker().stop(); // a restart: running jobs finish or go back, held ones stay held
     assertThat(completedCount(alice)).isLessThan(200);
-    try (JobQueue.Reader ghost = queue.reader("crashing-worker")) {
+    try (QueueReader ghost = queue.reader("crashing-worker")) {
       // a worker takes one of Alice's jobs, starts it and dies: its place stays taken until the
       // reclaimer hands the job out again
       assertThat(lifecycle.start(ghost.next().orElseThrow().job().requestId())).isPresent();

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ttsapi.auth.Caller;
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueKeys;
+import dev.ttsapi.queue.TestQueue;
 import dev.ttsapi.request.RequestRepository;
 import dev.ttsapi.support.GateEngine;
 import dev.ttsapi.support.IntegrationTest;
@@ -57,8 +58,8 @@ class LongJobTest extends IntegrationTest {
                   redis
                       .sync()
                       .xpending(
-                          Priority.NORMAL.streamKey(),
-                          io.lettuce.core.Consumer.from(JobQueue.GROUP, consumerOf()),
+                          TestQueue.stream(Priority.NORMAL),
+                          io.lettuce.core.Consumer.from(QueueKeys.GROUP, consumerOf()),
                           Range.create("-", "+"),
                           Limit.from(10));
               assertThat(pending).hasSize(1);
@@ -77,7 +78,7 @@ class LongJobTest extends IntegrationTest {
   private String consumerOf() {
     return redis
         .sync()
-        .xpending(Priority.NORMAL.streamKey(), JobQueue.GROUP)
+        .xpending(TestQueue.stream(Priority.NORMAL), QueueKeys.GROUP)
         .getConsumerMessageCount()
         .keySet()
         .iterator()

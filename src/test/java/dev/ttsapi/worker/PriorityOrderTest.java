@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.Job;
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueReader;
 import dev.ttsapi.request.RequestIds;
 import dev.ttsapi.support.IntegrationTest;
 import java.time.Clock;
@@ -62,7 +62,7 @@ class PriorityOrderTest extends IntegrationTest {
     List<UUID> enqueued = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       UUID id = ids.next();
-      queue.enqueue(new Job(id, RequestIds.createdAt(id), priority));
+      queue.enqueue(new Job(id, RequestIds.createdAt(id), priority, null));
       enqueued.add(id);
     }
     return enqueued;
@@ -70,7 +70,7 @@ class PriorityOrderTest extends IntegrationTest {
 
   private List<Delivery> take(int count) {
     List<Delivery> taken = new ArrayList<>();
-    try (JobQueue.Reader reader = queue.reader("priority-test")) {
+    try (QueueReader reader = queue.reader("priority-test")) {
       for (int i = 0; i < count; i++) {
         taken.add(reader.next().orElseThrow());
       }

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.Job;
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueKeys;
+import dev.ttsapi.queue.QueueReader;
+import dev.ttsapi.queue.TestQueue;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.RequestIds;
 import dev.ttsapi.request.RequestRepository;
@@ -41,7 +43,7 @@ class QueueRecoveryTest extends IntegrationTest {
     TestUser user = newUser("reclaim-user", Caller.Role.USER);
     worker().stop();
     String id = submit(user, "A worker took me and died.");
-    try (JobQueue.Reader ghost = queue.reader("ghost-worker")) {
+    try (QueueReader ghost = queue.reader("ghost-worker")) {
       assertThat(ghost.next()).isPresent(); // read, never acknowledged
     }
     assertThat(pending(Priority.NORMAL)).isEqualTo(1);
@@ -52,7 +54,7 @@ class QueueRecoveryTest extends IntegrationTest {
     assertThat(requests.events(UUID.fromString(id)))
         .containsExactly("queued", "started", "completed");
     await().atMost(Duration.ofSeconds(10)).until(() -> pending(Priority.NORMAL) == 0);
-    assertThat(redis.sync().xlen(Priority.NORMAL.streamKey())).isZero();
+    assertThat(redis.sync().xlen(TestQueue.stream(Priority.NORMAL))).isZero();
   }
 
   @Test
@@ -61,7 +63,7 @@ class QueueRecoveryTest extends IntegrationTest {
     worker().stop();
     String text = "I was being spoken when my worker was killed.";
     String id = submit(user, text);
-    try (JobQueue.Reader ghost = queue.reader("ghost-worker")) {
+    try (QueueReader ghost = queue.reader("ghost-worker")) {
       Delivery delivery = ghost.next().orElseThrow();
       assertThat(lifecycle.start(delivery.job().requestId())).isPresent(); // then it dies
     }
@@ -82,7 +84,7 @@ class QueueRecoveryTest extends IntegrationTest {
     TestUser user = newUser("last-attempt-user", Caller.Role.USER);
     worker().stop();
     String id = submit(user, "Third time unlucky.");
-    try (JobQueue.Reader ghost = queue.reader("ghost-worker")) {
+    try (QueueReader ghost = queue.reader("ghost-worker")) {
       UUID requestId = ghost.next().orElseThrow().job().requestId();
       assertThat(lifecycle.start(requestId)).isPresent();
       // as if the two attempts before this one had died the same way
@@ -94,9 +96,9 @@ class QueueRecoveryTest extends IntegrationTest {
     assertThat(failed.path("error").asString()).contains("worker stopped responding");
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> redis.sync().xlen(JobQueue.DEAD_LETTER_STREAM) == 1);
+        .until(() -> redis.sync().xlen(QueueKeys.DEAD_LETTERS) == 1);
     assertThat(pending(Priority.NORMAL)).isZero();
-    assertThat(redis.sync().xlen(Priority.NORMAL.streamKey())).isZero();
+    assertThat(redis.sync().xlen(TestQueue.stream(Priority.NORMAL))).isZero();
   }
 
   @Test
@@ -104,7 +106,7 @@ class QueueRecoveryTest extends IntegrationTest {
     TestUser user = newUser("cancelled-meanwhile-user", Caller.Role.USER);
     worker().stop();
     String id = submit(user, "Never mind.");
-    try (JobQueue.Reader ghost = queue.reader("ghost-worker")) {
+    try (QueueReader ghost = queue.reader("ghost-worker")) {
       assertThat(ghost.next()).isPresent(); // taken, then the worker dies before starting it
     }
     assertThat(api.delete("/tts/request/" + id, user.key()).status()).isEqualTo(200);
@@ -112,7 +114,7 @@ class QueueRecoveryTest extends IntegrationTest {
 
     awaitDrained(Priority.NORMAL, Duration.ofSeconds(15));
     assertThat(requests.events(UUID.fromString(id))).containsExactly("queued", "cancelled");
-    assertThat(redis.sync().xlen(JobQueue.DEAD_LETTER_STREAM)).isZero();
+    assertThat(redis.sync().xlen(QueueKeys.DEAD_LETTERS)).isZero();
   }
 
   @Test
@@ -147,7 +149,7 @@ class QueueRecoveryTest extends IntegrationTest {
     assertThat(requests.events(UUID.fromString(poisoned)))
         .containsExactly("queued", "started", "retried", "started", "retried", "started", "failed");
     List<StreamMessage<String, String>> dead =
-        redis.sync().xrange(JobQueue.DEAD_LETTER_STREAM, io.lettuce.core.Range.create("-", "+"));
+        redis.sync().xrange(QueueKeys.DEAD_LETTERS, io.lettuce.core.Range.create("-", "+"));
     assertThat(dead).hasSize(1);
     assertThat(dead.getFirst().getBody())
         .containsEntry("request_id", poisoned)
@@ -164,10 +166,11 @@ class QueueRecoveryTest extends IntegrationTest {
     String text = "Delivered twice, spoken once.";
     String id = submit(user, text);
     queue.enqueue(
-        new Job(UUID.fromString(id), RequestIds.createdAt(UUID.fromString(id)), Priority.NORMAL));
+        new Job(
+            UUID.fromString(id), RequestIds.createdAt(UUID.fromString(id)), Priority.NORMAL, null));
     Delivery first;
     Delivery second;
-    try (JobQueue.Reader reader = queue.reader("twice-worker")) {
+    try (QueueReader reader = queue.reader("twice-worker")) {
       first = reader.next().orElseThrow();
       second = reader.next().orElseThrow();
     }
@@ -183,7 +186,7 @@ class QueueRecoveryTest extends IntegrationTest {
         .containsExactly("queued", "started", "completed");
     assertThat(usage(user)).containsExactly(1L, (long) text.length());
     assertThat(pending(Priority.NORMAL)).isZero();
-    assertThat(redis.sync().xlen(Priority.NORMAL.streamKey())).isZero();
+    assertThat(redis.sync().xlen(TestQueue.stream(Priority.NORMAL))).isZero();
   }
 
   @Test
@@ -193,11 +196,12 @@ class QueueRecoveryTest extends IntegrationTest {
     awaitStatus(user.key(), id, "completed");
 
     queue.enqueue(
-        new Job(UUID.fromString(id), RequestIds.createdAt(UUID.fromString(id)), Priority.NORMAL));
+        new Job(
+            UUID.fromString(id), RequestIds.createdAt(UUID.fromString(id)), Priority.NORMAL, null));
 
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> redis.sync().xlen(Priority.NORMAL.streamKey()) == 0);
+        .until(() -> redis.sync().xlen(TestQueue.stream(Priority.NORMAL)) == 0);
     assertThat(requests.events(UUID.fromString(id)))
         .containsExactly("queued", "started", "completed");
     assertThat(usage(user)).containsExactly(1L, (long) "Done already.".length());
@@ -222,7 +226,7 @@ class QueueRecoveryTest extends IntegrationTest {
     TestUser user = newUser("lost-processing-user", Caller.Role.USER);
     worker().stop();
     String id = submit(user, "Both my worker and my queue entry vanished.");
-    try (JobQueue.Reader ghost = queue.reader("ghost-worker")) {
+    try (QueueReader ghost = queue.reader("ghost-worker")) {
       assertThat(lifecycle.start(ghost.next().orElseThrow().job().requestId())).isPresent();
     }
     redis.sync().flushdb(); // and then Redis lost everything
@@ -237,7 +241,7 @@ class QueueRecoveryTest extends IntegrationTest {
   @Test
   void entry_whose_request_does_not_exist_is_acknowledged_and_dropped() {
     UUID ghost = new RequestIds(Clock.systemUTC()).next();
-    queue.enqueue(new Job(ghost, RequestIds.createdAt(ghost), Priority.HIGH));
+    queue.enqueue(new Job(ghost, RequestIds.createdAt(ghost), Priority.HIGH, null));
 
     awaitDrained(Priority.HIGH, Duration.ofSeconds(10));
     assertThat(requests.find(ghost)).isEmpty();

@@ -7,9 +7,10 @@ import dev.ttsapi.audio.AudioStore;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.Job;
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.queue.QueueProperties;
+import dev.ttsapi.queue.QueueReader;
+import dev.ttsapi.queue.TestQueue;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.RequestIds;
 import dev.ttsapi.support.FaultEngine;
@@ -171,12 +172,15 @@ class SoakTest extends IntegrationTest {
                     UUID id = UUID.fromString(a.id());
                     queue.enqueue(
                         new Job(
-                            id, RequestIds.createdAt(id), Priority.values()[random.nextInt(3)]));
+                            id,
+                            RequestIds.createdAt(id),
+                            Priority.values()[random.nextInt(3)],
+                            null));
                   });
       case CANCEL ->
           someAccepted().ifPresent(a -> api.delete("/tts/request/" + a.id(), a.user().key()));
       case DELETE_ENTRY -> {
-        String stream = Priority.values()[random.nextInt(3)].streamKey();
+        String stream = TestQueue.stream(Priority.values()[random.nextInt(3)]);
         List<StreamMessage<String, String>> entries =
             redis.sync().xrange(stream, Range.create("-", "+"), Limit.from(20));
         if (!entries.isEmpty()) {
@@ -185,7 +189,7 @@ class SoakTest extends IntegrationTest {
       }
       case DEAD_WORKER -> {
         boolean starts = random.nextBoolean();
-        try (JobQueue.Reader dead = queue.reader("dead-" + UUID.randomUUID())) {
+        try (QueueReader dead = queue.reader("dead-" + UUID.randomUUID())) {
           Optional<Delivery> taken = dead.next();
           if (starts) {
             taken.ifPresent(d -> lifecycle.start(d.job().requestId()));

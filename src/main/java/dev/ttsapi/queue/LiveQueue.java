@@ -1,16 +1,13 @@
-package dev.ttsapi.speech;
+package dev.ttsapi.queue;
 
 import dev.ttsapi.audio.Pcm;
+import dev.ttsapi.redis.Redis;
 import io.lettuce.core.Consumer;
-import io.lettuce.core.RedisBusyException;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,39 +17,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.springframework.stereotype.Component;
 
 /**
- * Streaming synthesis across processes, through Redis. An API node adds a {@link LiveJob} to the
- * stream {@value #JOBS} (consumer group {@value #GROUP}); a worker takes it and adds each chunk's
- * PCM, in order, to the request's own stream {@code tts_live:<id>}, then an end marker (or an
- * error). The API node reads that stream with a blocking XREAD as the entries come. A client that
- * goes away sets {@code tts_live:<id>:cancel}; the worker checks it before every chunk. Every key
- * expires after {@code tts.openai-api.live-ttl}.
+ * Streamed synthesis across processes, through Redis. An API node adds a {@link LiveJob} to the
+ * stream {@value QueueKeys#LIVE_JOBS} (consumer group {@value QueueKeys#LIVE_GROUP}); a worker
+ * takes it and adds each chunk's PCM, in order, to the request's own stream {@code tts_live:<id>},
+ * then an end marker (or an error). The API node reads that stream with a blocking XREAD as the
+ * entries come, on a connection of its own whose timeout outlasts the wait. A client that goes away
+ * sets {@code tts_live:<id>:cancel}; the worker checks it before every chunk. Every key expires
+ * after the live TTL ({@code tts.openai-api.live-ttl}).
  *
  * <p>Live jobs are delivered at most once (acknowledged when taken): a client cannot wait for a
  * crashed worker's job to be reclaimed, so it gets an error instead and may ask again.
  */
-@Component
-class LiveChannel {
+public final class LiveQueue {
 
-  static final String JOBS = "{tts}:q:live";
-  static final String GROUP = "live-workers";
   private static final long MAX_QUEUED_JOBS = 10_000;
 
-  private final RedisClient client;
-  private final StatefulRedisConnection<String, String> shared;
-  private final OpenAiApiProperties properties;
+  private final Redis redis;
+  private final QueueGroups groups;
+  private final Duration ttl;
   private final Clock clock;
 
-  LiveChannel(
-      RedisClient client,
-      StatefulRedisConnection<String, String> shared,
-      OpenAiApiProperties properties,
-      Clock clock) {
-    this.client = client;
-    this.shared = shared;
-    this.properties = properties;
+  LiveQueue(Redis redis, QueueGroups groups, Duration ttl, Clock clock) {
+    this.redis = redis;
+    this.groups = groups;
+    this.ttl = ttl;
     this.clock = clock;
   }
 
@@ -61,11 +51,11 @@ class LiveChannel {
    *
    * @param expiresAt a worker that takes the job later drops it (the client has given up)
    */
-  record LiveJob(
+  public record LiveJob(
       UUID id, String text, String voice, double speed, int sampleRate, Instant expiresAt) {}
 
   /** One entry of a request's chunk stream. */
-  sealed interface Entry {
+  public sealed interface Entry {
     record Chunk(Pcm pcm) implements Entry {}
 
     record End(long characters) implements Entry {}
@@ -81,20 +71,9 @@ class LiveChannel {
     return "tts_live:" + id + ":cancel";
   }
 
-  void ensureGroup() {
-    try {
-      shared
-          .sync()
-          .xgroupCreate(
-              StreamOffset.from(JOBS, "0"), GROUP, XGroupCreateArgs.Builder.mkstream(true));
-    } catch (RedisBusyException alreadyThere) {
-      // BUSYGROUP: the group exists
-    }
-  }
-
   // ---- API side
 
-  void enqueue(LiveJob job) {
+  public void enqueue(LiveJob job) {
     Map<String, String> body = new LinkedHashMap<>();
     body.put("id", job.id().toString());
     body.put("text", job.text());
@@ -102,29 +81,39 @@ class LiveChannel {
     body.put("speed", Double.toString(job.speed()));
     body.put("sample_rate", Integer.toString(job.sampleRate()));
     body.put("expires_at", job.expiresAt().toString());
-    shared.sync().xadd(JOBS, XAddArgs.Builder.maxlen(MAX_QUEUED_JOBS).approximateTrimming(), body);
+    redis
+        .sync()
+        .xadd(
+            QueueKeys.LIVE_JOBS,
+            XAddArgs.Builder.maxlen(MAX_QUEUED_JOBS).approximateTrimming(),
+            body);
   }
 
-  /** Reads one request's chunks in order, on a connection of its own (its reads block). */
-  Subscription subscribe(UUID id) {
-    return new Subscription(id, client.connect());
+  /**
+   * Reads one request's chunks in order, on a connection of its own whose timeout outlasts {@code
+   * longestWait}: a chunk slower than the shared connection's command timeout is waited for, not
+   * cut off.
+   */
+  public Subscription subscribe(UUID id, Duration longestWait) {
+    return new Subscription(id, redis.blocking(longestWait));
   }
 
-  final class Subscription implements AutoCloseable {
+  /** The chunks of one request, read by its API node. */
+  public final class Subscription implements AutoCloseable {
     private final UUID id;
-    private final StatefulRedisConnection<String, String> connection;
+    private final Redis.BlockingConnection connection;
     private String lastId = "0-0";
 
-    private Subscription(UUID id, StatefulRedisConnection<String, String> connection) {
+    private Subscription(UUID id, Redis.BlockingConnection connection) {
       this.id = id;
       this.connection = connection;
     }
 
     /** The next entry, waiting at most {@code timeout}; empty if none came in time. */
-    Optional<Entry> next(Duration timeout) {
+    public Optional<Entry> next(Duration timeout) {
       List<StreamMessage<String, String>> messages =
           connection
-              .sync()
+              .commands()
               .xread(
                   XReadArgs.Builder.block(timeout).count(1),
                   StreamOffset.from(chunkKey(id), lastId));
@@ -137,16 +126,15 @@ class LiveChannel {
     }
 
     /** Tells the worker to stop and drops what it sent. */
-    void cancel() {
-      RedisCommands<String, String> redis = shared.sync();
-      redis.setex(cancelKey(id), properties.liveTtl().toSeconds(), "1");
-      redis.del(chunkKey(id));
+    public void cancel() {
+      redis.sync().setex(cancelKey(id), ttl.toSeconds(), "1");
+      redis.sync().del(chunkKey(id));
     }
 
     @Override
     public void close() {
       try {
-        shared.sync().del(chunkKey(id));
+        redis.sync().del(chunkKey(id));
       } finally {
         connection.close();
       }
@@ -166,23 +154,38 @@ class LiveChannel {
 
   // ---- worker side
 
-  /** Takes the next live job for {@code consumer}, waiting up to {@code block}. */
-  Optional<LiveJob> take(
-      StatefulRedisConnection<String, String> connection, String consumer, Duration block) {
-    List<StreamMessage<String, String>> messages =
-        connection
-            .sync()
-            .xreadgroup(
-                Consumer.from(GROUP, consumer),
-                XReadArgs.Builder.block(block).count(1),
-                StreamOffset.lastConsumed(JOBS));
+  /** A connection for a worker's blocking reads of live jobs. */
+  public Redis.BlockingConnection readerConnection(Duration block) {
+    return redis.blocking(block);
+  }
+
+  /**
+   * Takes the next live job for {@code consumer}, waiting up to {@code block}; acknowledged at once
+   * (at most once). A lost group (Redis lost its data) is made again.
+   */
+  public Optional<LiveJob> take(
+      Redis.BlockingConnection connection, String consumer, Duration block) {
+    RedisClusterCommands<String, String> commands = connection.commands();
+    List<StreamMessage<String, String>> messages;
+    try {
+      messages =
+          commands.xreadgroup(
+              Consumer.from(QueueKeys.LIVE_GROUP, consumer),
+              XReadArgs.Builder.block(block).count(1),
+              StreamOffset.lastConsumed(QueueKeys.LIVE_JOBS));
+    } catch (RuntimeException e) {
+      if (QueueGroups.lost(e)) {
+        groups.ensure();
+        return Optional.empty();
+      }
+      throw e;
+    }
     if (messages == null || messages.isEmpty()) {
       return Optional.empty();
     }
     StreamMessage<String, String> message = messages.getFirst();
-    RedisCommands<String, String> redis = connection.sync();
-    redis.xack(JOBS, GROUP, message.getId());
-    redis.xdel(JOBS, message.getId());
+    commands.xack(QueueKeys.LIVE_JOBS, QueueKeys.LIVE_GROUP, message.getId());
+    commands.xdel(QueueKeys.LIVE_JOBS, message.getId());
     Map<String, String> b = message.getBody();
     try {
       return Optional.of(
@@ -198,15 +201,15 @@ class LiveChannel {
     }
   }
 
-  boolean expired(LiveJob job) {
+  public boolean expired(LiveJob job) {
     return clock.instant().isAfter(job.expiresAt());
   }
 
-  boolean cancelled(UUID id) {
-    return shared.sync().exists(cancelKey(id)) > 0;
+  public boolean cancelled(UUID id) {
+    return redis.sync().exists(cancelKey(id)) > 0;
   }
 
-  void sendChunk(UUID id, Pcm pcm) {
+  public void sendChunk(UUID id, Pcm pcm) {
     send(
         id,
         Map.of(
@@ -216,17 +219,16 @@ class LiveChannel {
             Integer.toString(pcm.sampleRate())));
   }
 
-  void sendEnd(UUID id, long characters) {
+  public void sendEnd(UUID id, long characters) {
     send(id, Map.of("end", Long.toString(characters)));
   }
 
-  void sendFailure(UUID id, String error) {
+  public void sendFailure(UUID id, String error) {
     send(id, Map.of("error", error == null ? "synthesis failed" : error));
   }
 
   private void send(UUID id, Map<String, String> body) {
-    RedisCommands<String, String> redis = shared.sync();
-    redis.xadd(chunkKey(id), body);
-    redis.expire(chunkKey(id), properties.liveTtl().toSeconds());
+    redis.sync().xadd(chunkKey(id), body);
+    redis.sync().expire(chunkKey(id), ttl.toSeconds());
   }
 }

@@ -1,4 +1,4 @@
-package dev.ttsapi.observability;
+package dev.ttsapi.redis;
 
 import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
 import io.lettuce.core.metrics.MicrometerOptions;

@@ -1,0 +1,195 @@
+package dev.ttsapi.queue;
+
+import dev.ttsapi.redis.Redis;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.StreamMessage;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the queue holds, read without changing it: depths for metrics and the API's limit, the
+ * consumers and dead letters for the admin page, and the entries and places the sweeper compares
+ * with PostgreSQL. Sums are over every partition.
+ */
+public class QueueInspector {
+
+  private static final int PAGE = 1000;
+
+  private final Redis redis;
+  private final QueuePartitions partitions;
+  private final PerUserCap cap;
+
+  QueueInspector(Redis redis, QueuePartitions partitions, PerUserCap cap) {
+    this.redis = redis;
+    this.partitions = partitions;
+    this.cap = cap;
+  }
+
+  /** A dead letter: a job that failed for good, with its error. */
+  public record DeadLetter(
+      String entryId,
+      String requestId,
+      String createdAt,
+      int attempts,
+      String error,
+      String failedAt) {}
+
+  /** One consumer of the workers' group on one stream, as XINFO CONSUMERS tells it. */
+  public record GroupConsumer(String stream, String name, long pending, long idleMillis) {}
+
+  /**
+   * Entries waiting or running per priority: what the streams hold. Jobs held back by the per-user
+   * cap are not in them ({@link #heldDepths}). One pipelined round trip.
+   */
+  public Map<Priority, Long> depths() {
+    Map<Priority, List<RedisFuture<Long>>> futures = new EnumMap<>(Priority.class);
+    for (QueuePartition partition : partitions.all()) {
+      for (Priority priority : Priority.values()) {
+        futures
+            .computeIfAbsent(priority, p -> new ArrayList<>())
+            .add(redis.async().xlen(partition.stream(priority)));
+      }
+    }
+    Map<Priority, Long> depths = new EnumMap<>(Priority.class);
+    futures.forEach(
+        (priority, list) ->
+            depths.put(priority, list.stream().mapToLong(f -> Redis.await(f)).sum()));
+    return depths;
+  }
+
+  /** Jobs held back by the per-user cap, per priority; they wait too, outside the streams. */
+  public Map<Priority, Long> heldDepths() {
+    List<CompletableFuture<Map<String, String>>> futures = new ArrayList<>();
+    for (QueuePartition partition : partitions.all()) {
+      futures.add(cap.heldCountsAsync(partition));
+    }
+    Map<Priority, Long> held = new EnumMap<>(Priority.class);
+    for (CompletableFuture<Map<String, String>> future : futures) {
+      PerUserCap.heldCounts(Redis.await(future)).forEach((p, n) -> held.merge(p, n, Long::sum));
+    }
+    return held;
+  }
+
+  public long deadLetterCount() {
+    return redis.sync().xlen(QueueKeys.DEAD_LETTERS);
+  }
+
+  /** The newest dead letters, newest first. */
+  public List<DeadLetter> newestDeadLetters(int count) {
+    return redis
+        .sync()
+        .xrevrange(QueueKeys.DEAD_LETTERS, Range.unbounded(), Limit.from(count))
+        .stream()
+        .map(
+            m -> {
+              Map<String, String> b = m.getBody();
+              return new DeadLetter(
+                  m.getId(),
+                  b.get("request_id"),
+                  b.get("created_at"),
+                  (int) number(b.get("attempts")),
+                  b.get("error"),
+                  b.get("failed_at"));
+            })
+        .toList();
+  }
+
+  /** Every consumer of the workers' group, stream by stream (none for a stream not made yet). */
+  public List<GroupConsumer> consumers() {
+    List<GroupConsumer> consumers = new ArrayList<>();
+    for (QueuePartition partition : partitions.all()) {
+      for (String stream : partition.streams()) {
+        List<Object> replies;
+        try {
+          replies = redis.sync().xinfoConsumers(stream, QueueKeys.GROUP);
+        } catch (RedisCommandExecutionException e) {
+          continue; // no stream or group yet
+        }
+        for (Object reply : replies) {
+          // a flat list of alternating field names and values
+          Map<String, Object> fields = new LinkedHashMap<>();
+          if (reply instanceof List<?> pairs) {
+            for (int i = 0; i + 1 < pairs.size(); i += 2) {
+              fields.put(String.valueOf(pairs.get(i)), pairs.get(i + 1));
+            }
+          }
+          if (fields.get("name") != null
+              && fields.get("pending") instanceof Long pending
+              && fields.get("idle") instanceof Long idle) {
+            consumers.add(
+                new GroupConsumer(stream, String.valueOf(fields.get("name")), pending, idle));
+          }
+        }
+      }
+    }
+    return consumers;
+  }
+
+  /**
+   * The request ids of every entry in the priority streams. Entries are deleted once done, so this
+   * is the waiting and running work, read in pages.
+   */
+  public Set<UUID> queuedRequestIds() {
+    Set<UUID> ids = new HashSet<>();
+    for (QueuePartition partition : partitions.all()) {
+      for (String stream : partition.streams()) {
+        Range.Boundary<String> from = Range.Boundary.unbounded();
+        while (true) {
+          List<StreamMessage<String, String>> page =
+              redis
+                  .sync()
+                  .xrange(stream, Range.from(from, Range.Boundary.unbounded()), Limit.from(PAGE));
+          for (StreamMessage<String, String> message : page) {
+            // A malformed entry names no request; the reader that meets it drops it.
+            Entries.requestId(message.getBody()).ifPresent(ids::add);
+          }
+          if (page.size() < PAGE) {
+            break;
+          }
+          from = Range.Boundary.excluding(page.getLast().getId());
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** Request id → user id of every job holding a place in the streams under the per-user cap. */
+  public Map<UUID, UUID> admittedJobs() {
+    Map<UUID, UUID> places = new HashMap<>();
+    for (QueuePartition partition : partitions.all()) {
+      places.putAll(cap.admitted(partition));
+    }
+    return places;
+  }
+
+  /** Users with jobs held back by the per-user cap. */
+  public Set<UUID> usersWithHeldJobs() {
+    Set<UUID> users = new HashSet<>();
+    for (QueuePartition partition : partitions.all()) {
+      users.addAll(cap.holders(partition));
+    }
+    return users;
+  }
+
+  private static long number(Object value) {
+    if (value instanceof Number n) {
+      return n.longValue();
+    }
+    try {
+      return value == null ? 0 : Long.parseLong(value.toString());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}

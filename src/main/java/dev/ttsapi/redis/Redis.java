@@ -1,0 +1,197 @@
+package dev.ttsapi.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way into Redis. Every connection is made here ({@link RedisConfiguration}) and handed out
+ * typed on the commands a standalone server and a Redis Cluster have in common (Lettuce's {@code
+ * RedisClusterCommands}), so which one runs is a deployment choice that no caller sees.
+ *
+ * <ul>
+ *   <li>{@link #sync} and {@link #async}: one shared, multiplexed connection for every command that
+ *       does not block; commands sent without waiting travel together (pipelining). They fail fast
+ *       ({@code tts.stores.redis-command-timeout}) so callers fall back instead of hanging.
+ *   <li>{@link #blocking}: a connection of its own for a caller that waits on Redis (XREADGROUP or
+ *       XREAD with BLOCK), with a timeout longer than its longest wait.
+ *   <li>{@link #pubSub}: a subscription connection.
+ *   <li>{@link #eval}: a {@link RedisScript}, by its SHA, loaded once and again when Redis has
+ *       forgotten it; its text never travels with each call.
+ * </ul>
+ */
+public final class Redis implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Redis.class);
+
+  private final Connector connector;
+  private final StatefulConnection<String, String> shared;
+  private final RedisClusterCommands<String, String> sync;
+  private final RedisClusterAsyncCommands<String, String> async;
+
+  /** How connections are made: standalone (or Sentinel) and Cluster differ only here. */
+  interface Connector {
+    StatefulConnection<String, String> connect(Duration commandTimeout);
+
+    RedisClusterCommands<String, String> sync(StatefulConnection<String, String> connection);
+
+    RedisClusterAsyncCommands<String, String> async(StatefulConnection<String, String> connection);
+
+    StatefulRedisPubSubConnection<String, String> connectPubSub();
+
+    /** Names what this deployment shares with no other on the same server (the db number). */
+    String namespace();
+
+    /** Closes every connection the connector made and releases its threads. */
+    void shutdown();
+  }
+
+  Redis(Connector connector, Duration commandTimeout) {
+    this.connector = connector;
+    this.shared = connector.connect(commandTimeout);
+    this.sync = connector.sync(shared);
+    this.async = connector.async(shared);
+  }
+
+  /** Commands on the shared connection, waiting for each answer. */
+  public RedisClusterCommands<String, String> sync() {
+    return sync;
+  }
+
+  /** Commands on the shared connection, answered later: send several, then wait for them all. */
+  public RedisClusterAsyncCommands<String, String> async() {
+    return async;
+  }
+
+  /**
+   * A connection of the caller's own for commands that block up to {@code longestWait}: its timeout
+   * is that wait plus a margin, where the shared connection's would cut it short.
+   */
+  public BlockingConnection blocking(Duration longestWait) {
+    StatefulConnection<String, String> connection =
+        connector.connect(longestWait.plus(Duration.ofSeconds(5)));
+    return new BlockingConnection(connection, connector.sync(connection));
+  }
+
+  /** A connection for SUBSCRIBE and PSUBSCRIBE; Lettuce subscribes again after a reconnect. */
+  public StatefulRedisPubSubConnection<String, String> pubSub() {
+    return connector.connectPubSub();
+  }
+
+  /** What keeps this deployment's channels apart from another's on the same server. */
+  public String namespace() {
+    return connector.namespace();
+  }
+
+  /** Runs a script and waits for its answer. */
+  public <T> T eval(RedisScript script, List<String> keys, List<String> args) {
+    return await(evalAsync(script, keys, args));
+  }
+
+  /**
+   * Sends a script by its SHA without waiting; if Redis does not know it (restarted, flushed) it is
+   * sent once in full, which also puts it back into Redis's cache.
+   */
+  public <T> CompletableFuture<T> evalAsync(
+      RedisScript script, List<String> keys, List<String> args) {
+    String[] k = keys.toArray(String[]::new);
+    String[] a = args.toArray(String[]::new);
+    CompletableFuture<T> bySha =
+        async.<T>evalsha(script.sha(), script.output(), k, a).toCompletableFuture();
+    return bySha.exceptionallyCompose(
+        failure ->
+            unwrap(failure) instanceof RedisNoScriptException
+                ? async.<T>eval(script.source(), script.output(), k, a).toCompletableFuture()
+                : CompletableFuture.failedFuture(unwrap(failure)));
+  }
+
+  /**
+   * Loads every script, so the first calls need not send their text (on a Cluster, Lettuce sends
+   * SCRIPT LOAD to every master). Redis may be down at start: a script is then sent in full on its
+   * first NOSCRIPT.
+   */
+  void loadScripts() {
+    for (RedisScript script : RedisScript.values()) {
+      try {
+        sync.scriptLoad(script.source());
+      } catch (RuntimeException e) {
+        log.warn("Could not load Lua script {} into Redis: {}", script, e.toString());
+        return;
+      }
+    }
+  }
+
+  /**
+   * A seam of its own on one standalone server, for a tool or a test that must talk to a Redis
+   * other than the application's; close it when done.
+   */
+  public static Redis standalone(String url, Duration commandTimeout) {
+    return RedisConfiguration.standalone(url, commandTimeout, null);
+  }
+
+  /** Closes the shared connection and the client's threads (connections handed out close apart). */
+  @Override
+  public void close() {
+    shared.close();
+    connector.shutdown();
+  }
+
+  /**
+   * Waits for an answer of {@link #async} and rethrows its failure unwrapped, so callers catch the
+   * same exceptions as from {@link #sync}.
+   */
+  public static <T> T await(java.util.concurrent.Future<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for Redis", e);
+    } catch (ExecutionException e) {
+      Throwable cause = unwrap(e);
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** A connection of one caller's own, for blocking commands; close it when done. */
+  public static final class BlockingConnection implements AutoCloseable {
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterCommands<String, String> commands;
+
+    private BlockingConnection(
+        StatefulConnection<String, String> connection,
+        RedisClusterCommands<String, String> commands) {
+      this.connection = connection;
+      this.commands = commands;
+    }
+
+    public RedisClusterCommands<String, String> commands() {
+      return commands;
+    }
+
+    @Override
+    public void close() {
+      connection.close();
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package dev.ttsapi.worker;
+
+import dev.ttsapi.queue.Delivery;
+import dev.ttsapi.queue.Job;
+import dev.ttsapi.queue.QueueConsumer;
+import dev.ttsapi.queue.QueueProducer;
+import dev.ttsapi.queue.QueueProperties;
+import dev.ttsapi.request.JobLifecycle;
+import dev.ttsapi.request.JobLifecycle.AttemptOutcome;
+import dev.ttsapi.request.JobLifecycle.EndedAttempt;
+import dev.ttsapi.request.TtsRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one place that settles a failed attempt, whoever noticed it (the job's worker, the reclaimer
+ * of a dead worker's job, the sweeper of a job whose entry Redis lost): the row's attempt is ended
+ * in PostgreSQL first, then the queue follows what PostgreSQL decided.
+ *
+ * <ul>
+ *   <li>attempts left: back in the queue, at the end of its stream;
+ *   <li>that was the last: {@code failed}, copied to the dead-letter stream, its place freed;
+ *   <li>someone else changed the request first (a duplicate delivery): only the entry goes.
+ * </ul>
+ */
+@Component
+public class FailedAttempts {
+
+  private static final Logger log = LoggerFactory.getLogger(FailedAttempts.class);
+
+  private final JobLifecycle lifecycle;
+  private final QueueConsumer queue;
+  private final QueueProducer producer;
+  private final int maxAttempts;
+
+  FailedAttempts(
+      JobLifecycle lifecycle,
+      QueueConsumer queue,
+      QueueProducer producer,
+      QueueProperties properties) {
+    this.lifecycle = lifecycle;
+    this.queue = queue;
+    this.producer = producer;
+    this.maxAttempts = properties.maxAttempts();
+  }
+
+  /**
+   * Settles the failed attempt of a delivered job.
+   *
+   * @param cause logged with the last attempt's failure, for its stack trace; may be null
+   */
+  public AttemptOutcome settle(
+      Delivery delivery, TtsRequest request, String error, Throwable cause) {
+    AttemptOutcome outcome = lifecycle.endFailedAttempt(request, error, maxAttempts);
+    switch (outcome) {
+      case RETRY -> {
+        log.warn(
+            "Request {} attempt {} failed, queued again: {}",
+            request.id(),
+            request.attempt(),
+            error);
+        queue.retry(delivery);
+      }
+      case FAILED -> {
+        log.warn(
+            "Request {} failed after {} attempts, dead-lettered: {}",
+            request.id(),
+            request.attempt(),
+            error,
+            cause);
+        queue.deadLetter(delivery, request.attempt(), error);
+      }
+      case STALE -> queue.ack(delivery);
+    }
+    return outcome;
+  }
+
+  /** What {@link #settleWithoutEntries} did: the requests queued again, and what failed. */
+  public record Settled(List<UUID> requeued, List<RuntimeException> failures) {}
+
+  /**
+   * Settles attempts whose queue entries are gone (Redis lost them while their workers died), all
+   * in one statement: retried ones are offered to the queue again under their user's cap. One
+   * request failing in Redis does not stop the others.
+   */
+  public Settled settleWithoutEntries(List<TtsRequest> requests, List<String> errors) {
+    List<UUID> requeued = new ArrayList<>();
+    List<RuntimeException> failures = new ArrayList<>();
+    for (EndedAttempt ended : lifecycle.endFailedAttempts(requests, errors, maxAttempts)) {
+      TtsRequest request = ended.request();
+      try {
+        switch (ended.outcome()) {
+          case RETRY -> {
+            producer.admit(job(request));
+            requeued.add(request.id());
+          }
+          case FAILED -> queue.deadLetter(job(request), request.attempt(), request.error());
+          case STALE -> {}
+        }
+      } catch (RuntimeException e) {
+        failures.add(e);
+      }
+    }
+    return new Settled(requeued, failures);
+  }
+
+  /** The queue's view of a request. */
+  public static Job job(TtsRequest request) {
+    return new Job(request.id(), request.createdAt(), request.priority(), request.userId());
+  }
+}
