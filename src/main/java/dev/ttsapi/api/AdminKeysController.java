@@ -2,8 +2,8 @@ package dev.ttsapi.api;
 
 import dev.ttsapi.auth.KeyNotFoundException;
 import dev.ttsapi.auth.UserService;
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.Role;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.Role;
 import dev.ttsapi.web.Admin;
 import dev.ttsapi.web.AdminOnly;
 import java.util.UUID;

@@ -2,7 +2,7 @@ package dev.ttsapi.config;
 
 import dev.ttsapi.audio.AudioStore;
 import dev.ttsapi.audio.FileSystemAudioStore;
-import dev.ttsapi.embedded.StoresProperties;
+import dev.ttsapi.stores.StoresProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

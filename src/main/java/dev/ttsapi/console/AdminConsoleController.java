@@ -1,10 +1,10 @@
 package dev.ttsapi.console;
 
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.Role;
 import dev.ttsapi.observability.QueueDepths;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.queue.QueueInspector;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.Role;
 import dev.ttsapi.web.Admin;
 import dev.ttsapi.web.AdminOnly;
 import java.time.Clock;

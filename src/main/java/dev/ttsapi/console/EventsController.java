@@ -1,8 +1,8 @@
 package dev.ttsapi.console;
 
 import dev.ttsapi.auth.Caller;
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.Role;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.Role;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;

@@ -1,9 +1,9 @@
 package dev.ttsapi.console;
 
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.Role;
 import dev.ttsapi.redis.Redis;
 import dev.ttsapi.request.StatusStore;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.Role;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.Gauge;

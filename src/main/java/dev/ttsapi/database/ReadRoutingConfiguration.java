@@ -1,10 +1,10 @@
 package dev.ttsapi.database;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.ttsapi.config.PeriodicTasks;
-import dev.ttsapi.embedded.DatabaseEndpoint;
-import dev.ttsapi.embedded.StoresProperties;
 import dev.ttsapi.redis.Redis;
+import dev.ttsapi.runtime.PeriodicTasks;
+import dev.ttsapi.stores.DatabaseEndpoint;
+import dev.ttsapi.stores.StoresProperties;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.ttsapi.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.ttsapi.embedded.DatabaseEndpoint;
+import dev.ttsapi.stores.DatabaseEndpoint;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;

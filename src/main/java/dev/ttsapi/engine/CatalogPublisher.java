@@ -1,8 +1,8 @@
 package dev.ttsapi.engine;
 
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.PeriodicTasks;
-import dev.ttsapi.config.Role;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.PeriodicTasks;
+import dev.ttsapi.runtime.Role;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.ttsapi.engine;
 
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.Role;
 import dev.ttsapi.engine.espeak.EspeakEngine;
 import dev.ttsapi.engine.mary.MaryEngine;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.Role;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;

@@ -2,11 +2,11 @@ package dev.ttsapi.engine;
 
 import dev.ttsapi.cache.MultiLevelCache;
 import dev.ttsapi.cache.MultiLevelCaches;
-import dev.ttsapi.config.Role;
+import dev.ttsapi.runtime.Role;
+import dev.ttsapi.runtime.Roles;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,9 +46,9 @@ public class VoiceDirectory {
       EngineCatalogRepository repository,
       MultiLevelCaches caches,
       Clock clock,
-      Environment environment) {
+      Roles roles) {
     this.local = local;
-    this.enginesHere = Role.parse(environment.getProperty(Role.PROPERTY)).contains(Role.WORKER);
+    this.enginesHere = roles.runs(Role.WORKER);
     this.repository = repository;
     this.clock = clock;
     this.published =

@@ -1,6 +1,5 @@
 package dev.ttsapi.input;
 
-import dev.ttsapi.config.BufferedBodyRequest;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

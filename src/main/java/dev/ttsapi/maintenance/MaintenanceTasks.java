@@ -1,8 +1,5 @@
 package dev.ttsapi.maintenance;
 
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.PeriodicTasks;
-import dev.ttsapi.config.Role;
 import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.queue.QueueConsumer;
@@ -13,6 +10,9 @@ import dev.ttsapi.queue.QueueUpkeep;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.TtsRequest;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.PeriodicTasks;
+import dev.ttsapi.runtime.Role;
 import dev.ttsapi.worker.FailedAttempts;
 import java.time.Duration;
 import java.time.Instant;

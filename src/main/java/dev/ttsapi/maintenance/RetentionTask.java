@@ -1,10 +1,10 @@
 package dev.ttsapi.maintenance;
 
 import dev.ttsapi.audio.AudioStore;
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.PeriodicTasks;
-import dev.ttsapi.config.Role;
 import dev.ttsapi.maintenance.PartitionRepository.MonthPartition;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.PeriodicTasks;
+import dev.ttsapi.runtime.Role;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

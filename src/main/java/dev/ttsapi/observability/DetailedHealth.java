@@ -2,10 +2,10 @@ package dev.ttsapi.observability;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ttsapi.database.DatabaseRouter;
-import dev.ttsapi.embedded.StoresProperties;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.redis.Redis;
+import dev.ttsapi.stores.StoresProperties;
 import dev.ttsapi.web.Admin;
 import dev.ttsapi.web.AdminOnly;
 import java.io.File;

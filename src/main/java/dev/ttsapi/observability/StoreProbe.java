@@ -1,7 +1,7 @@
 package dev.ttsapi.observability;
 
-import dev.ttsapi.config.PeriodicTasks;
 import dev.ttsapi.redis.Redis;
+import dev.ttsapi.runtime.PeriodicTasks;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;

@@ -1,10 +1,11 @@
 package dev.ttsapi.observability;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.ttsapi.config.Role;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.runtime.Role;
+import dev.ttsapi.runtime.Roles;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,8 +46,8 @@ public class WarmUp {
       VoiceCatalog voices,
       QueueDepths depths,
       StoreProbe stores,
-      Environment environment) {
-    this.worker = Role.parse(environment.getProperty(Role.PROPERTY)).contains(Role.WORKER);
+      Roles roles) {
+    this.worker = roles.runs(Role.WORKER);
     this.dataSource = dataSource;
     this.voices = voices;
     this.depths = depths;

@@ -1,8 +1,8 @@
 package dev.ttsapi.ratelimit;
 
-import dev.ttsapi.config.BatchedCounts;
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.Role;
+import dev.ttsapi.runtime.BatchedCounts;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.Role;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.ttsapi.redis;
 
-import dev.ttsapi.embedded.RedisEndpoint;
-import dev.ttsapi.embedded.StoresProperties;
+import dev.ttsapi.stores.RedisEndpoint;
+import dev.ttsapi.stores.StoresProperties;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

@@ -1,7 +1,7 @@
 package dev.ttsapi.request;
 
-import dev.ttsapi.config.BatchedCounts;
 import dev.ttsapi.request.RequestRepository.CachedAudio;
+import dev.ttsapi.runtime.BatchedCounts;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

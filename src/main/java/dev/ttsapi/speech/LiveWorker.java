@@ -1,14 +1,14 @@
 package dev.ttsapi.speech;
 
 import dev.ttsapi.audio.Pcm;
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.Role;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.queue.LiveQueue;
 import dev.ttsapi.queue.LiveQueue.LiveJob;
 import dev.ttsapi.redis.Redis;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.Role;
 import dev.ttsapi.worker.LiveSynthesis;
 import java.time.Duration;
 import java.util.Optional;

@@ -2,14 +2,14 @@ package dev.ttsapi.speech;
 
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.auth.Caller;
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.Role;
 import dev.ttsapi.engine.NothingToSpeakException;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisUsage;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.ratelimit.RateLimiter;
 import dev.ttsapi.request.RequestProperties;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.Role;
 import dev.ttsapi.text.TextNormalizer;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -1,7 +1,6 @@
 package dev.ttsapi.speech;
 
 import dev.ttsapi.audio.Pcm;
-import dev.ttsapi.config.Role;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
 import dev.ttsapi.engine.SynthesisUsage;
@@ -10,14 +9,14 @@ import dev.ttsapi.engine.VoiceDirectory;
 import dev.ttsapi.queue.LiveQueue;
 import dev.ttsapi.queue.LiveQueue.Entry;
 import dev.ttsapi.queue.LiveQueue.LiveJob;
+import dev.ttsapi.runtime.Role;
+import dev.ttsapi.runtime.Roles;
 import dev.ttsapi.worker.LiveSynthesis;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Service;
 
 /**
@@ -41,14 +40,13 @@ class SpeechService {
       LiveQueue channel,
       OpenAiApiProperties properties,
       Clock clock,
-      Environment environment) {
+      Roles roles) {
     this.voices = voices;
     this.local = local;
     this.channel = channel;
     this.properties = properties;
     this.clock = clock;
-    Set<Role> roles = Role.parse(environment.getProperty(Role.PROPERTY));
-    this.inProcess = properties.synthesizeLocally() && roles.contains(Role.WORKER);
+    this.inProcess = properties.synthesizeLocally() && roles.runs(Role.WORKER);
   }
 
   /** An OpenAI voice name through the configured map, else one of our own ids or names. */

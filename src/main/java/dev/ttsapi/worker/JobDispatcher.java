@@ -1,13 +1,13 @@
 package dev.ttsapi.worker;
 
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.Role;
 import dev.ttsapi.observability.HeapGuard;
 import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.QueueConsumer;
 import dev.ttsapi.queue.QueuePartition;
 import dev.ttsapi.queue.QueueReader;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.Role;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

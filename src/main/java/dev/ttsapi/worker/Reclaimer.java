@@ -1,8 +1,5 @@
 package dev.ttsapi.worker;
 
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.PeriodicTasks;
-import dev.ttsapi.config.Role;
 import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.Job;
@@ -11,6 +8,9 @@ import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.TtsRequest;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.PeriodicTasks;
+import dev.ttsapi.runtime.Role;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;

@@ -2,12 +2,13 @@ package dev.ttsapi.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ttsapi.embedded.StoresProperties;
 import dev.ttsapi.maintenance.MaintenanceProperties;
 import dev.ttsapi.observability.ObservabilityProperties;
 import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.AudioCacheScope;
 import dev.ttsapi.request.RequestProperties;
+import dev.ttsapi.runtime.Role;
+import dev.ttsapi.stores.StoresProperties;
 import dev.ttsapi.support.ApplicationYaml;
 import dev.ttsapi.worker.WorkerProperties;
 import java.io.IOException;

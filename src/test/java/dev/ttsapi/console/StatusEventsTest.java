@@ -3,9 +3,9 @@ package dev.ttsapi.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
-import dev.ttsapi.embedded.RedisEndpoint;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.StatusStore;
+import dev.ttsapi.stores.RedisEndpoint;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.IntegrationTest;
 import io.lettuce.core.RedisClient;

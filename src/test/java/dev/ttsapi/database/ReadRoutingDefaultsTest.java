@@ -2,7 +2,7 @@ package dev.ttsapi.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ttsapi.embedded.StoresProperties;
+import dev.ttsapi.stores.StoresProperties;
 import dev.ttsapi.support.ApplicationYaml;
 import java.time.Duration;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ttsapi.auth.Caller;
-import dev.ttsapi.embedded.RedisEndpoint;
+import dev.ttsapi.stores.RedisEndpoint;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
 import io.lettuce.core.RedisURI;

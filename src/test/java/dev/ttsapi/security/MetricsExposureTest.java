@@ -3,8 +3,8 @@ package dev.ttsapi.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
-import dev.ttsapi.embedded.DatabaseEndpoint;
-import dev.ttsapi.embedded.RedisEndpoint;
+import dev.ttsapi.stores.DatabaseEndpoint;
+import dev.ttsapi.stores.RedisEndpoint;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;

@@ -1,7 +1,7 @@
 package dev.ttsapi.engine.gemini;
 
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.Role;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.Role;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;

@@ -1,7 +1,7 @@
 package dev.ttsapi.engine.openai;
 
-import dev.ttsapi.config.ConditionalOnRole;
-import dev.ttsapi.config.Role;
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.Role;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;

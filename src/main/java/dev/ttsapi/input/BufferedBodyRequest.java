@@ -1,4 +1,4 @@
-package dev.ttsapi.config;
+package dev.ttsapi.input;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;

@@ -1,4 +1,4 @@
-package dev.ttsapi.config;
+package dev.ttsapi.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

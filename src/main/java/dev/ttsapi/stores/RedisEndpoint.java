@@ -1,4 +1,4 @@
-package dev.ttsapi.embedded;
+package dev.ttsapi.stores;
 
 /**
  * Where Redis is: {@code REDIS_URL}, or the embedded server started when none is set. The {@code

@@ -1,4 +1,4 @@
-package dev.ttsapi.embedded;
+package dev.ttsapi.stores;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;

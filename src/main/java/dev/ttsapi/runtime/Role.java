@@ -1,4 +1,4 @@
-package dev.ttsapi.config;
+package dev.ttsapi.runtime;
 
 import java.util.EnumSet;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.ttsapi.config;
+package dev.ttsapi.runtime;
 
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;

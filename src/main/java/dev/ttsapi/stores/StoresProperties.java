@@ -1,4 +1,4 @@
-package dev.ttsapi.embedded;
+package dev.ttsapi.stores;
 
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;

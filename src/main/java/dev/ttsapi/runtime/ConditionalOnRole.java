@@ -1,4 +1,4 @@
-package dev.ttsapi.config;
+package dev.ttsapi.runtime;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

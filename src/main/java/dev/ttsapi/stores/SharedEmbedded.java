@@ -1,4 +1,4 @@
-package dev.ttsapi.embedded;
+package dev.ttsapi.stores;
 
 import java.nio.file.Path;
 import java.util.HashMap;

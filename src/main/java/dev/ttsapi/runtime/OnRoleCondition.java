@@ -1,4 +1,4 @@
-package dev.ttsapi.config;
+package dev.ttsapi.runtime;
 
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;

@@ -1,4 +1,4 @@
-package dev.ttsapi.embedded;
+package dev.ttsapi.stores;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

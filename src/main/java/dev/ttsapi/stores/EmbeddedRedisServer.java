@@ -1,4 +1,4 @@
-package dev.ttsapi.embedded;
+package dev.ttsapi.stores;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
