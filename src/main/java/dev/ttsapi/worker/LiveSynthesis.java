@@ -25,8 +25,9 @@ import org.springframework.stereotype.Component;
  * Text to PCM chunks handed out one by one as they are made, for streaming answers: the text is
  * split and each chunk processed exactly as {@link SynthesisPipeline} does (same splitting, sample
  * rate and loudness), a bounded window of chunks synthesizing ahead on the shared {@link
- * SynthesisPool}. Nothing is stored. Closing a {@link ChunkStream} early cancels the chunks not yet
- * handed out, so a client that goes away stops the synthesis of the rest.
+ * SynthesisPool}. Nothing is stored. Closing a {@link ChunkStream} early stops the synthesis of the
+ * rest, so a client that goes away (or a chunk that fails) costs at most the chunks being spoken at
+ * that moment.
  */
 @Component
 public class LiveSynthesis {
@@ -145,11 +146,16 @@ public class LiveSynthesis {
       return Loudness.normalize(Resampler.resample(pcm, sampleRate));
     }
 
-    /** Cancels every chunk not handed out yet (running ones are interrupted). */
+    /**
+     * Cancels the chunks no engine has started; the ones being spoken run to their end and are
+     * dropped. An engine is never interrupted mid-chunk: MaryTTS's own vocoder threads wait for
+     * their reader to take every sample, so a read cut short left them parked, with their memory,
+     * for good.
+     */
     @Override
     public void close() {
       closed = true;
-      inFlight.forEach(f -> f.cancel(true));
+      inFlight.forEach(f -> f.cancel(false));
       inFlight.clear();
     }
 

@@ -1,5 +1,7 @@
 package dev.ttsapi.support;
 
+import dev.ttsapi.engine.mary.MaryEngine;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
@@ -25,5 +27,10 @@ public class TestEngines {
   @Bean
   FaultEngine faultEngine() {
     return new FaultEngine();
+  }
+
+  @Bean
+  FaultyMaryEngine faultyMaryEngine(ObjectProvider<MaryEngine> mary) {
+    return new FaultyMaryEngine(mary);
   }
 }
