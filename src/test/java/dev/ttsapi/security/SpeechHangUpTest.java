@@ -7,7 +7,9 @@ import dev.ttsapi.auth.Caller;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.EngineThreads;
 import dev.ttsapi.support.FaultyMaryEngine;
+import dev.ttsapi.support.GateEngine;
 import dev.ttsapi.support.IntegrationTest;
+import dev.ttsapi.support.Problems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,21 +25,33 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Clients that hang up on {@code POST /v1/audio/speech} mid-stream. A hang-up must cost the node
- * nothing once the chunk MaryTTS was speaking has ended: MaryTTS vocodes on threads of its own that
- * block until every sample is read, so a chunk cut short used to leave them (and megabytes of
- * speech parameters each) parked for good, until the heap filled and every worker on the node
- * paused.
+ * Clients that hang up on {@code POST /v1/audio/speech} mid-stream, and users who open more streams
+ * than they may at once. A hang-up must cost the node nothing once the chunk MaryTTS was speaking
+ * has ended: MaryTTS vocodes on threads of its own that block until every sample is read, so a
+ * chunk cut short used to leave them (and megabytes of speech parameters each) parked for good,
+ * until the heap filled and every worker on the node paused.
  */
+@TestPropertySource(properties = "tts.openai-api.max-streams-per-user=" + SpeechHangUpTest.CAP)
 class SpeechHangUpTest extends IntegrationTest {
 
+  static final int CAP = 2;
   private static final int STREAMS = 20;
   private static final int THREAD_MARGIN = 10;
   private static final long HEAP_MARGIN = 64L << 20;
+
+  @Autowired GateEngine gate;
+
+  @AfterEach
+  void openGate() {
+    gate.open();
+  }
 
   @Test
   void streams_cut_short_leave_no_threads_or_heap_behind() throws Exception {
@@ -86,6 +100,8 @@ class SpeechHangUpTest extends IntegrationTest {
                 assertThat(heapAfterGc() >> 20)
                     .as("MB of heap used after GC (%d MB before)", heapBefore >> 20)
                     .isLessThanOrEqualTo((heapBefore + HEAP_MARGIN) >> 20));
+    // Every stream's place under the per-user cap was given back when its client went away.
+    await().atMost(Duration.ofSeconds(10)).until(() -> openStreamsMetric() == 0.0);
   }
 
   @Test
@@ -112,6 +128,59 @@ class SpeechHangUpTest extends IntegrationTest {
         .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> assertThat(EngineThreads.maryVocoders()).isSubsetOf(vocodersBefore));
+  }
+
+  @Test
+  void a_user_gets_as_many_streams_at_once_as_the_cap_then_429_until_one_ends() throws Exception {
+    TestUser user = newUser("many-streams", Caller.Role.USER);
+    // The warm-up speaks once with every engine: let it pass the gate before closing it.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> api.get("/health/ready", null).status() == 200);
+    gate.close();
+    int callsBefore = gate.calls();
+    try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<ApiClient.Response>> open = new ArrayList<>();
+      for (int i = 0; i < CAP; i++) {
+        open.add(
+            clients.submit(
+                () -> api.post("/v1/audio/speech", user.key(), speech(GateEngine.VOICE, "Held."))));
+      }
+      // Both streams are open: their first chunks wait at the gate.
+      await().atMost(Duration.ofSeconds(20)).until(() -> gate.calls() - callsBefore == CAP);
+
+      ApiClient.Response refused =
+          api.post("/v1/audio/speech", user.key(), speech(GateEngine.VOICE, "One more."));
+
+      JsonNode problem = Problems.assertProblem(refused, 429, "too-many-streams");
+      assertThat(refused.header("Retry-After")).isNotBlank().containsOnlyDigits();
+      assertThat(problem.path("error").path("message").asString()).isNotBlank();
+      assertThat(problem.path("error").path("code").asString()).isEqualTo("rate_limit_exceeded");
+      assertThat(gate.calls() - callsBefore)
+          .as("the refused stream was never synthesized")
+          .isEqualTo(CAP);
+
+      gate.open();
+      assertThat(open.getFirst().get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+      assertThat(
+              api.post("/v1/audio/speech", user.key(), speech(GateEngine.VOICE, "Now.")).status())
+          .isEqualTo(200);
+      assertThat(open.getLast().get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void streams_that_fail_give_their_place_back() {
+    TestUser user = newUser("failing-streams", Caller.Role.USER);
+
+    for (int i = 0; i < CAP + 2; i++) {
+      ApiClient.Response failed =
+          api.post(
+              "/v1/audio/speech",
+              user.key(),
+              speech(FaultyMaryEngine.VOICE, FaultyMaryEngine.THROW + " attempt " + i + "."));
+      Problems.assertProblem(failed, 503, "service-unavailable");
+    }
   }
 
   /**
@@ -158,6 +227,17 @@ class SpeechHangUpTest extends IntegrationTest {
           .append(" tells a little more of this story, so that the speech goes on for a while. ");
     }
     return text.toString().strip();
+  }
+
+  /** The gauge of open speech streams on this node; NaN when it is not published. */
+  private double openStreamsMetric() {
+    return api.get("/metrics", null)
+        .text()
+        .lines()
+        .filter(l -> l.startsWith("tts_speech_streams"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .reduce(Double::sum)
+        .orElse(Double.NaN);
   }
 
   private static int liveThreads() {
