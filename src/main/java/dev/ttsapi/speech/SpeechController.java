@@ -119,7 +119,14 @@ class SpeechController {
         // Wait for the first chunk before committing a 200, so a failure here is still a problem.
         first = source.next();
       } catch (RuntimeException e) {
-        source.close();
+        // A worker may still be speaking the text (its first chunk came too late): stop it.
+        try {
+          source.cancel();
+        } catch (RuntimeException notCancelled) {
+          e.addSuppressed(notCancelled);
+        } finally {
+          source.close();
+        }
         throw e;
       }
     } catch (RuntimeException e) {
