@@ -109,6 +109,10 @@ class LiveWorker implements SmartLifecycle {
       log.debug("Live job {} expired before a worker took it", job.id());
       return;
     }
+    if (channel.cancelled(job.id())) {
+      log.debug("Live job {} was cancelled by its client before a worker took it", job.id());
+      return;
+    }
     Optional<Voice> installed = voices.find(job.voice());
     if (installed.isEmpty()) {
       // Workers may have different engines installed: leave the job to one that has the voice

@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param chunkTimeout how long it waits for each further chunk before giving up
  * @param liveTtl life of a request's Redis chunk stream and of a live job left in the queue
  * @param workerSlots streaming jobs one worker runs at once (their chunks share the synthesis pool)
+ * @param maxStreamsPerUser streams one user may have open at once on this API node (synthesized
+ *     here or by a worker); more are answered 429 with {@code Retry-After}
  */
 @Validated
 @ConfigurationProperties("tts.openai-api")
@@ -36,7 +38,8 @@ public record OpenAiApiProperties(
     Duration firstChunkTimeout,
     Duration chunkTimeout,
     Duration liveTtl,
-    @Min(1) @Max(1024) int workerSlots) {
+    @Min(1) @Max(1024) int workerSlots,
+    @Min(1) @Max(1024) int maxStreamsPerUser) {
 
   /** Every voice OpenAI names, onto the installed voices by gender (English). */
   public static final Map<String, String> DEFAULT_VOICES =
@@ -61,6 +64,7 @@ public record OpenAiApiProperties(
   public static final Duration DEFAULT_CHUNK_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_LIVE_TTL = Duration.ofMinutes(5);
   public static final int DEFAULT_WORKER_SLOTS = 16;
+  public static final int DEFAULT_MAX_STREAMS_PER_USER = 4;
 
   public OpenAiApiProperties {
     Map<String, String> merged = new LinkedHashMap<>(DEFAULT_VOICES);
@@ -75,5 +79,6 @@ public record OpenAiApiProperties(
     chunkTimeout = chunkTimeout == null ? DEFAULT_CHUNK_TIMEOUT : chunkTimeout;
     liveTtl = liveTtl == null ? DEFAULT_LIVE_TTL : liveTtl;
     workerSlots = workerSlots == 0 ? DEFAULT_WORKER_SLOTS : workerSlots;
+    maxStreamsPerUser = maxStreamsPerUser == 0 ? DEFAULT_MAX_STREAMS_PER_USER : maxStreamsPerUser;
   }
 }

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
  * first sentence is sent while the rest is synthesized), raw in chunked transfer or as server-sent
  * events; {@code GET /v1/models} lists what {@code model} may be. The answer is written on the
  * request's virtual thread, flushed per chunk. A client that goes away stops the synthesis of the
- * rest. Characters are charged to the daily quota before synthesis and the request is recorded in
- * {@code usage_daily} once, when its stream ends.
+ * rest. A user has at most {@code tts.openai-api.max-streams-per-user} streams open at once on a
+ * node ({@link SpeechStreams}). Characters are charged to the daily quota before synthesis and the
+ * request is recorded in {@code usage_daily} once, when its stream ends.
  */
 @RestController
 @ConditionalOnRole(Role.API)
@@ -44,7 +46,11 @@ class SpeechController {
 
   private static final Logger log = LoggerFactory.getLogger(SpeechController.class);
 
+  /** A stream lasts seconds to a few minutes; a client refused for holding too many asks later. */
+  private static final Duration STREAM_RETRY_AFTER = Duration.ofSeconds(5);
+
   private final SpeechService speech;
+  private final SpeechStreams streams;
   private final SpeechUsage usage;
   private final RateLimiter limiter;
   private final RequestProperties requestProperties;
@@ -53,12 +59,14 @@ class SpeechController {
 
   SpeechController(
       SpeechService speech,
+      SpeechStreams streams,
       SpeechUsage usage,
       RateLimiter limiter,
       RequestProperties requestProperties,
       OpenAiApiProperties properties,
       JsonMapper json) {
     this.speech = speech;
+    this.streams = streams;
     this.usage = usage;
     this.limiter = limiter;
     this.requestProperties = requestProperties;
@@ -86,6 +94,23 @@ class SpeechController {
   void speech(Caller caller, @RequestBody SpeechBody body, HttpServletResponse response)
       throws IOException {
     Speak speak = validate(body);
+    // Taken before the quota is charged (a refused stream costs nothing) and held until the
+    // stream has ended, however it ends.
+    try (SpeechStreams.Slot slot =
+        streams
+            .open(caller.userId())
+            .orElseThrow(
+                () ->
+                    SpeechProblem.tooManyStreams(
+                        "You have "
+                            + streams.perUser()
+                            + " speech streams open, as many as you may; let one end first",
+                        STREAM_RETRY_AFTER))) {
+      answer(caller, speak, response);
+    }
+  }
+
+  private void answer(Caller caller, Speak speak, HttpServletResponse response) throws IOException {
     limiter.chargeCharacters(caller.userId(), speak.characters());
     ChunkSource source;
     Optional<Pcm> first;
@@ -95,7 +120,14 @@ class SpeechController {
         // Wait for the first chunk before committing a 200, so a failure here is still a problem.
         first = source.next();
       } catch (RuntimeException e) {
-        source.close();
+        // A worker may still be speaking the text (its first chunk came too late): stop it.
+        try {
+          source.cancel();
+        } catch (RuntimeException notCancelled) {
+          e.addSuppressed(notCancelled);
+        } finally {
+          source.close();
+        }
         throw e;
       }
     } catch (RuntimeException e) {

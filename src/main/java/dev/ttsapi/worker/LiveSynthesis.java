@@ -28,10 +28,10 @@ import org.springframework.stereotype.Component;
  * Text to PCM chunks handed out one by one as they are made, for streaming answers: the text is
  * split and each chunk processed exactly as {@link SynthesisPipeline} does (same splitting, sample
  * rate and loudness), a bounded window of chunks synthesizing ahead on the shared {@link
- * SynthesisPool}. Nothing is stored. Closing a {@link ChunkStream} early cancels the chunks not yet
- * handed out, so a client that goes away stops the synthesis of the rest. What an engine logs about
- * the text while speaking it is held back ({@link EngineLogs}) and summed up in one WARN per stream
- * when it closes.
+ * SynthesisPool}. Nothing is stored. Closing a {@link ChunkStream} early stops the synthesis of the
+ * rest, so a client that goes away (or a chunk that fails) costs at most the chunks being spoken at
+ * that moment. What an engine logs about the text while speaking it is held back ({@link
+ * EngineLogs}) and summed up in one WARN per stream when it closes.
  */
 @Component
 public class LiveSynthesis {
@@ -157,14 +157,16 @@ public class LiveSynthesis {
     }
 
     /**
-     * Cancels every chunk not handed out yet (running ones are interrupted), and says in one line
-     * what the engine logged about the text, without the text.
+     * Cancels the chunks no engine has started; the ones being spoken run to their end and are
+     * dropped. An engine is never interrupted mid-chunk: MaryTTS's own vocoder threads wait for
+     * their reader to take every sample, so a read cut short left them parked, with their memory,
+     * for good. Then says in one line what the engine logged about the text, without the text.
      */
     @Override
     public void close() {
       boolean first = !closed;
       closed = true;
-      inFlight.forEach(f -> f.cancel(true));
+      inFlight.forEach(f -> f.cancel(false));
       inFlight.clear();
       if (first && !heldBack.isEmpty()) {
         log.warn(

@@ -10,7 +10,7 @@ class OpenAiApiPropertiesTest {
 
   @Test
   void unset_keys_take_the_defaults() {
-    OpenAiApiProperties p = new OpenAiApiProperties(null, null, 0, null, null, null, null, 0);
+    OpenAiApiProperties p = new OpenAiApiProperties(null, null, 0, null, null, null, null, 0, 0);
 
     assertThat(p.voices()).isEqualTo(OpenAiApiProperties.DEFAULT_VOICES);
     assertThat(p.models()).containsExactly("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
@@ -20,6 +20,7 @@ class OpenAiApiPropertiesTest {
     assertThat(p.chunkTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(p.liveTtl()).isEqualTo(Duration.ofMinutes(5));
     assertThat(p.workerSlots()).isEqualTo(16);
+    assertThat(p.maxStreamsPerUser()).isEqualTo(4);
   }
 
   @Test
@@ -33,6 +34,7 @@ class OpenAiApiPropertiesTest {
             null,
             null,
             null,
+            0,
             0);
 
     assertThat(p.voices())

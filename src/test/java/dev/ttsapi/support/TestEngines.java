@@ -1,5 +1,7 @@
 package dev.ttsapi.support;
 
+import dev.ttsapi.engine.mary.MaryEngine;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
@@ -30,5 +32,10 @@ public class TestEngines {
   @Bean
   SilentEngine silentEngine() {
     return new SilentEngine();
+  }
+
+  @Bean
+  FaultyMaryEngine faultyMaryEngine(ObjectProvider<MaryEngine> mary) {
+    return new FaultyMaryEngine(mary);
   }
 }

@@ -11,6 +11,7 @@ import dev.ttsapi.engine.SynthesisException;
 import dev.ttsapi.engine.Voice;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -161,8 +162,13 @@ public final class MaryEngine implements SpeechEngine {
             : AudioSystem.getAudioInputStream(target, audio)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(rate * 2 * 4);
       byte[] buffer = new byte[16 * 1024];
-      for (int n; (n = in.read(buffer)) != -1; ) {
-        out.write(buffer, 0, n);
+      try {
+        for (int n; (n = in.read(buffer)) != -1; ) {
+          out.write(buffer, 0, n);
+        }
+      } catch (Throwable stopped) {
+        drain(in, buffer, stopped);
+        throw stopped;
       }
       byte[] bytes = out.toByteArray();
       if (bytes.length % 2 != 0) {
@@ -170,6 +176,38 @@ public final class MaryEngine implements SpeechEngine {
       }
       return new Pcm(bytes, rate);
     }
+  }
+
+  /**
+   * Reads and drops what is left of a stream whose reading stopped early. MaryTTS vocodes each
+   * sentence on a thread of its own that blocks until its reader has taken every sample, and
+   * nothing else ends it: a stream left unread parks those threads, with megabytes of speech
+   * parameters each, for the life of the JVM. Closing the stream does not stop them, nor does
+   * interrupting the reader (MaryTTS turns the interrupt into a RuntimeException on the reading
+   * side only), so the interrupt is set aside while the rest is read and put back after.
+   */
+  private static void drain(AudioInputStream in, byte[] buffer, Throwable stopped) {
+    boolean interrupted = Thread.interrupted() || causedByInterrupt(stopped);
+    try {
+      while (in.read(buffer) != -1) {
+        // dropped: only the vocoder threads' ending matters now
+      }
+    } catch (IOException | RuntimeException e) {
+      stopped.addSuppressed(e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static boolean causedByInterrupt(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException || t instanceof InterruptedIOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Voice toVoice(marytts.modules.synthesis.Voice v) {

@@ -3,6 +3,7 @@ package dev.ttsapi.engine.mary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import dev.ttsapi.audio.AudioEncoders;
 import dev.ttsapi.audio.AudioFormat;
@@ -13,15 +14,18 @@ import dev.ttsapi.engine.Gender;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
 import dev.ttsapi.engine.Voice;
+import dev.ttsapi.support.EngineThreads;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
@@ -121,6 +125,34 @@ class MaryEngineTest {
       t.join();
     }
     assertThat(failures).isEmpty();
+  }
+
+  @Test
+  void an_interrupted_synthesis_leaves_none_of_maryttss_own_threads_behind() throws Exception {
+    Set<Thread> before = EngineThreads.maryVocoders();
+    AtomicBoolean stillInterrupted = new AtomicBoolean();
+    Thread caller =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  // As shutdownNow() or a cancel(true) would, while MaryTTS is speaking.
+                  Thread.currentThread().interrupt();
+                  try {
+                    mary.synthesize(
+                        "An interrupted call. It has a few sentences. Each is vocoded apart.",
+                        slt,
+                        SpeechSettings.NORMAL);
+                  } catch (SynthesisException expected) {
+                    // stopping is allowed; leaving MaryTTS's threads parked is not
+                  }
+                  stillInterrupted.set(Thread.currentThread().isInterrupted());
+                });
+    caller.join();
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(EngineThreads.maryVocoders()).isSubsetOf(before));
+    assertThat(stillInterrupted).as("the caller's interrupt is kept").isTrue();
   }
 
   @Test
