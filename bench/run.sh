@@ -139,8 +139,8 @@ start_service() {
   DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DATABASE" \
     REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB" PORT=$PORT TTS_DATA_DIR="$WORK/data" \
     "$JAVA" $SERVICE_JAVA_OPTS -jar "$JAR" --roles="$roles" \
-    --tts.observability.max-queue-depth=100000000 \
-    --tts.observability.high-priority-max-queue-depth=100000000 \
+    --tts.backpressure.max-queue-depth=100000000 \
+    --tts.backpressure.high-priority-max-queue-depth=100000000 \
     --tts.ratelimit.poll-requests-per-minute=2000000000 \
     --tts.request.max-text-length=$((DOC_CHARS + 1000)) \
     --tts.input.max-body-size=$((DOC_CHARS * 4 + 65536))B \

@@ -8,6 +8,7 @@ import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.web.Admin;
 import dev.ttsapi.web.AdminOnly;
+import dev.ttsapi.web.InvalidInputException;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;

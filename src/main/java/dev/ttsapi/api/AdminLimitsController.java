@@ -9,6 +9,7 @@ import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.web.Admin;
 import dev.ttsapi.web.AdminOnly;
+import dev.ttsapi.web.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.MediaType;

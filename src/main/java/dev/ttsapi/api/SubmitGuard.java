@@ -9,6 +9,7 @@ import dev.ttsapi.request.RequestProperties;
 import dev.ttsapi.request.SubmitCommand;
 import dev.ttsapi.text.Speakable;
 import dev.ttsapi.text.TextNormalizer;
+import dev.ttsapi.web.InvalidInputException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.List;

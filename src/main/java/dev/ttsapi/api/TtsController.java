@@ -1,6 +1,5 @@
 package dev.ttsapi.api;
 
-import dev.ttsapi.api.InvalidInputException.FieldError;
 import dev.ttsapi.api.TtsDtos.RequestPage;
 import dev.ttsapi.api.TtsDtos.RequestSummary;
 import dev.ttsapi.api.TtsDtos.StatusResponse;
@@ -14,11 +13,11 @@ import dev.ttsapi.audio.AudioStore;
 import dev.ttsapi.audio.StoredAudio;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.auth.UserService;
+import dev.ttsapi.backpressure.QueueLimit;
 import dev.ttsapi.engine.LanguageTags;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.VoiceDirectory;
 import dev.ttsapi.idempotency.Idempotency;
-import dev.ttsapi.observability.QueueLimit;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.request.RequestService;
 import dev.ttsapi.request.RequestStateException;
@@ -28,6 +27,8 @@ import dev.ttsapi.request.TtsRequest;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.web.ForbiddenException;
+import dev.ttsapi.web.InvalidInputException;
+import dev.ttsapi.web.InvalidInputException.FieldError;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.ttsapi.console;
 
-import dev.ttsapi.observability.QueueDepths;
+import dev.ttsapi.backpressure.QueueDepths;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.queue.QueueInspector;
 import dev.ttsapi.runtime.ConditionalOnRole;

@@ -3,6 +3,9 @@ package dev.ttsapi.console;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
+import dev.ttsapi.web.Problem;
+import dev.ttsapi.web.ProblemType;
+import java.time.Duration;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -24,33 +27,29 @@ import org.springframework.web.bind.annotation.RestController;
 class EventsController {
 
   private final StatusEventHub hub;
-  private final String retryAfter;
+  private final Duration retryAfter;
 
   EventsController(StatusEventHub hub, ConsoleProperties properties) {
     this.hub = hub;
     // A slot whose client left is freed within about two heartbeats.
-    this.retryAfter =
-        Long.toString(Math.max(1, properties.heartbeat().multipliedBy(2).toSeconds()));
+    this.retryAfter = properties.heartbeat().multipliedBy(2);
   }
 
   @GetMapping("/tts/events")
   ResponseEntity<?> events(Caller caller) {
     StatusEventHub.Opened opened = hub.open(caller.userId());
     if (opened.refusal() == StatusEventHub.Refusal.NODE_FULL) {
-      return ConsoleProblems.of(
-          HttpStatus.SERVICE_UNAVAILABLE,
-          ConsoleProblems.TOO_MANY_STREAMS,
-          "Too many event streams",
-          "This node serves as many event streams as it may; try again later",
-          retryAfter);
+      throw new Problem(
+              ProblemType.TOO_MANY_STREAMS,
+              HttpStatus.SERVICE_UNAVAILABLE,
+              "This node serves as many event streams as it may; try again later")
+          .retryAfter(retryAfter);
     }
     if (opened.refusal() == StatusEventHub.Refusal.USER_FULL) {
-      return ConsoleProblems.of(
-          HttpStatus.TOO_MANY_REQUESTS,
-          ConsoleProblems.TOO_MANY_STREAMS,
-          "Too many event streams",
-          "You have as many event streams open as you may; close one first",
-          retryAfter);
+      throw new Problem(
+              ProblemType.TOO_MANY_STREAMS,
+              "You have as many event streams open as you may; close one first")
+          .retryAfter(retryAfter);
     }
     return ResponseEntity.ok()
         .cacheControl(CacheControl.noStore())

@@ -1,6 +1,7 @@
 package dev.ttsapi.observability;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ttsapi.backpressure.QueueDepths;
 import dev.ttsapi.database.DatabaseRouter;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.queue.Priority;

@@ -2,6 +2,9 @@ package dev.ttsapi.observability;
 
 import dev.ttsapi.web.Admin;
 import dev.ttsapi.web.AdminOnly;
+import dev.ttsapi.web.InvalidInputException;
+import dev.ttsapi.web.Problem;
+import dev.ttsapi.web.ProblemType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -10,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,27 +41,13 @@ class ProfileController {
   ResponseEntity<?> profile(Admin admin, @RequestParam(defaultValue = "30") int seconds)
       throws InterruptedException, IOException {
     if (seconds < 1 || seconds > maxSeconds) {
-      return ResponseEntity.badRequest()
-          .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-          .body(
-              ObservabilityProblems.of(
-                  HttpStatus.BAD_REQUEST,
-                  ObservabilityProblems.INVALID_REQUEST,
-                  "Invalid request",
-                  "seconds must be between 1 and " + maxSeconds));
+      throw new InvalidInputException("seconds", "must be between 1 and " + maxSeconds);
     }
     Path file;
     try {
       file = profiler.record(Duration.ofSeconds(seconds));
     } catch (Profiler.BusyException e) {
-      return ResponseEntity.status(HttpStatus.CONFLICT)
-          .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-          .body(
-              ObservabilityProblems.of(
-                  HttpStatus.CONFLICT,
-                  ObservabilityProblems.PROFILER_BUSY,
-                  "Profiler busy",
-                  e.getMessage()));
+      throw new Problem(ProblemType.PROFILER_BUSY, e.getMessage());
     }
     long size = Files.size(file);
     // The file is deleted once the response has read it (or failed to).

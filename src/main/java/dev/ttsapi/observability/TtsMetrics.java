@@ -103,13 +103,6 @@ public class TtsMetrics {
   }
 
   /** A submit answered 503 because the queue was over its limit. */
-  public void rejectedForQueueDepth(dev.ttsapi.queue.Priority priority) {
-    Counter.builder("tts.requests.rejected")
-        .description("Submits answered 503 because the queue was over its limit")
-        .tag("priority", priority.wireName())
-        .register(registry)
-        .increment();
-  }
 
   /** The text-length label: a bucket, never the raw length. */
   static String lengthBucket(int length) {

@@ -3,13 +3,14 @@ package dev.ttsapi.observability;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.web.Admin;
 import dev.ttsapi.web.AdminOnly;
+import dev.ttsapi.web.Problem;
+import dev.ttsapi.web.ProblemType;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -75,10 +76,10 @@ class UsageController {
       end = to == null || to.isBlank() ? today : LocalDate.parse(to.trim());
       start = from == null || from.isBlank() ? end.minusDays(29) : LocalDate.parse(from.trim());
     } catch (DateTimeParseException e) {
-      return invalid("from and to are days like 2026-01-31");
+      throw invalid("from and to are days like 2026-01-31");
     }
     if (start.isAfter(end) || ChronoUnit.DAYS.between(start, end) >= MAX_DAYS) {
-      return invalid("from must not be after to, and the range at most " + MAX_DAYS + " days");
+      throw invalid("from must not be after to, and the range at most " + MAX_DAYS + " days");
     }
     List<UsageRepository.DailyUsage> days = usage.forUser(caller.userId(), start, end);
     return ResponseEntity.ok(
@@ -95,21 +96,14 @@ class UsageController {
               ? LocalDate.now(clock.withZone(ZoneOffset.UTC))
               : LocalDate.parse(day.trim());
     } catch (DateTimeParseException e) {
-      return invalid("day is a day like 2026-01-31");
+      throw invalid("day is a day like 2026-01-31");
     }
     List<UsageRepository.DailyUsage> days = usage.forDay(wanted);
     return ResponseEntity.ok(
         new Usage(wanted, wanted, Totals.of(days), days.stream().map(Day::of).toList()));
   }
 
-  private static ResponseEntity<?> invalid(String detail) {
-    return ResponseEntity.status(HttpStatus.BAD_REQUEST)
-        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .body(
-            ObservabilityProblems.of(
-                HttpStatus.BAD_REQUEST,
-                ObservabilityProblems.INVALID_REQUEST,
-                "Invalid request",
-                detail));
+  private static Problem invalid(String detail) {
+    return new Problem(ProblemType.INVALID_REQUEST, detail);
   }
 }

@@ -1,6 +1,7 @@
 package dev.ttsapi.observability;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ttsapi.backpressure.QueueDepths;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.VoiceCatalog;

@@ -13,7 +13,7 @@ interface ChunkSource extends AutoCloseable {
   /**
    * The next chunk, waiting for it; empty at the end.
    *
-   * @throws SpeechProblem when synthesis failed or no chunk came in time
+   * @throws dev.ttsapi.web.Problem when synthesis failed or no chunk came in time
    */
   Optional<Pcm> next();
 

@@ -11,6 +11,7 @@ import dev.ttsapi.request.RequestProperties;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.text.TextNormalizer;
+import dev.ttsapi.web.Problem;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -182,7 +183,7 @@ class SpeechController {
           "Speech client went away after {} s of audio; stopping synthesis",
           samples / (double) rate);
       source.cancel();
-    } catch (SpeechProblem e) {
+    } catch (Problem e) {
       // Too late for a problem answer: the status is sent. End the stream early; SSE says why.
       log.warn("Speech stream ended early: {}", e.getMessage());
       if (speak.sse()) {

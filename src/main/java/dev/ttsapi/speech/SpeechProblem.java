@@ -1,62 +1,55 @@
 package dev.ttsapi.speech;
 
+import dev.ttsapi.web.Problem;
+import dev.ttsapi.web.ProblemType;
 import java.time.Duration;
-import org.springframework.http.HttpStatus;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * A speech request refused before any audio was sent; answered as a problem detail that also
- * carries OpenAI's {@code error} object, so OpenAI's SDKs show its message.
+ * The speech endpoint's refusals: problem details like every other answer, which also carry
+ * OpenAI's {@code error} object ({@code message}, {@code type}, {@code param}, {@code code}), so
+ * OpenAI's SDKs show the message.
  */
-class SpeechProblem extends RuntimeException {
+final class SpeechProblem {
 
-  private final HttpStatus status;
-  private final String type;
-  private final String param;
-  private final Duration retryAfter;
+  private SpeechProblem() {}
 
-  private SpeechProblem(
-      HttpStatus status, String type, String param, String message, Duration retryAfter) {
-    super(message);
-    this.status = status;
-    this.type = type;
-    this.param = param;
-    this.retryAfter = retryAfter;
-  }
-
-  static SpeechProblem invalid(String param, String message) {
-    return new SpeechProblem(HttpStatus.BAD_REQUEST, "invalid-request", param, message, null);
+  static Problem invalid(String param, String message) {
+    return openAi(
+        new Problem(ProblemType.INVALID_REQUEST, message), "invalid_request_error", param, null);
   }
 
   /** The input holds nothing the voice can say; {@code type} as for {@code /tts/request}. */
-  static SpeechProblem nothingToSpeak(String message) {
-    return new SpeechProblem(HttpStatus.BAD_REQUEST, "nothing-to-speak", "input", message, null);
+  static Problem nothingToSpeak(String message) {
+    return openAi(
+        new Problem(ProblemType.NOTHING_TO_SPEAK, message), "invalid_request_error", "input", null);
   }
 
-  static SpeechProblem unavailable(String message) {
-    return new SpeechProblem(
-        HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", null, message, null);
+  static Problem unavailable(String message) {
+    return openAi(
+        new Problem(ProblemType.SERVICE_UNAVAILABLE, message), "server_error", null, null);
   }
 
-  /** The user holds as many open streams as they may; the same type as the event streams' 429. */
-  static SpeechProblem tooManyStreams(String message, Duration retryAfter) {
-    return new SpeechProblem(
-        HttpStatus.TOO_MANY_REQUESTS, "too-many-streams", null, message, retryAfter);
+  /** The user holds as many open streams as they may; OpenAI's 429s say type "requests". */
+  static Problem tooManyStreams(String message, Duration retryAfter) {
+    return openAi(
+            new Problem(ProblemType.TOO_MANY_STREAMS, message),
+            "requests",
+            null,
+            "rate_limit_exceeded")
+        .retryAfter(retryAfter);
   }
 
-  HttpStatus status() {
-    return status;
-  }
-
-  String type() {
-    return type;
-  }
-
-  String param() {
-    return param;
-  }
-
-  /** When to ask again, or null when asking again as is will not help. */
-  Duration retryAfter() {
-    return retryAfter;
+  private static Problem openAi(Problem problem, String type, String param, String code) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("message", problem.getMessage());
+    error.put("type", type);
+    error.put("param", param);
+    error.put("code", code);
+    if (param != null) {
+      problem.with("param", param);
+    }
+    return problem.with("error", error);
   }
 }

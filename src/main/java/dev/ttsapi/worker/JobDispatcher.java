@@ -1,6 +1,6 @@
 package dev.ttsapi.worker;
 
-import dev.ttsapi.observability.HeapGuard;
+import dev.ttsapi.backpressure.HeapGuard;
 import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.QueueConsumer;

@@ -2,6 +2,7 @@ package dev.ttsapi.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ttsapi.backpressure.BackpressureProperties;
 import dev.ttsapi.maintenance.MaintenanceProperties;
 import dev.ttsapi.observability.ObservabilityProperties;
 import dev.ttsapi.queue.QueueProperties;
@@ -79,14 +80,15 @@ class DefaultsTest {
 
   @Test
   void workers_pause_above_85_percent_heap_and_the_queue_limit_favours_high_priority() {
+    BackpressureProperties b = binder.bind("tts.backpressure", BackpressureProperties.class).get();
+    assertThat(b.workerHeapFraction()).isEqualTo(0.85);
+    assertThat(b.maxQueueDepth()).isEqualTo(10_000);
+    assertThat(b.highPriorityMaxQueueDepth()).isGreaterThan(b.maxQueueDepth());
+    assertThat(b.retryAfter()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(b.queueDepthCache()).isLessThanOrEqualTo(Duration.ofSeconds(2));
     ObservabilityProperties o =
         binder.bind("tts.observability", ObservabilityProperties.class).get();
-    assertThat(o.workerHeapFraction()).isEqualTo(0.85);
-    assertThat(o.maxQueueDepth()).isEqualTo(10_000);
-    assertThat(o.highPriorityMaxQueueDepth()).isGreaterThan(o.maxQueueDepth());
-    assertThat(o.retryAfter()).isEqualTo(Duration.ofSeconds(30));
     assertThat(o.maxProfileSeconds()).isEqualTo(120);
-    assertThat(o.queueDepthCache()).isLessThanOrEqualTo(Duration.ofSeconds(2));
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.ttsapi.queue.TestQueue;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.PoisonEngine;
+import dev.ttsapi.support.PrometheusText;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.XReadArgs;
 import java.time.Duration;
@@ -41,24 +42,27 @@ class MetricsEndpointTest extends IntegrationTest {
     assertThat(response.header("Content-Type")).startsWith("text/plain");
     String metrics = response.text();
     assertThat(
-            value(metrics, "tts_requests_total", "status=\"received\"", "voice=\"" + MARY + "\""))
+            PrometheusText.value(
+                metrics, "tts_requests_total", "status=\"received\"", "voice=\"" + MARY + "\""))
         .isGreaterThanOrEqualTo(2);
     assertThat(
-            value(metrics, "tts_requests_total", "status=\"completed\"", "voice=\"" + MARY + "\""))
+            PrometheusText.value(
+                metrics, "tts_requests_total", "status=\"completed\"", "voice=\"" + MARY + "\""))
         .isGreaterThanOrEqualTo(2);
-    assertThat(value(metrics, "tts_cache_lookups_total", "result=\"hit\""))
+    assertThat(PrometheusText.value(metrics, "tts_cache_lookups_total", "result=\"hit\""))
         .isGreaterThanOrEqualTo(1);
-    assertThat(value(metrics, "tts_cache_lookups_total", "result=\"miss\""))
+    assertThat(PrometheusText.value(metrics, "tts_cache_lookups_total", "result=\"miss\""))
         .isGreaterThanOrEqualTo(1);
     assertThat(
-            value(
+            PrometheusText.value(
                 metrics,
                 "tts_processing_duration_seconds_count",
                 "text_length=\"0-100\"",
                 "voice=\"" + MARY + "\""))
         .isGreaterThanOrEqualTo(1);
     assertThat(metrics).contains("tts_processing_duration_seconds_bucket{");
-    assertThat(value(metrics, "tts_engine_real_time_factor_count", "engine=\"mary\""))
+    assertThat(
+            PrometheusText.value(metrics, "tts_engine_real_time_factor_count", "engine=\"mary\""))
         .isGreaterThanOrEqualTo(1);
     for (Priority p : Priority.values()) {
       assertThat(metrics)
@@ -80,7 +84,8 @@ class MetricsEndpointTest extends IntegrationTest {
   @Test
   void a_job_that_fails_for_good_counts_as_failed_and_dead_lettered() {
     TestUser user = newUser("metrics-poison", Caller.Role.USER);
-    double before = value(api.get("/metrics", null).text(), "tts_jobs_dead_lettered_total");
+    double before =
+        PrometheusText.value(api.get("/metrics", null).text(), "tts_jobs_dead_lettered_total");
     String id =
         api.post(
                 "/tts/request",
@@ -92,9 +97,9 @@ class MetricsEndpointTest extends IntegrationTest {
     awaitStatus(user.key(), id, "failed");
 
     String metrics = api.get("/metrics", null).text();
-    assertThat(value(metrics, "tts_jobs_dead_lettered_total")).isEqualTo(before + 1);
+    assertThat(PrometheusText.value(metrics, "tts_jobs_dead_lettered_total")).isEqualTo(before + 1);
     assertThat(
-            value(
+            PrometheusText.value(
                 metrics,
                 "tts_requests_total",
                 "status=\"failed\"",
@@ -104,7 +109,8 @@ class MetricsEndpointTest extends IntegrationTest {
 
   @Test
   void a_job_taken_from_a_dead_worker_counts_as_reclaimed() {
-    double before = value(api.get("/metrics", null).text(), "tts_jobs_reclaimed_total");
+    double before =
+        PrometheusText.value(api.get("/metrics", null).text(), "tts_jobs_reclaimed_total");
     worker().stop();
     queue.enqueue(new Job(UUID.randomUUID(), Instant.now(), Priority.NORMAL, null));
     // A consumer that reads the entry and dies: it stays pending until the reclaimer takes it.
@@ -118,24 +124,9 @@ class MetricsEndpointTest extends IntegrationTest {
 
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> value(api.get("/metrics", null).text(), "tts_jobs_reclaimed_total") > before);
-  }
-
-  /** The sample of {@code name} whose labels contain all {@code labels}; 0 if none. */
-  static double value(String metrics, String name, String... labels) {
-    for (String line : metrics.split("\n")) {
-      if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
-        continue;
-      }
-      boolean all = true;
-      for (String label : labels) {
-        all &= line.contains(label);
-      }
-      if (all) {
-        String[] parts = line.trim().split(" ");
-        return Double.parseDouble(parts[parts.length - 1]);
-      }
-    }
-    return 0;
+        .until(
+            () ->
+                PrometheusText.value(api.get("/metrics", null).text(), "tts_jobs_reclaimed_total")
+                    > before);
   }
 }

@@ -130,15 +130,7 @@ class StoreProbeTest {
   }
 
   static ObservabilityProperties properties() {
-    return new ObservabilityProperties(
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(2),
-        0.85,
-        Duration.ofMillis(500),
-        10_000,
-        20_000,
-        Duration.ofSeconds(30),
-        120);
+    return new ObservabilityProperties(Duration.ofSeconds(2), 120);
   }
 
   private static Process startRedis(int port, Path dir) throws IOException {

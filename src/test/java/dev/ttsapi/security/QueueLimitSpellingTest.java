@@ -16,11 +16,11 @@ import org.springframework.test.context.TestPropertySource;
  */
 @TestPropertySource(
     properties = {
-      "tts.observability.max-queue-depth=2",
-      "tts.observability.high-priority-max-queue-depth=4",
-      "tts.observability.queue-depth-cache=0s",
-      "tts.observability.retry-after=7s",
-      "tts.observability.heap-check-interval=50ms"
+      "tts.backpressure.max-queue-depth=2",
+      "tts.backpressure.high-priority-max-queue-depth=4",
+      "tts.backpressure.queue-depth-cache=0s",
+      "tts.backpressure.retry-after=7s",
+      "tts.backpressure.heap-check-interval=50ms"
     })
 class QueueLimitSpellingTest extends IntegrationTest {
 

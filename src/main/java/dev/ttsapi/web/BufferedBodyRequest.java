@@ -1,4 +1,4 @@
-package dev.ttsapi.input;
+package dev.ttsapi.web;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;

@@ -1,6 +1,5 @@
-package dev.ttsapi.api;
+package dev.ttsapi.web;
 
-import dev.ttsapi.web.PublicEndpoint;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -30,10 +29,10 @@ class ProblemErrorController implements ErrorController {
             ? HttpStatus.valueOf(c)
             : HttpStatus.NOT_FOUND;
     ProblemDetail problem =
-        ProblemDetail.forStatusAndDetail(
-            status, code == null ? "There is no error here" : "The request could not be served");
-    problem.setType(ProblemTypes.forStatus(status.value()));
-    problem.setTitle(status.getReasonPhrase());
+        ProblemType.forStatus(status.value())
+            .detail(
+                status,
+                code == null ? "There is no error here" : "The request could not be served");
     return ResponseEntity.status(status)
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(problem);

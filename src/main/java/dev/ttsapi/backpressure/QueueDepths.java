@@ -1,4 +1,4 @@
-package dev.ttsapi.observability;
+package dev.ttsapi.backpressure;
 
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.queue.QueueInspector;
@@ -49,7 +49,7 @@ public class QueueDepths {
   QueueDepths(
       QueueInspector queue,
       Clock clock,
-      ObservabilityProperties properties,
+      BackpressureProperties properties,
       MeterRegistry registry) {
     this.queue = queue;
     this.clock = clock;

@@ -1,4 +1,4 @@
-package dev.ttsapi.api;
+package dev.ttsapi.web;
 
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
@@ -8,14 +8,15 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Puts {@link ProblemErrorReportValve} in place of Tomcat's HTML error pages. */
 @Configuration(proxyBeanMethods = false)
 class ContainerErrorsConfiguration {
 
   @Bean
-  WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
-    return new ProblemErrorReports();
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports(JsonMapper json) {
+    return new ProblemErrorReports(json);
   }
 
   /**
@@ -24,6 +25,12 @@ class ContainerErrorsConfiguration {
    */
   private static final class ProblemErrorReports
       implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
+
+    private final JsonMapper json;
+
+    ProblemErrorReports(JsonMapper json) {
+      this.json = json;
+    }
 
     @Override
     public void customize(TomcatServletWebServerFactory factory) {
@@ -38,6 +45,9 @@ class ContainerErrorsConfiguration {
                 host.getPipeline().removeValve(valve);
               }
             }
+            // Ours goes in now; naming its class tells the host, when it starts, that its error
+            // report valve is there already.
+            host.getPipeline().addValve(new ProblemErrorReportValve(json));
             host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
           });
     }

@@ -1,4 +1,4 @@
-package dev.ttsapi.observability;
+package dev.ttsapi.backpressure;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -28,7 +28,7 @@ public class HeapGuard {
   private volatile double limit;
   private volatile boolean paused;
 
-  HeapGuard(ObservabilityProperties properties, MeterRegistry registry) {
+  HeapGuard(BackpressureProperties properties, MeterRegistry registry) {
     this.limit = properties.workerHeapFraction();
     this.checkInterval = properties.heapCheckInterval();
     Gauge.builder("tts.worker.paused", this, g -> g.paused ? 1 : 0)

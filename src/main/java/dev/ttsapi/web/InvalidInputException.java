@@ -1,15 +1,15 @@
-package dev.ttsapi.api;
+package dev.ttsapi.web;
 
 import java.util.List;
 
 /** One or more fields of a request are invalid; each error names its field. */
-class InvalidInputException extends RuntimeException {
+public class InvalidInputException extends RuntimeException {
 
-  record FieldError(String field, String message) {}
+  public record FieldError(String field, String message) {}
 
   private final List<FieldError> errors;
 
-  InvalidInputException(List<FieldError> errors) {
+  public InvalidInputException(List<FieldError> errors) {
     super(
         errors.stream()
             .map(e -> e.field() + ": " + e.message())
@@ -18,11 +18,11 @@ class InvalidInputException extends RuntimeException {
     this.errors = List.copyOf(errors);
   }
 
-  InvalidInputException(String field, String message) {
+  public InvalidInputException(String field, String message) {
     this(List.of(new FieldError(field, message)));
   }
 
-  List<FieldError> errors() {
+  public List<FieldError> errors() {
     return errors;
   }
 }

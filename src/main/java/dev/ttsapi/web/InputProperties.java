@@ -1,4 +1,4 @@
-package dev.ttsapi.input;
+package dev.ttsapi.web;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -1,4 +1,4 @@
-package dev.ttsapi.input;
+package dev.ttsapi.web;
 
 import java.util.List;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
@@ -23,9 +23,10 @@ import tools.jackson.databind.type.LogicalType;
 class InputLimitsConfiguration {
 
   @Bean
-  FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(InputProperties input) {
+  FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(
+      InputProperties input, JsonMapper json) {
     var registration =
-        new FilterRegistrationBean<>(new BodySizeLimitFilter(input.maxBodySize().toBytes()));
+        new FilterRegistrationBean<>(new BodySizeLimitFilter(input.maxBodySize().toBytes(), json));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return registration;
   }

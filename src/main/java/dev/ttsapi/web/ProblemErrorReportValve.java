@@ -1,4 +1,4 @@
-package dev.ttsapi.api;
+package dev.ttsapi.web;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -6,6 +6,8 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Tomcat's own error answers as problem details instead of its HTML page: what the container
@@ -13,7 +15,13 @@ import org.springframework.http.HttpStatus;
  * {@code %} escape in the path, headers over their limit). Nothing of the request or the server is
  * echoed back.
  */
-public class ProblemErrorReportValve extends ErrorReportValve {
+class ProblemErrorReportValve extends ErrorReportValve {
+
+  private final JsonMapper json;
+
+  ProblemErrorReportValve(JsonMapper json) {
+    this.json = json;
+  }
 
   @Override
   protected void report(Request request, Response response, Throwable throwable) {
@@ -23,30 +31,20 @@ public class ProblemErrorReportValve extends ErrorReportValve {
       return;
     }
     HttpStatus known = HttpStatus.resolve(status);
-    String title = known != null ? known.getReasonPhrase() : "Error";
-    String type =
-        (status == 400 ? ProblemTypes.MALFORMED_REQUEST : ProblemTypes.forStatus(status))
-            .toString();
-    String detail =
+    ProblemDetail problem =
         status == 400
-            ? "The server could not read this request (its request line, path or headers)"
-            : "The request could not be served";
-    String json =
-        "{\"type\":\""
-            + type
-            + "\",\"title\":\""
-            + title
-            + "\",\"status\":"
-            + status
-            + ",\"detail\":\""
-            + detail
-            + "\"}";
+            ? ProblemType.MALFORMED_REQUEST.detail(
+                "The server could not read this request (its request line, path or headers)")
+            : ProblemType.forStatus(status)
+                .detail(
+                    known != null ? known : HttpStatus.INTERNAL_SERVER_ERROR,
+                    "The request could not be served");
     try {
       response.setContentType("application/problem+json");
       response.setCharacterEncoding("UTF-8");
       Writer writer = response.getReporter();
       if (writer != null) {
-        writer.write(json);
+        writer.write(json.writeValueAsString(problem));
         response.finishResponse();
       }
     } catch (IOException | IllegalStateException e) {

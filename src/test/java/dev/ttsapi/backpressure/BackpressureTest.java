@@ -1,4 +1,4 @@
-package dev.ttsapi.observability;
+package dev.ttsapi.backpressure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import dev.ttsapi.auth.Caller;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
+import dev.ttsapi.support.PrometheusText;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -15,11 +16,11 @@ import org.springframework.test.context.TestPropertySource;
 /** A node with tiny queue limits, read fresh on every submit. */
 @TestPropertySource(
     properties = {
-      "tts.observability.max-queue-depth=2",
-      "tts.observability.high-priority-max-queue-depth=4",
-      "tts.observability.queue-depth-cache=0s",
-      "tts.observability.retry-after=7s",
-      "tts.observability.heap-check-interval=50ms"
+      "tts.backpressure.max-queue-depth=2",
+      "tts.backpressure.high-priority-max-queue-depth=4",
+      "tts.backpressure.queue-depth-cache=0s",
+      "tts.backpressure.retry-after=7s",
+      "tts.backpressure.heap-check-interval=50ms"
     })
 class BackpressureTest extends IntegrationTest {
 
@@ -63,7 +64,7 @@ class BackpressureTest extends IntegrationTest {
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(heap::paused);
       id = submit(user, "Waits for memory.", "normal").json().path("request_id").asString();
 
-      assertThat(MetricsEndpointTest.value(api.get("/metrics", null).text(), "tts_worker_paused"))
+      assertThat(PrometheusText.value(api.get("/metrics", null).text(), "tts_worker_paused"))
           .isEqualTo(1.0);
       assertThat(queue.depths().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1);
       assertThat(api.get("/tts/status/" + id, user.key()).json().path("status").asString())

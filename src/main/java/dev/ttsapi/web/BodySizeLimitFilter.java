@@ -1,12 +1,13 @@
-package dev.ttsapi.input;
+package dev.ttsapi.web;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refuses a body larger than {@code tts.input.max-body-size} with a 413 problem before anything
@@ -15,12 +16,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class BodySizeLimitFilter extends OncePerRequestFilter {
 
-  static final String PROBLEM_TYPE = "https://tts-api.dev/problems/payload-too-large";
-
   private final long maxBytes;
+  private final JsonMapper json;
 
-  BodySizeLimitFilter(long maxBytes) {
+  BodySizeLimitFilter(long maxBytes, JsonMapper json) {
     this.maxBytes = maxBytes;
+    this.json = json;
   }
 
   @Override
@@ -50,17 +51,12 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
     response.setContentType("application/problem+json");
     // Tomcat would otherwise try to drain the rest of a huge body to keep the connection.
     response.setHeader("Connection", "close");
-    byte[] json =
-        ("{\"type\":\""
-                + PROBLEM_TYPE
-                + "\",\"title\":\"Payload too large\",\"status\":413,"
-                + "\"detail\":\"The body is larger than the limit of "
-                + maxBytes
-                + " bytes\",\"max_body_bytes\":"
-                + maxBytes
-                + "}")
-            .getBytes(StandardCharsets.UTF_8);
-    response.setContentLength(json.length);
-    response.getOutputStream().write(json);
+    ProblemDetail problem =
+        ProblemType.PAYLOAD_TOO_LARGE.detail(
+            "The body is larger than the limit of " + maxBytes + " bytes");
+    problem.setProperty("max_body_bytes", maxBytes);
+    byte[] body = json.writeValueAsBytes(problem);
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
   }
 }

@@ -1,6 +1,8 @@
-package dev.ttsapi.observability;
+package dev.ttsapi.backpressure;
 
 import dev.ttsapi.queue.Priority;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -19,14 +21,14 @@ public class QueueLimit {
   private static final Logger log = LoggerFactory.getLogger(QueueLimit.class);
 
   private final QueueDepths depths;
-  private final ObservabilityProperties properties;
-  private final TtsMetrics metrics;
+  private final BackpressureProperties properties;
+  private final MeterRegistry registry;
   private volatile boolean over;
 
-  QueueLimit(QueueDepths depths, ObservabilityProperties properties, TtsMetrics metrics) {
+  QueueLimit(QueueDepths depths, BackpressureProperties properties, MeterRegistry registry) {
     this.depths = depths;
     this.properties = properties;
-    this.metrics = metrics;
+    this.registry = registry;
   }
 
   /**
@@ -54,7 +56,11 @@ public class QueueLimit {
       over = true;
       log.warn("Queue depth {} is over its limit: submits are answered 503", total);
     }
-    metrics.rejectedForQueueDepth(priority);
+    Counter.builder("tts.requests.rejected")
+        .description("Submits answered 503 because the queue was over its limit")
+        .tag("priority", priority.wireName())
+        .register(registry)
+        .increment();
     throw new QueueFullException(total, limit, Math.max(1, properties.retryAfter().toSeconds()));
   }
 

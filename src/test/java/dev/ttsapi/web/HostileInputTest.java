@@ -1,4 +1,4 @@
-package dev.ttsapi.input;
+package dev.ttsapi.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
