@@ -189,17 +189,10 @@ public class RequestRepository {
                   SELECT content_key, format, :bytes, :durationMs, :now FROM done
                   ON CONFLICT (content_key) DO NOTHING),
                 charged AS (
-                  INSERT INTO usage_daily (user_id, day, requests, characters, audio_seconds,
-                    input_tokens, output_tokens)
-                  SELECT user_id, :day, 1, :characters, :seconds, :inputTokens, :outputTokens
-                  FROM done
-                  ON CONFLICT (user_id, day) DO UPDATE SET
-                    requests = usage_daily.requests + 1,
-                    characters = usage_daily.characters + EXCLUDED.characters,
-                    audio_seconds = usage_daily.audio_seconds + EXCLUDED.audio_seconds,
-                    input_tokens = usage_daily.input_tokens + EXCLUDED.input_tokens,
-                    output_tokens = usage_daily.output_tokens + EXCLUDED.output_tokens)
-                SELECT * FROM done
+                  SELECT add_usage(user_id, :day, :characters, :seconds, :inputTokens,
+                    :outputTokens) FROM done)
+                -- charged is a SELECT: joined here so that it runs (a CTE no one reads does not)
+                SELECT done.* FROM done, charged
                 """
                 .formatted(COLUMNS))
         .param("to", Transition.COMPLETE.to().wireName())

@@ -11,6 +11,7 @@ import dev.ttsapi.request.RequestProperties;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.text.TextNormalizer;
+import dev.ttsapi.usage.UsageRecorder;
 import dev.ttsapi.web.Problem;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -52,7 +53,7 @@ class SpeechController {
 
   private final SpeechService speech;
   private final SpeechStreams streams;
-  private final SpeechUsage usage;
+  private final UsageRecorder usage;
   private final RateLimiter limiter;
   private final RequestProperties requestProperties;
   private final OpenAiApiProperties properties;
@@ -61,7 +62,7 @@ class SpeechController {
   SpeechController(
       SpeechService speech,
       SpeechStreams streams,
-      SpeechUsage usage,
+      UsageRecorder usage,
       RateLimiter limiter,
       RequestProperties requestProperties,
       OpenAiApiProperties properties,

@@ -1,4 +1,4 @@
-package dev.ttsapi.observability;
+package dev.ttsapi.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

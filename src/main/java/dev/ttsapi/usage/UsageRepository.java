@@ -1,4 +1,4 @@
-package dev.ttsapi.observability;
+package dev.ttsapi.usage;
 
 import dev.ttsapi.database.DatabaseRouter;
 import java.time.LocalDate;
