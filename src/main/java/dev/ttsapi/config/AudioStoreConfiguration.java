@@ -1,17 +1,32 @@
 package dev.ttsapi.config;
 
 import dev.ttsapi.audio.AudioStore;
+import dev.ttsapi.audio.AudioStoreProperties;
+import dev.ttsapi.audio.AudioStoreProperties.Download;
 import dev.ttsapi.audio.FileSystemAudioStore;
+import dev.ttsapi.audio.S3AudioStore;
 import dev.ttsapi.embedded.StoresProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Audio lives in {@code <data-dir>/audio}; an S3-compatible store can take its place later. */
+/**
+ * Audio lives in {@code <data-dir>/audio} unless {@code AUDIO_STORE_URL} names an S3-compatible
+ * bucket ({@code s3://bucket/prefix}), which every node then shares.
+ */
 @Configuration(proxyBeanMethods = false)
 class AudioStoreConfiguration {
 
+  /** The S3 store's clients are closed with the context (Spring infers {@code close()}). */
   @Bean
-  AudioStore audioStore(StoresProperties stores) {
+  AudioStore audioStore(AudioStoreProperties audio, StoresProperties stores) {
+    if (audio.s3()) {
+      return S3AudioStore.connect(audio);
+    }
+    if (audio.download() == Download.REDIRECT) {
+      // Files on one node have no URL of their own to send a client to.
+      throw new IllegalStateException(
+          "tts.audio-store.download=redirect needs an object store (AUDIO_STORE_URL=s3://...)");
+    }
     return new FileSystemAudioStore(stores.dataDir().resolve("audio"));
   }
 }
