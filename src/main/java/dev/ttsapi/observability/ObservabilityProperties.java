@@ -13,8 +13,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param queueDepthCache queue depths are read from Redis at most this often (metrics and the API's
  *     queue limit share them)
- * @param storeCheckInterval how often PostgreSQL and Redis are pinged for readiness and round-trip
- *     times
+ * @param storeCheckInterval how often PostgreSQL, Redis and the audio store are checked for
+ *     readiness and round-trip times
  * @param workerHeapFraction workers stop taking jobs while heap use is above this fraction of the
  *     maximum heap, and resume below it
  * @param heapCheckInterval how often a paused worker looks at the heap again
