@@ -6,9 +6,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -23,6 +25,12 @@ import org.springframework.http.ResponseEntity;
  * satisfied or the range is malformed; the whole file (200) without a range, for a range of another
  * unit, or when {@code If-Range} names other content. Spring's own Range handling answered a 416
  * with the whole file as its body, cacheable for a year, and refused a set with one bad part.
+ *
+ * <p>The bytes are read from the store for just the span answered ({@link StoredAudio#open(long,
+ * long)}: a file read from that position, a ranged GET of an object). When the store hands out
+ * presigned URLs (downloads set to {@code redirect}), a GET is answered with a 307 to one instead,
+ * and the object store answers the Range itself; the caller's key and ownership have been checked
+ * before, so the URL goes only to whoever may read the audio.
  */
 final class AudioDownload {
 
@@ -31,8 +39,8 @@ final class AudioDownload {
   private AudioDownload() {}
 
   /**
-   * The answer for Spring to write, or null when it has been written to {@code response} here: a
-   * body Spring gets as a Resource is subjected to its own Range handling.
+   * The answer for Spring to write (a 304 or a redirect), or null when it has been written to
+   * {@code response} here: a body Spring writes is subjected to its own Range handling.
    */
   static ResponseEntity<?> answer(
       HttpServletRequest request,
@@ -53,15 +61,23 @@ final class AudioDownload {
         .anyMatch(tag -> tag.equals(etag) || tag.equals("W/" + etag) || tag.equals("*"))) {
       return new ResponseEntity<>(headers, HttpStatus.NOT_MODIFIED);
     }
+    boolean head = "HEAD".equals(request.getMethod());
+    // A presigned URL is signed for GET only: HEAD is answered here, from the size alone.
+    Optional<URI> direct = head ? Optional.empty() : audio.downloadUrl(fileName);
+    if (direct.isPresent()) {
+      headers.setLocation(direct.get());
+      // the URL expires: neither it nor this answer may be reused later
+      headers.setCacheControl(CacheControl.noStore());
+      return new ResponseEntity<>(headers, HttpStatus.TEMPORARY_REDIRECT);
+    }
     headers.set(HttpHeaders.CONTENT_TYPE, audio.format().contentType());
     headers.setContentDisposition(ContentDisposition.inline().filename(fileName).build());
     String range = request.getHeader(HttpHeaders.RANGE);
     String ifRange = request.getHeader(HttpHeaders.IF_RANGE);
     if (range == null) {
-      headers.setContentLength(audio.size());
-      return new ResponseEntity<>(audio.resource(), headers, HttpStatus.OK);
+      write(response, HttpStatus.OK, headers, audio, 0, audio.size(), head);
+      return null;
     }
-    boolean head = "HEAD".equals(request.getMethod());
     if (!range.regionMatches(true, 0, BYTES_UNIT, 0, BYTES_UNIT.length())
         || (ifRange != null && !ifRange.strip().equals(etag))) {
       write(response, HttpStatus.OK, headers, audio, 0, audio.size(), head);
@@ -125,8 +141,7 @@ final class AudioDownload {
     if (head) {
       return;
     }
-    try (InputStream in = audio.open()) {
-      in.skipNBytes(start);
+    try (InputStream in = audio.open(start, length)) {
       OutputStream out = response.getOutputStream();
       byte[] buffer = new byte[64 * 1024];
       long left = length;

@@ -9,8 +9,13 @@ import java.util.Optional;
  * bytes, so writing a key twice is harmless and readers never see a half-written object.
  *
  * <p>This is the seam between the service and its storage: {@link FileSystemAudioStore} for one
- * machine (the embedded default, {@code ./data/audio}); an S3-compatible implementation can replace
- * it without callers changing. Implementations are safe for concurrent use.
+ * machine (the embedded default, {@code ./data/audio}), {@link S3AudioStore} for any S3-compatible
+ * object store shared by many nodes. Every implementation passes the same contract tests
+ * (AudioStoreContract) and is safe for concurrent use.
+ *
+ * <p>A store that cannot be reached, or fails on its side, throws {@link
+ * AudioStoreUnavailableException} from any method: callers wait and try again rather than blame the
+ * job or the client.
  */
 public interface AudioStore {
 
@@ -23,8 +28,10 @@ public interface AudioStore {
 
   /**
    * Stores the audio {@code writer} produces under {@code key}. The object becomes visible only
-   * once complete (written aside, then moved into place atomically). If the key is already stored,
+   * once complete (written aside then moved into place, or an object store's single PUT or
+   * completed multipart upload), and is never held whole in memory. If the key is already stored,
    * the existing object is kept and returned, and {@code writer} may not be called at all.
+   * Concurrent puts of one key leave one complete object.
    *
    * @throws IOException when the writer or the storage fails; nothing is stored then
    * @throws IllegalArgumentException when {@code key} is not a hex string
@@ -35,6 +42,14 @@ public interface AudioStore {
    * Removes the object under {@code key}.
    *
    * @return whether there was one
+   * @throws IllegalArgumentException when {@code key} is not a hex string
    */
   boolean delete(String key);
+
+  /**
+   * Returns when the store answers and can be written, cheaply (readiness asks every few seconds).
+   *
+   * @throws AudioStoreUnavailableException when it cannot be used now
+   */
+  void checkReachable();
 }

@@ -3,7 +3,10 @@ package dev.ttsapi.audio;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** Writes encoded audio into the stream an {@link AudioStore} hands it; must not close it. */
+/**
+ * Writes encoded audio into the stream an {@link AudioStore} hands it. Closing that stream is
+ * allowed and changes nothing: the store finishes the object only once {@code writeTo} returns.
+ */
 @FunctionalInterface
 public interface AudioWriter {
 

@@ -1,16 +1,18 @@
 package dev.ttsapi.audio;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Locale;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import org.springframework.core.io.FileSystemResource;
 
 /**
  * An {@link AudioStore} in a local directory. Key {@code abcdef…} in format MP3 is the file {@code
@@ -18,8 +20,6 @@ import org.springframework.core.io.FileSystemResource;
  * millions of objects. Keys must be hex, so a key can never name a path outside the root.
  */
 public final class FileSystemAudioStore implements AudioStore {
-
-  private static final Pattern HEX_KEY = Pattern.compile("[0-9a-f]{4,128}");
 
   private final Path root;
 
@@ -33,7 +33,7 @@ public final class FileSystemAudioStore implements AudioStore {
 
   @Override
   public Optional<StoredAudio> find(String key) {
-    String k = checkKey(key);
+    String k = ContentKeys.check(key);
     for (AudioFormat format : AudioFormat.values()) {
       Path file = pathOf(k, format);
       if (Files.isRegularFile(file)) {
@@ -50,7 +50,7 @@ public final class FileSystemAudioStore implements AudioStore {
 
   @Override
   public StoredAudio put(String key, AudioFormat format, AudioWriter writer) throws IOException {
-    String k = checkKey(key);
+    String k = ContentKeys.check(key);
     Path target = pathOf(k, format);
     if (Files.isRegularFile(target)) {
       return stored(k, format, target);
@@ -71,7 +71,7 @@ public final class FileSystemAudioStore implements AudioStore {
 
   @Override
   public boolean delete(String key) {
-    String k = checkKey(key);
+    String k = ContentKeys.check(key);
     boolean deleted = false;
     for (AudioFormat format : AudioFormat.values()) {
       try {
@@ -81,6 +81,19 @@ public final class FileSystemAudioStore implements AudioStore {
       }
     }
     return deleted;
+  }
+
+  @Override
+  public void checkReachable() {
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      throw new AudioStoreUnavailableException("audio directory " + root + " cannot be made", e);
+    }
+    if (!Files.isWritable(root)) {
+      throw new AudioStoreUnavailableException(
+          "audio directory " + root + " is not writable", null);
+    }
   }
 
   Path pathOf(String key, AudioFormat format) {
@@ -100,14 +113,71 @@ public final class FileSystemAudioStore implements AudioStore {
   }
 
   private static StoredAudio stored(String key, AudioFormat format, Path file) throws IOException {
-    return new StoredAudio(key, format, Files.size(file), new FileSystemResource(file));
+    return new StoredAudio(
+        key, format, Files.size(file), (offset, length) -> read(file, offset, length));
   }
 
-  private static String checkKey(String key) {
-    String k = key == null ? "" : key.toLowerCase(Locale.ROOT);
-    if (!HEX_KEY.matcher(k).matches()) {
-      throw new IllegalArgumentException("audio key must be 4 to 128 hex digits: " + key);
+  /** The file from {@code offset}: the channel is positioned there, nothing before it is read. */
+  private static InputStream read(Path file, long offset, long length) throws IOException {
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+    try {
+      channel.position(offset);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
     }
-    return k;
+    return new Limited(Channels.newInputStream(channel), length);
+  }
+
+  /** Ends after {@code left} bytes, however long the file is. */
+  private static final class Limited extends FilterInputStream {
+
+    private long left;
+
+    Limited(InputStream in, long left) {
+      super(in);
+      this.left = left;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = super.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = super.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(Math.min(n, left));
+      left -= skipped;
+      return skipped;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(super.available(), left);
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.ttsapi.maintenance;
 
 import dev.ttsapi.audio.AudioStore;
+import dev.ttsapi.audio.AudioStoreUnavailableException;
 import dev.ttsapi.maintenance.PartitionRepository.MonthPartition;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.PeriodicTasks;
@@ -18,7 +19,8 @@ import org.springframework.stereotype.Component;
  * The seed's {@code cleanup_old_files}: month partitions of requests that ended more than {@code
  * tts.maintenance.retention} ago are dropped, and with them the audio that only their requests used
  * (a newer request with the same content key keeps it). Request events older than the retention are
- * deleted in batches. One node at a time, under the maintenance lock.
+ * deleted in batches. One node at a time, under the maintenance lock, and only while the audio
+ * store answers.
  */
 @Component
 @ConditionalOnRole(Role.MAINTENANCE)
@@ -66,6 +68,14 @@ class RetentionTask extends PeriodicTasks {
 
   Removed run() {
     Instant cutoff = clock.instant().minus(properties.retention());
+    // The keys of the audio to delete are known only until their partition is dropped: with the
+    // audio store away, a drop now would leave its objects in the store for good. Wait for it.
+    try {
+      audio.checkReachable();
+    } catch (AudioStoreUnavailableException e) {
+      log.warn("Retention waits for the audio store: {}", e.getMessage());
+      return new Removed(List.of(), 0, 0);
+    }
     List<String> dropped = new ArrayList<>();
     List<String> orphanedAudio = new ArrayList<>();
     boolean ran =

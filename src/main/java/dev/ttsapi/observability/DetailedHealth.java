@@ -75,7 +75,7 @@ class DetailedHealth {
   }
 
   private boolean ready() {
-    return warmUp.done() && stores.postgres().up() && stores.redis().up();
+    return warmUp.done() && stores.allUp();
   }
 
   private Map<String, Object> system() {
@@ -131,6 +131,7 @@ class DetailedHealth {
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("postgresql", check(stores.postgres()));
     info.put("redis", check(stores.redis()));
+    info.put("audio_store", check(stores.audio()));
     if (router.replicated()) {
       List<Map<String, Object>> replicas = new ArrayList<>();
       for (DatabaseRouter.ReplicaStatus replica : router.replicas()) {

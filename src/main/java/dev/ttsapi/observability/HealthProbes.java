@@ -10,8 +10,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Probes for orchestrators. Liveness: the process answers HTTP. Readiness: warm-up is done and
- * PostgreSQL and Redis answered their last check ({@link StoreProbe}); 503 otherwise, with the
- * reason. Neither does I/O of its own.
+ * PostgreSQL, Redis and the audio store answered their last check ({@link StoreProbe}); 503
+ * otherwise, with the reason. Neither does I/O of its own.
  */
 @RestController
 @PublicEndpoint
@@ -36,7 +36,8 @@ class HealthProbes {
     checks.put("warm_up", warmUp.done() ? "done" : "running");
     checks.put("postgresql", stores.postgres().up() ? "up" : "down");
     checks.put("redis", stores.redis().up() ? "up" : "down");
-    boolean ready = warmUp.done() && stores.postgres().up() && stores.redis().up();
+    checks.put("audio_store", stores.audio().up() ? "up" : "down");
+    boolean ready = warmUp.done() && stores.allUp();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", ready ? "UP" : "DOWN");
     body.put("checks", checks);

@@ -9,8 +9,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Metrics and health.
  *
- * @param storeCheckInterval how often PostgreSQL and Redis are pinged for readiness and round-trip
- *     times
+ * @param storeCheckInterval how often PostgreSQL, Redis and the audio store are checked for
+ *     readiness and round-trip times
  * @param maxProfileSeconds longest JFR profile {@code POST /admin/profile} records
  */
 @Validated

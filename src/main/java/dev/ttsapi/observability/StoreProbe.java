@@ -1,5 +1,6 @@
 package dev.ttsapi.observability;
 
+import dev.ttsapi.audio.AudioStore;
 import dev.ttsapi.redis.Redis;
 import dev.ttsapi.runtime.PeriodicTasks;
 import java.time.Duration;
@@ -12,10 +13,10 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * Pings PostgreSQL ({@code SELECT 1}) and Redis ({@code PING}) every {@code
- * tts.observability.store-check-interval}, off the request path, and keeps the last result and
- * round-trip time of each. Readiness reads it, so a node that loses a store turns not-ready within
- * one interval and ready again once the store answers, by itself.
+ * Pings PostgreSQL ({@code SELECT 1}), Redis ({@code PING}) and the audio store (a HeadBucket, or
+ * the audio directory) every {@code tts.observability.store-check-interval}, off the request path,
+ * and keeps the last result and round-trip time of each. Readiness reads it, so a node that loses a
+ * store turns not-ready within one interval and ready again once the store answers, by itself.
  */
 @Component
 public class StoreProbe extends PeriodicTasks {
@@ -29,15 +30,22 @@ public class StoreProbe extends PeriodicTasks {
 
   private final JdbcClient jdbc;
   private final Redis redis;
+  private final AudioStore audio;
   private final Duration interval;
   private volatile Check postgres = Check.UNKNOWN;
   private volatile Check redisCheck = Check.UNKNOWN;
+  private volatile Check audioCheck = Check.UNKNOWN;
 
   StoreProbe(
-      JdbcClient jdbc, Redis redis, ObservabilityProperties properties, TaskScheduler scheduler) {
+      JdbcClient jdbc,
+      Redis redis,
+      AudioStore audio,
+      ObservabilityProperties properties,
+      TaskScheduler scheduler) {
     super(scheduler);
     this.jdbc = jdbc;
     this.redis = redis;
+    this.audio = audio;
     this.interval = properties.storeCheckInterval();
   }
 
@@ -46,14 +54,22 @@ public class StoreProbe extends PeriodicTasks {
     return List.of(new Task(this::checkNow, interval));
   }
 
-  /** Checks both stores now and keeps the results. */
+  /** Checks every store now and keeps the results. */
   public void checkNow() {
     Check pg = time(() -> jdbc.sql("SELECT 1").query(Integer.class).single());
     Check rd = time(() -> redis.sync().ping());
+    Check au =
+        time(
+            () -> {
+              audio.checkReachable();
+              return null;
+            });
     report("PostgreSQL", postgres, pg);
     report("Redis", redisCheck, rd);
+    report("The audio store", audioCheck, au);
     postgres = pg;
     redisCheck = rd;
+    audioCheck = au;
   }
 
   public Check postgres() {
@@ -62,6 +78,15 @@ public class StoreProbe extends PeriodicTasks {
 
   public Check redis() {
     return redisCheck;
+  }
+
+  public Check audio() {
+    return audioCheck;
+  }
+
+  /** Whether every store answered its last check. */
+  public boolean allUp() {
+    return postgres.up() && redisCheck.up() && audioCheck.up();
   }
 
   private static Check time(Supplier<?> call) {

@@ -14,10 +14,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
 /**
- * Whether PostgreSQL or Redis is failing this worker right now. While they are, the dispatcher
- * waits before each read, longer each time up to a bound, instead of pulling job after job only to
- * fail them; an outage is logged once when it starts and once when it ends, however many jobs meet
- * it.
+ * Whether PostgreSQL, Redis or the audio store is failing this worker right now. While they are,
+ * the dispatcher waits before each read, longer each time up to a bound, instead of pulling job
+ * after job only to fail them; an outage is logged once when it starts and once when it ends,
+ * however many jobs meet it.
  */
 @Component
 class StoreOutage {
@@ -38,7 +38,10 @@ class StoreOutage {
    * Whether {@code e} means a store is unreachable, as opposed to a fault of the job itself. A
    * statement PostgreSQL refuses for this job's data (a constraint, a trigger, bad data) is the
    * job's fault: treated as an outage, it would be put back and tried again at once, forever,
-   * without ever counting an attempt.
+   * without ever counting an attempt. The audio store reports an object store that does not answer,
+   * fails on its side (5xx) or throttles as an {@link
+   * dev.ttsapi.audio.AudioStoreUnavailableException}, a {@link DataAccessResourceFailureException};
+   * an object store refusing our request (another 4xx) is an IOException, the job's fault.
    */
   static boolean isStoreFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

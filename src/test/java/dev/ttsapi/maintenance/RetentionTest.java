@@ -7,18 +7,13 @@ import dev.ttsapi.audio.AudioStore;
 import dev.ttsapi.support.IntegrationTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 class RetentionTest extends IntegrationTest {
-
-  private static final DateTimeFormatter PARTITION =
-      DateTimeFormatter.ofPattern("'requests_y'yyyy'm'MM");
 
   @Autowired RetentionTask retention;
   @Autowired PartitionRepository partitions;
@@ -26,29 +21,19 @@ class RetentionTest extends IntegrationTest {
 
   @Test
   void old_partitions_go_with_their_audio_but_audio_a_newer_request_uses_stays() throws Exception {
-    YearMonth old = YearMonth.now(ZoneOffset.UTC).minusMonths(3);
-    String oldPartition = old.format(PARTITION);
-    OffsetDateTime start = old.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
-    jdbc.sql(
-            "CREATE TABLE IF NOT EXISTS "
-                + oldPartition
-                + " PARTITION OF requests FOR VALUES FROM ('"
-                + start
-                + "') TO ('"
-                + start.plusMonths(1)
-                + "')")
-        .update();
-    Instant oldTime = start.plusDays(3).toInstant();
-    Instant now = Instant.now();
+    OldRequests old = new OldRequests(jdbc);
+    YearMonth month = YearMonth.now(ZoneOffset.UTC).minusMonths(3);
+    String oldPartition = old.partition(month);
+    Instant oldTime = OldRequests.during(month);
     String onlyOld = UUID.randomUUID().toString().replace("-", "");
     String shared = UUID.randomUUID().toString().replace("-", "");
-    storeAudio(onlyOld);
-    storeAudio(shared);
-    insertRequest(oldTime, onlyOld);
-    insertRequest(oldTime, shared);
-    insertRequest(now, shared);
-    insertEvent(oldTime);
-    insertEvent(now);
+    storeAudio(old, onlyOld);
+    storeAudio(old, shared);
+    old.completedRequest(oldTime, onlyOld);
+    old.completedRequest(oldTime, shared);
+    old.completedRequest(Instant.now(), shared);
+    old.event(oldTime);
+    old.event(Instant.now());
 
     RetentionTask.Removed removed = retention.run();
 
@@ -56,8 +41,8 @@ class RetentionTest extends IntegrationTest {
     assertThat(partitions.names()).doesNotContain(oldPartition);
     assertThat(audio.find(onlyOld)).isEmpty();
     assertThat(audio.find(shared)).isPresent();
-    assertThat(cacheEntries(onlyOld)).isZero();
-    assertThat(cacheEntries(shared)).isOne();
+    assertThat(old.cacheEntries(onlyOld)).isZero();
+    assertThat(old.cacheEntries(shared)).isOne();
     assertThat(jdbc.sql("SELECT count(*) FROM logs").query(Long.class).single()).isOne();
   }
 
@@ -68,45 +53,11 @@ class RetentionTest extends IntegrationTest {
 
     retention.run();
 
-    assertThat(partitions.names()).hasSize(before).contains(now.format(PARTITION));
+    assertThat(partitions.names()).hasSize(before).contains(OldRequests.partitionOf(now));
   }
 
-  private void storeAudio(String key) throws Exception {
+  private void storeAudio(OldRequests old, String key) throws Exception {
     audio.put(key, AudioFormat.WAV, out -> out.write("RIFF".getBytes(StandardCharsets.US_ASCII)));
-    jdbc.sql(
-            "INSERT INTO audio_cache (content_key, format, bytes, duration_ms)"
-                + " VALUES (:key, 'wav', 4, 1)")
-        .param("key", key)
-        .update();
-  }
-
-  private void insertRequest(Instant createdAt, String contentKey) {
-    OffsetDateTime at = createdAt.atOffset(ZoneOffset.UTC);
-    jdbc.sql(
-            """
-            INSERT INTO requests (id, created_at, user_id, status, priority, text, text_length,
-              language, voice, speed, pitch, format, content_key, updated_at)
-            VALUES (:id, :at, :user, 'completed', 'normal', 'old', 3, 'en-US',
-              'mary:cmu-slt-hsmm', 1, 0, 'wav', :key, :at)
-            """)
-        .param("id", UUID.randomUUID())
-        .param("at", at)
-        .param("user", UUID.randomUUID())
-        .param("key", contentKey)
-        .update();
-  }
-
-  private void insertEvent(Instant at) {
-    jdbc.sql("INSERT INTO logs (request_id, timestamp, event) VALUES (:id, :at, 'queued')")
-        .param("id", UUID.randomUUID())
-        .param("at", at.atOffset(ZoneOffset.UTC))
-        .update();
-  }
-
-  private long cacheEntries(String key) {
-    return jdbc.sql("SELECT count(*) FROM audio_cache WHERE content_key = :key")
-        .param("key", key)
-        .query(Long.class)
-        .single();
+    old.cacheAudio(key);
   }
 }

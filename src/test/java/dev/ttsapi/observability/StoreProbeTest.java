@@ -3,7 +3,11 @@ package dev.ttsapi.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.ttsapi.audio.AudioStoreProperties.Download;
+import dev.ttsapi.audio.FileSystemAudioStore;
+import dev.ttsapi.audio.S3AudioStore;
 import dev.ttsapi.redis.Redis;
+import dev.ttsapi.support.S3ProxyServer;
 import dev.ttsapi.support.TestStores;
 import java.io.File;
 import java.io.IOException;
@@ -17,9 +21,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /**
- * Readiness follows the stores by itself: a Redis that goes away turns the probe down, and the same
- * Redis coming back on its port turns it up again, with no restart of the node. Uses a redis-server
- * process of its own, so the shared one is never stopped.
+ * Readiness follows the stores by itself: a Redis, PostgreSQL or object store that goes away turns
+ * the probe down, and the same store coming back on its port turns it up again, with no restart of
+ * the node. Each test stops a server of its own, so the shared ones are never stopped.
  */
 class StoreProbeTest {
 
@@ -49,7 +53,13 @@ class StoreProbeTest {
               return true;
             });
     try (Redis redis = connected[0]) {
-      StoreProbe probe = new StoreProbe(postgres(), redis, properties(), null);
+      StoreProbe probe =
+          new StoreProbe(
+              postgres(),
+              redis,
+              files(Files.createTempDirectory("probe-audio")),
+              properties(),
+              null);
 
       probe.checkNow();
       assertThat(probe.redis().up()).isTrue();
@@ -86,7 +96,9 @@ class StoreProbeTest {
                 "postgres",
                 ""));
     try (Redis redis = Redis.standalone(TestStores.redisUrl(), Duration.ofSeconds(2))) {
-      StoreProbe probe = new StoreProbe(jdbc, redis, properties(), null);
+      StoreProbe probe =
+          new StoreProbe(
+              jdbc, redis, files(Files.createTempDirectory("probe-audio")), properties(), null);
       probe.checkNow();
       assertThat(probe.postgres().up()).isTrue();
 
@@ -107,6 +119,43 @@ class StoreProbeTest {
     } finally {
       postgres.close();
     }
+  }
+
+  @Test
+  void a_lost_object_store_turns_the_probe_down_and_its_return_turns_it_up() {
+    assumeTrue(TestStores.reachable(5432) && TestStores.reachable(6379), "no local stores");
+    try (S3ProxyServer s3 = S3ProxyServer.start();
+        Redis redis = Redis.standalone(TestStores.redisUrl(), Duration.ofSeconds(2))) {
+      s3.createBucket("probe");
+      try (S3AudioStore audio =
+          S3AudioStore.connect(s3.properties("s3://probe/audio", Download.STREAM))) {
+        StoreProbe probe = new StoreProbe(postgres(), redis, audio, properties(), null);
+        probe.checkNow();
+        assertThat(probe.audio().up()).isTrue();
+        assertThat(probe.allUp()).isTrue();
+
+        s3.stop();
+        probe.checkNow();
+        assertThat(probe.audio().up()).isFalse();
+        assertThat(probe.allUp()).isFalse();
+        assertThat(probe.postgres().up()).isTrue();
+        assertThat(probe.redis().up()).isTrue();
+
+        s3.restart();
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> {
+                  probe.checkNow();
+                  return probe.audio().up();
+                });
+      }
+    }
+  }
+
+  private static FileSystemAudioStore files(Path dir) {
+    return new FileSystemAudioStore(dir.resolve("audio"));
   }
 
   private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres startPostgres(
