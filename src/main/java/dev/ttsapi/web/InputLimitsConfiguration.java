@@ -23,10 +23,10 @@ import tools.jackson.databind.type.LogicalType;
 class InputLimitsConfiguration {
 
   @Bean
-  FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(
+  FilterRegistrationBean<BodyLimitsFilter> bodyLimitsFilter(
       InputProperties input, JsonMapper json) {
     var registration =
-        new FilterRegistrationBean<>(new BodySizeLimitFilter(input.maxBodySize().toBytes(), json));
+        new FilterRegistrationBean<>(new BodyLimitsFilter(input.maxBodySize().toBytes(), json));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return registration;
   }

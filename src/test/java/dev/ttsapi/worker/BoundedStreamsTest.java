@@ -143,7 +143,8 @@ class BoundedStreamsTest extends IntegrationTest {
     QueueConsumer trimmed = TestQueue.withDeadLetterMaxLength(context, maxLength);
     for (int i = 0; i < 2_000; i++) {
       UUID id = UUID.randomUUID();
-      trimmed.deadLetter(new Job(id, Instant.now(), Priority.NORMAL, null), 3, "failure " + i);
+      trimmed.deadLetter(
+          new Job(id, Instant.now(), Priority.NORMAL, UUID.randomUUID()), 3, "failure " + i);
     }
 
     // Approximate trimming drops whole stream nodes (stream-node-max-entries, 100 by default).
