@@ -1,0 +1,161 @@
+package dev.ttsapi.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ttsapi.support.IntegrationTest;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every Lua script of {@code src/main/resources/redis} is loaded and run here, once each at least,
+ * on the service's own Redis, with its answer checked; and a script Redis has forgotten (restart,
+ * SCRIPT FLUSH) still runs. A script added to {@link RedisScript} without a case here fails the
+ * last assertion.
+ */
+class RedisScriptsTest extends IntegrationTest {
+
+  private final Set<RedisScript> ran = EnumSet.noneOf(RedisScript.class);
+
+  @Test
+  void every_script_loads_runs_and_answers_as_its_callers_expect() {
+    gcraAllowsTheLimitThenRefuses();
+    quotaChargesOnlyWhatFits();
+    statusWriteSetsTheWholeHashAndClearsStaleFields();
+    releaseIfOwnerLeavesSomeoneElsesKey();
+    keepMaxKeepsTheLargerPosition();
+    queueScriptsAdmitHoldFinishPromoteAndRecount();
+
+    assertThat(ran).containsExactlyInAnyOrder(RedisScript.values());
+  }
+
+  @Test
+  void a_script_redis_has_forgotten_is_sent_again_and_runs() {
+    redis.sync().scriptFlush();
+
+    List<Long> answer = run(RedisScript.GCRA, List.of("{rl:test}:flushed"), List.of("60000", "5"));
+
+    assertThat(answer.getFirst()).isEqualTo(1L);
+    assertThat(redis.sync().scriptExists(RedisScript.GCRA.sha())).containsExactly(true);
+  }
+
+  private void gcraAllowsTheLimitThenRefuses() {
+    List<String> keys = List.of("{rl:test}:bucket");
+    List<String> args = List.of("60000", "2");
+    List<Long> first = run(RedisScript.GCRA, keys, args);
+    List<Long> second = run(RedisScript.GCRA, keys, args);
+    List<Long> third = run(RedisScript.GCRA, keys, args);
+    assertThat(first.getFirst()).isEqualTo(1L);
+    assertThat(second.getFirst()).isEqualTo(1L);
+    assertThat(third.getFirst()).isZero();
+    assertThat(third.get(2)).as("retry after, ms").isPositive();
+  }
+
+  private void quotaChargesOnlyWhatFits() {
+    List<String> keys = List.of("{rl:test}:chars");
+    assertThat(run(RedisScript.QUOTA, keys, List.of("10", "6", "100")))
+        .containsExactly(1L, 6L);
+    assertThat(run(RedisScript.QUOTA, keys, List.of("10", "6", "100")))
+        .containsExactly(0L, 6L);
+    assertThat(redis.sync().ttl("{rl:test}:chars")).isBetween(1L, 100L);
+  }
+
+  private void statusWriteSetsTheWholeHashAndClearsStaleFields() {
+    String key = "tts_status:" + UUID.randomUUID();
+    redis.sync().hset(key, "error", "of an earlier attempt");
+    run(
+        RedisScript.STATUS_WRITE,
+        List.of(key),
+        List.of("60", "tts_status_events:test", "{}", "1", "error", "status", "queued"));
+    run(RedisScript.STATUS_PROGRESS, List.of(key), List.of("0.5", "id", "tts_status_events:"));
+    Map<String, String> hash = redis.sync().hgetall(key);
+    assertThat(hash).containsEntry("status", "queued").containsEntry("progress", "0.5");
+    assertThat(hash).doesNotContainKey("error");
+    assertThat(redis.sync().ttl(key)).isBetween(1L, 60L);
+  }
+
+  private void releaseIfOwnerLeavesSomeoneElsesKey() {
+    redis.sync().set("lease", "mine");
+    assertThat((Long) run(RedisScript.RELEASE_IF_OWNER, List.of("lease"), List.of("theirs")))
+        .isZero();
+    assertThat(redis.sync().get("lease")).isEqualTo("mine");
+    assertThat((Long) run(RedisScript.RELEASE_IF_OWNER, List.of("lease"), List.of("mine")))
+        .isEqualTo(1L);
+    assertThat(redis.sync().exists("lease")).isZero();
+  }
+
+  private void keepMaxKeepsTheLargerPosition() {
+    run(RedisScript.KEEP_MAX, List.of("position"), List.of("0005", "60000"));
+    run(RedisScript.KEEP_MAX, List.of("position"), List.of("0003", "60000"));
+    assertThat(redis.sync().get("position")).isEqualTo("0005");
+    run(RedisScript.KEEP_MAX, List.of("position"), List.of("0009", "60000"));
+    assertThat(redis.sync().get("position")).isEqualTo("0009");
+  }
+
+  /** The per-user cap's scripts on a partition of their own, with a cap of one. */
+  private void queueScriptsAdmitHoldFinishPromoteAndRecount() {
+    String tag = "{tts-script-test}";
+    List<String> cap =
+        List.of(tag + ":q:admitted", tag + ":q:admitted-count", tag + ":q:holders", tag + ":q:held-count");
+    String user = UUID.randomUUID().toString();
+    List<String> held =
+        List.of(
+            tag + ":q:held:" + user + ":high",
+            tag + ":q:held:" + user + ":normal",
+            tag + ":q:held:" + user + ":low");
+    List<String> streams = List.of(tag + ":q:high", tag + ":q:normal", tag + ":q:low");
+    String first = UUID.randomUUID().toString();
+    String second = UUID.randomUUID().toString();
+
+    assertThat(admit(cap, streams.get(1), held.get(1), first, user)).isEqualTo(1L);
+    assertThat(admit(cap, streams.get(1), held.get(1), second, user)).as("held").isZero();
+    assertThat(redis.sync().xlen(streams.get(1))).isEqualTo(1);
+    assertThat(redis.sync().llen(held.get(1))).isEqualTo(1);
+
+    List<String> recountKeys = concat(cap, held);
+    assertThat((Long) run(RedisScript.QUEUE_RECOUNT, recountKeys, List.of(user))).isEqualTo(1L);
+    assertThat(redis.sync().hget(cap.get(3), "normal")).isEqualTo("1");
+    assertThat((Long) run(RedisScript.QUEUE_RECOUNT, recountKeys, List.of()))
+        .as("holders changed since they were read")
+        .isEqualTo(-1L);
+
+    assertThat(
+            (Long)
+                run(
+                    RedisScript.QUEUE_PROMOTE,
+                    concat(concat(cap, held), streams),
+                    List.of("1", user)))
+        .as("the user is at the cap")
+        .isZero();
+
+    String entry = redis.sync().xrange(streams.get(1), io.lettuce.core.Range.create("-", "+")).getFirst().getId();
+    Long moved =
+        run(
+            RedisScript.QUEUE_FINISH,
+            concat(concat(concat(cap, List.of(streams.get(1))), held), streams),
+            List.of("1", entry, first, "workers", user));
+    assertThat(moved).as("the held job moves into the freed place").isEqualTo(1L);
+    assertThat(redis.sync().hget(cap.get(0), second)).isEqualTo(user);
+    assertThat(redis.sync().hexists(cap.get(0), first)).isFalse();
+    assertThat(redis.sync().exists(held.get(1))).isZero();
+  }
+
+  private Long admit(List<String> cap, String stream, String heldList, String id, String user) {
+    return run(
+        RedisScript.QUEUE_ADMIT,
+        concat(cap, List.of(stream, heldList)),
+        List.of("1", id, user, "2026-12-01T00:00:00Z", "normal"));
+  }
+
+  private <T> T run(RedisScript script, List<String> keys, List<String> args) {
+    ran.add(script);
+    return redis.eval(script, keys, args);
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+  }
+}
