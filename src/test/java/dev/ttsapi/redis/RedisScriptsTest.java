@@ -56,10 +56,10 @@ class RedisScriptsTest extends IntegrationTest {
 
   private void quotaChargesOnlyWhatFits() {
     List<String> keys = List.of("{rl:test}:chars");
-    assertThat(run(RedisScript.QUOTA, keys, List.of("10", "6", "100")))
-        .containsExactly(1L, 6L);
-    assertThat(run(RedisScript.QUOTA, keys, List.of("10", "6", "100")))
-        .containsExactly(0L, 6L);
+    List<Long> charged = run(RedisScript.QUOTA, keys, List.of("10", "6", "100"));
+    List<Long> refused = run(RedisScript.QUOTA, keys, List.of("10", "6", "100"));
+    assertThat(charged).containsExactly(1L, 6L);
+    assertThat(refused).containsExactly(0L, 6L);
     assertThat(redis.sync().ttl("{rl:test}:chars")).isBetween(1L, 100L);
   }
 
@@ -99,7 +99,11 @@ class RedisScriptsTest extends IntegrationTest {
   private void queueScriptsAdmitHoldFinishPromoteAndRecount() {
     String tag = "{tts-script-test}";
     List<String> cap =
-        List.of(tag + ":q:admitted", tag + ":q:admitted-count", tag + ":q:holders", tag + ":q:held-count");
+        List.of(
+            tag + ":q:admitted",
+            tag + ":q:admitted-count",
+            tag + ":q:holders",
+            tag + ":q:held-count");
     String user = UUID.randomUUID().toString();
     List<String> held =
         List.of(
@@ -131,7 +135,12 @@ class RedisScriptsTest extends IntegrationTest {
         .as("the user is at the cap")
         .isZero();
 
-    String entry = redis.sync().xrange(streams.get(1), io.lettuce.core.Range.create("-", "+")).getFirst().getId();
+    String entry =
+        redis
+            .sync()
+            .xrange(streams.get(1), io.lettuce.core.Range.create("-", "+"))
+            .getFirst()
+            .getId();
     Long moved =
         run(
             RedisScript.QUEUE_FINISH,
