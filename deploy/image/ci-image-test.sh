@@ -45,7 +45,7 @@ podman build --format docker --network=host \
   ${jar:+--build-arg APP_JAR="$jar"} \
   -t "$image" . >"$work/build.log" 2>&1 || { tail -n 40 "$work/build.log" >&2; exit 1; }
 built=$(date +%s)
-echo "Built $image in $((built - start)) s: $(podman image inspect "$image" --format '{{.Size}}' | numfmt --to=iec) $(podman image inspect "$image" --format '{{.Size}}' | numfmt --to=iec) from ${jar:-a wrapper build}"
+echo "Built $image in $((built - start)) s, $(podman image inspect "$image" --format '{{.Size}}' | numfmt --to=iec), from ${jar:-a wrapper build}"
 
 psql_ -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database"
 redis-cli -n "$redis_db" flushdb >/dev/null
