@@ -1,11 +1,11 @@
 #!/bin/bash
 # The streaming replica: on first start, clones the primary with pg_basebackup (-R writes
-# primary_conninfo and standby.signal, -C/-S a replication slot so the primary keeps the WAL the
-# replica has not received yet); afterwards it just starts as a hot standby.
+# primary_conninfo, primary_slot_name and standby.signal; the slot is the primary's replica_1);
+# afterwards it just starts as a hot standby.
 set -euo pipefail
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   until pg_basebackup -h postgres-primary -U replicator -D "$PGDATA" -R -X stream \
-      -C -S replica_1 --checkpoint=fast; do
+      -S replica_1 --checkpoint=fast; do
     echo "waiting for the primary"
     rm -rf "${PGDATA:?}"/*
     sleep 2
