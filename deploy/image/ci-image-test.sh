@@ -37,6 +37,7 @@ fail() {
 }
 
 deploy/image/build-base.sh
+echo "Base images ready after $(($(date +%s) - start)) s"
 
 jar="${APP_JAR:-$(ls -t target/tts-api-*.jar 2>/dev/null | head -n1 || true)}"
 podman build --format docker --network=host \
@@ -120,7 +121,7 @@ curl -fsS "$base/health/detailed" "${auth[@]}" | jq -e '.application.engines | .
   >/dev/null || fail "an engine is not ok"
 
 # SIGTERM: a graceful stop (143), not a kill after the timeout (137).
-podman stop -t 60 "$name" >/dev/null
+podman stop -t 60 "$name" >/dev/null 2>"$work/stop.err" || { cat "$work/stop.err" >&2; fail "podman stop failed"; }
 code="$(podman inspect "$name" --format '{{.State.ExitCode}}')"
 [ "$code" = 143 ] || [ "$code" = 0 ] || fail "exit code $code on SIGTERM"
 
