@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The tts-api image: one jar for every role (api, worker, maintenance; pick with --roles=...), on
 # a JRE cut down by jlink to the modules the service uses, with espeak-ng from Debian.
 #
