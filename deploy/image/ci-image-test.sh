@@ -4,8 +4,8 @@
 # PostgreSQL and Redis it starts on a read-only root file system, turns ready, its HEALTHCHECK
 # passes, it creates the admin key on first start, speaks a request submitted with that key
 # (the audio is downloaded and checked), streams speech, records a JFR profile (the jlink'd JRE
-# has what every engine and endpoint needs), runs as a non-root user, and stops gracefully on
-# SIGTERM.
+# has what every engine and endpoint needs), serves /metrics on its management port only, runs as
+# a non-root user, and stops gracefully on SIGTERM.
 #
 # Usage: deploy/image/ci-image-test.sh            (root; podman, runc, debootstrap, psql, curl, jq)
 #   APP_JAR            jar to pack (default: target/tts-api-*.jar; none = build with the wrapper)
@@ -20,6 +20,7 @@ database="${TTS_IMAGE_DATABASE:-tts_image_test}"
 redis_db="${TTS_IMAGE_REDIS_DB:-11}"
 image="${IMAGE:-localhost/tts-api:ci}"
 port=$((20000 + RANDOM % 20000))
+management_port=$((port + 1))
 name="tts-image-test-$$"
 work="$(mktemp -d)"
 psql_() { psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
@@ -57,6 +58,7 @@ mkdir -p "$work/data" && chown 10001:10001 "$work/data"
 podman run -d --name "$name" --network=host --read-only --tmpfs /tmp --health-interval=disable \
   -v "$work/data:/data" \
   -e PORT="$port" \
+  -e MANAGEMENT_PORT="$management_port" \
   -e DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$database" \
   -e REDIS_URL="redis://127.0.0.1:6379/$redis_db" \
   "$image" >/dev/null 2>"$work/run.err" || { cat "$work/run.err" >&2; exit 1; }
@@ -120,9 +122,15 @@ curl -fsS -X POST "$base/admin/profile?seconds=1" "${auth[@]}" -o "$work/profile
 curl -fsS "$base/health/detailed" "${auth[@]}" | jq -e '.application.engines | .mary == "ok" and .espeak == "ok"' \
   >/dev/null || fail "an engine is not ok"
 
+# As deployed (deploy/compose, deploy/k8s): /metrics on the management port only.
+curl -fsS "http://127.0.0.1:$management_port/metrics" | grep -q '^tts_queue_length{' \
+  || fail "no metrics on the management port"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/metrics")" = 404 ] \
+  || fail "/metrics answered on the API port"
+
 # SIGTERM: a graceful stop (143), not a kill after the timeout (137).
 podman stop -t 60 "$name" >/dev/null 2>"$work/stop.err" || { cat "$work/stop.err" >&2; fail "podman stop failed"; }
 code="$(podman inspect "$name" --format '{{.State.ExitCode}}')"
 [ "$code" = 143 ] || [ "$code" = 0 ] || fail "exit code $code on SIGTERM"
 
-echo "Image test passed in $(($(date +%s) - start)) s: ready, healthy, uid $uid, spoke WAV and MP3, streamed Opus, profiled, stopped with $code"
+echo "Image test passed in $(($(date +%s) - start)) s: ready, healthy, uid $uid, spoke WAV and MP3, streamed Opus, profiled, metrics on the management port only, stopped with $code"

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.ttsapi.queue.JobQueue;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.queue.QueueKeys;
+import dev.ttsapi.queue.QueuePartition;
+import dev.ttsapi.queue.QueuePartitions;
 import io.fabric8.kubernetes.api.model.ConfigMapEnvSource;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -29,7 +31,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URI;
@@ -239,7 +240,7 @@ class DeploymentManifestsTest {
       Map<String, String> annotations =
           deployment.getSpec().getTemplate().getMetadata().getAnnotations();
       assertThat(annotations.get("prometheus.io/path")).isEqualTo("/metrics");
-      assertThat(handlers).contains(annotations.get("prometheus.io/path"));
+      // MonitoredMetricsTest scrapes this path on a running node.
       assertThat(Integer.parseInt(annotations.get("prometheus.io/port")))
           .as(where + " scrape port")
           .isEqualTo(ServiceFacts.metricsPort(env));
@@ -257,7 +258,9 @@ class DeploymentManifestsTest {
     for (String key : secretKeys()) {
       set.put(key, "(secret)");
     }
-    assertThat(set).containsKeys("DATABASE_URL", "REDIS_URL", "TTS_DATA_DIR");
+    assertThat(set)
+        .containsKeys(
+            "DATABASE_URL", "REDIS_URL", "AUDIO_STORE_URL", "MANAGEMENT_PORT", "TTS_DATA_DIR");
     assertThat(set.keySet())
         .as("variables the service reads")
         .allMatch(ServiceFacts::readsEnvironmentVariable);
@@ -347,7 +350,7 @@ class DeploymentManifestsTest {
 
   /** KEDA's ScaledObject spec (keda.sh/v1alpha1) and the redis-streams scaler's parameters. */
   @Test
-  void workers_scale_on_the_lag_of_the_queues_the_service_uses() throws Exception {
+  void workers_scale_on_the_lag_of_the_queues_the_service_uses() {
     JsonNode scaled = scaledObjects.get(0);
     assertThat(scaled.path("apiVersion").asText()).isEqualTo("keda.sh/v1alpha1");
     assertThat(fieldNames(scaled))
@@ -426,11 +429,13 @@ class DeploymentManifestsTest {
     }
 
     Set<String> queues = new HashSet<>();
-    for (Priority p : Priority.values()) {
-      queues.add(p.streamKey() + " " + JobQueue.GROUP);
+    int partitions = ServiceFacts.queuePartitions(environment(container(deployment("tts-worker"))));
+    for (QueuePartition partition : new QueuePartitions(partitions).all()) {
+      for (Priority p : Priority.values()) {
+        queues.add(partition.stream(p) + " " + QueueKeys.GROUP);
+      }
     }
-    Class<?> live = Class.forName("dev.ttsapi.speech.LiveChannel");
-    queues.add(constant(live, "JOBS") + " " + constant(live, "GROUP"));
+    queues.add(QueueKeys.LIVE_JOBS + " " + QueueKeys.LIVE_GROUP);
     assertThat(scaledStreams).isEqualTo(queues);
   }
 
@@ -477,7 +482,7 @@ class DeploymentManifestsTest {
         assertThat(configMap.getName()).isEqualTo("tts-settings");
         env.putAll(settings());
       } else {
-        assertThat(from.getSecretRef().getName()).isEqualTo("tts-database");
+        assertThat(from.getSecretRef().getName()).isEqualTo("tts-secrets");
       }
     }
     if (c.getEnv() != null) {
@@ -501,9 +506,9 @@ class DeploymentManifestsTest {
     return values;
   }
 
-  /** The keys the tts-database Secret is documented with (tts-database.env.example). */
+  /** The keys the tts-secrets Secret is documented with (tts-secrets.env.example). */
   private static List<String> secretKeys() throws IOException {
-    return Files.readAllLines(DIR.resolve("tts-database.env.example")).stream()
+    return Files.readAllLines(DIR.resolve("tts-secrets.env.example")).stream()
         .filter(l -> !l.isBlank() && !l.startsWith("#"))
         .map(l -> l.substring(0, l.indexOf('=')))
         .toList();
@@ -533,11 +538,5 @@ class DeploymentManifestsTest {
     Set<String> names = new HashSet<>();
     node.fieldNames().forEachRemaining(names::add);
     return names;
-  }
-
-  private static String constant(Class<?> type, String name) throws ReflectiveOperationException {
-    Field field = type.getDeclaredField(name);
-    field.setAccessible(true);
-    return (String) field.get(null);
   }
 }

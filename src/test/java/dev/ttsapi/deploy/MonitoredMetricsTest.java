@@ -66,6 +66,29 @@ class MonitoredMetricsTest extends IntegrationTest {
     assertThat(missing).as("metrics queried but not exported").isEmpty();
   }
 
+  /** The path the deployment files scrape (on the management port when they set one). */
+  @Test
+  void the_path_the_deployments_scrape_serves_prometheus_text() throws IOException {
+    Set<String> paths = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(Path.of("deploy"))) {
+      for (Path file : files.filter(f -> f.toString().matches(".*\\.ya?ml")).toList()) {
+        Matcher m =
+            Pattern.compile("(?:prometheus\\.io/path|metrics_path): *(\\S+)")
+                .matcher(Files.readString(file));
+        while (m.find()) {
+          paths.add(m.group(1));
+        }
+      }
+    }
+    assertThat(paths).isNotEmpty();
+    for (String path : paths) {
+      var response = api.get(path, null);
+      assertThat(response.status()).as(path).isEqualTo(200);
+      assertThat(response.header("Content-Type")).as(path).startsWith("text/plain");
+      assertThat(response.text()).as(path).contains("tts_queue_length{");
+    }
+  }
+
   @Test
   void metric_names_are_read_out_of_promql() {
     assertThat(

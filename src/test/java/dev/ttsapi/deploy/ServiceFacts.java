@@ -58,6 +58,14 @@ final class ServiceFacts {
     return port != null ? Integer.parseInt(port) : serverPort();
   }
 
+  /** tts.queue.partitions as a deployment sets it (TTS_QUEUE_PARTITIONS) or by default. */
+  static int queuePartitions(java.util.Map<String, String> deploymentEnvironment) {
+    String set = deploymentEnvironment.get(relaxedEnvironmentName("tts.queue.partitions"));
+    return set != null
+        ? Integer.parseInt(set)
+        : BINDER.bind("tts.queue.partitions", Integer.class).get();
+  }
+
   static Duration shutdownGrace() {
     return BINDER.bind("tts.worker.shutdown-grace", Duration.class).get();
   }
