@@ -1,0 +1,63 @@
+# The tts-api image: one jar for every role (api, worker, maintenance; pick with --roles=...), on
+# a JRE cut down by jlink to the modules the service uses, with espeak-ng from Debian.
+#
+#   docker build -t tts-api .                                  # compiles with the Maven wrapper
+#   docker build --build-arg APP_JAR=target/tts-api-0.1.0-SNAPSHOT.jar -t tts-api .
+#                                                              # packs a jar ./mvnw already built
+#
+# Base images are build arguments, so machines that reach no registry can bring their own
+# (deploy/image/build-base.sh makes both from Debian's packages; deploy/image/ci-image-test.sh
+# builds and runs this image that way).
+
+# A JDK 21+ with jlink whose JRE runs on the runtime base (glibc).
+ARG BUILD_BASE=eclipse-temurin:25-jdk
+ARG RUNTIME_BASE=debian:bookworm-slim
+
+FROM ${BUILD_BASE} AS build
+WORKDIR /src
+# Empty: build the jar here with the wrapper. A path in the build context: use that jar (CI has
+# just built and tested it; compiling it again would only cost minutes).
+ARG APP_JAR=
+# The JRE's modules: what jdeps finds reachable from the service's classes
+# (jdeps --recursive --print-module-deps --multi-release 25 --ignore-missing-deps on the extracted
+# jar's classes and lib/*), plus jdk.zipfs, a file system provider found through ServiceLoader
+# that jdeps cannot see. deploy/image/ci-image-test.sh proves the service starts, warms up every
+# engine, speaks, profiles and reports health on exactly this list.
+ARG JRE_MODULES=java.base,java.compiler,java.desktop,java.instrument,java.management.rmi,java.net.http,java.prefs,java.scripting,java.security.jgss,java.sql.rowset,jdk.jfr,jdk.management,jdk.net,jdk.unsupported,jdk.zipfs
+COPY . .
+RUN --mount=type=cache,target=/root/.m2 \
+    if [ -n "$APP_JAR" ]; then cp "$APP_JAR" /tmp/app.jar; \
+    else ./mvnw -B -ntp -Dmaven.test.skip=true package && cp target/tts-api-*.jar /tmp/app.jar; fi
+# Spring Boot's layers (dependencies change less often than the application), so a new version
+# of the service ships as a small layer.
+RUN java -Djarmode=tools -jar /tmp/app.jar extract --layers --destination /layers
+RUN jlink --add-modules "$JRE_MODULES" --strip-debug --no-man-pages --no-header-files \
+      --compress=zip-6 --output /jre
+
+FROM ${RUNTIME_BASE}
+# espeak-ng: the espeak engine (Vietnamese and 100+ other languages) runs it as a child process.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends espeak-ng \
+ && rm -rf /var/lib/apt/lists/*
+# A fixed numeric uid, so Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
+RUN groupadd --system --gid 10001 tts \
+ && useradd --system --uid 10001 --gid tts --home-dir /app --no-create-home --shell /usr/sbin/nologin tts \
+ && mkdir -p /data && chown tts:tts /data
+COPY --from=build /jre /opt/jre
+COPY --from=build /layers/dependencies/ /app/
+COPY --from=build /layers/spring-boot-loader/ /app/
+COPY --from=build /layers/snapshot-dependencies/ /app/
+COPY --from=build /layers/application/ /app/
+COPY deploy/image/tts-healthcheck /usr/local/bin/tts-healthcheck
+ENV PATH=/opt/jre/bin:$PATH \
+    TTS_DATA_DIR=/data \
+    PORT=8000
+WORKDIR /app
+USER 10001:10001
+EXPOSE 8000
+# The orchestrator's readiness probe, for Docker and podman: ready after warm-up while
+# PostgreSQL and Redis answer. start-period covers the warm-up (one synthesis per engine).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 CMD ["/usr/local/bin/tts-healthcheck"]
+# Heap from the container's memory limit; an OutOfMemoryError ends the process, so the
+# orchestrator restarts it and the queue hands its jobs to another worker.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/app.jar"]
