@@ -1,5 +1,7 @@
 package dev.ttsapi.speech;
 
+import dev.ttsapi.audio.AudioFormat;
+import dev.ttsapi.audio.ChunkEncoder;
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.engine.NothingToSpeakException;
@@ -90,7 +92,7 @@ class SpeechController {
    * A validated body. {@code instructions} are accepted and not used: no engine here takes them.
    */
   private record Speak(
-      String text, long characters, Voice voice, SpeechFormat format, double speed, boolean sse) {}
+      String text, long characters, Voice voice, AudioFormat format, double speed, boolean sse) {}
 
   @PostMapping(path = "/v1/audio/speech", consumes = MediaType.APPLICATION_JSON_VALUE)
   void speech(Caller caller, @RequestBody SpeechBody body, HttpServletResponse response)
@@ -149,7 +151,7 @@ class SpeechController {
       HttpServletResponse response)
       throws IOException {
     int rate = properties.sampleRate();
-    StreamEncoder encoder = StreamEncoder.of(speak.format(), rate);
+    ChunkEncoder encoder = ChunkEncoder.of(speak.format(), rate, ChunkEncoder.UNKNOWN_LENGTH);
     response.setStatus(200);
     response.setContentType(
         speak.sse() ? MediaType.TEXT_EVENT_STREAM_VALUE : speak.format().contentType());
@@ -217,13 +219,21 @@ class SpeechController {
           out,
           Map.of("type", "speech.audio.delta", "audio", Base64.getEncoder().encodeToString(audio)));
     } else {
-      StreamEncoder.send(out, audio);
+      flushed(out, audio);
     }
   }
 
   private void event(OutputStream out, Map<String, Object> data) throws IOException {
-    StreamEncoder.send(
+    flushed(
         out, ("data: " + json.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes bytes and pushes them to the client at once, so each chunk leaves when it is made. */
+  private static void flushed(OutputStream out, byte[] bytes) throws IOException {
+    if (bytes.length > 0) {
+      out.write(bytes);
+      out.flush();
+    }
   }
 
   private Speak validate(SpeechBody body) {
@@ -248,7 +258,7 @@ class SpeechController {
       throw SpeechProblem.invalid(
           "voice", "voice is required, e.g. " + List.of("alloy", "nova", "mary:cmu-slt-hsmm"));
     }
-    SpeechFormat format =
+    AudioFormat format =
         SpeechFormat.parse(body.responseFormat())
             .orElseThrow(
                 () ->

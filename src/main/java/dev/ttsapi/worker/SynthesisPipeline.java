@@ -1,8 +1,7 @@
 package dev.ttsapi.worker;
 
-import dev.ttsapi.audio.AudioEncoder;
-import dev.ttsapi.audio.AudioEncoders;
 import dev.ttsapi.audio.AudioStore;
+import dev.ttsapi.audio.ChunkEncoder;
 import dev.ttsapi.audio.LevelMeter;
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.audio.StoredAudio;
@@ -116,14 +115,13 @@ class SynthesisPipeline {
         throw NothingToSpeakException.silence(voice);
       }
       long pcmBytes = Files.size(pcmFile);
-      AudioEncoder encoder = AudioEncoders.forFormat(request.format());
       StoredAudio stored =
           store.put(
               request.contentKey(),
               request.format(),
               out -> {
                 try (InputStream in = Files.newInputStream(pcmFile)) {
-                  encoder.encode(in, pcmBytes, rate, out);
+                  ChunkEncoder.encode(request.format(), in, pcmBytes, rate, out);
                 }
               });
       return new Completion(

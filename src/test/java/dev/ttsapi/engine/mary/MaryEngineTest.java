@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import dev.ttsapi.audio.AudioEncoders;
 import dev.ttsapi.audio.AudioFormat;
+import dev.ttsapi.audio.ChunkEncoder;
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.audio.PcmAnalysis;
 import dev.ttsapi.audio.Sox;
@@ -195,9 +195,12 @@ class MaryEngineTest {
   private Path encode(Pcm pcm, AudioFormat format) throws IOException {
     Path file = dir.resolve("mary." + format.extension());
     try (OutputStream out = Files.newOutputStream(file)) {
-      AudioEncoders.forFormat(format)
-          .encode(
-              new ByteArrayInputStream(pcm.samples()), pcm.samples().length, pcm.sampleRate(), out);
+      ChunkEncoder.encode(
+          format,
+          new ByteArrayInputStream(pcm.samples()),
+          pcm.samples().length,
+          pcm.sampleRate(),
+          out);
     }
     return file;
   }
