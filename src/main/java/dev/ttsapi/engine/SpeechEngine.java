@@ -34,7 +34,14 @@ public interface SpeechEngine {
   /**
    * Synthesizes one chunk of normalized text (a sentence or a few) with the given voice.
    *
-   * @throws SynthesisException when the engine cannot produce audio for this input
+   * <p>Every engine gives PCM at the voice's sample rate and honours the speed and the pitch
+   * (applied to the PCM where the synthesizer cannot do them); empty or blank text gives empty PCM,
+   * not an exception. A caller interrupted meanwhile gets its audio or a {@link SynthesisException}
+   * soon after, without waiting for the engine's own timeout, keeps its interrupt status, and
+   * leaves nothing of the call running. {@code SpeechEngineContract} checks this for each engine.
+   *
+   * @throws SynthesisException when the engine cannot produce audio for this input, or has no such
+   *     voice
    */
   Pcm synthesize(String text, Voice voice, SpeechSettings settings);
 

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Measurements on PCM for tests: loudness and fundamental frequency. */
+/** Measurements on PCM for tests: loudness, length of speech and fundamental frequency. */
 public final class PcmAnalysis {
 
   private PcmAnalysis() {}
@@ -25,6 +25,28 @@ public final class PcmAnalysis {
       max = Math.max(max, Math.abs(v));
     }
     return (short) max;
+  }
+
+  /**
+   * Seconds from the first to the last 10 ms frame louder than −44 dBFS: the speech, without the
+   * silence an engine puts before and after it.
+   */
+  public static double speechSeconds(Pcm pcm) {
+    float[] x = PcmEffects.toFloats(pcm.samples());
+    int frame = Math.max(1, pcm.sampleRate() / 100);
+    int first = -1;
+    int last = -1;
+    for (int f = 0; (f + 1) * frame <= x.length; f++) {
+      double energy = 0;
+      for (int i = f * frame; i < (f + 1) * frame; i++) {
+        energy += x[i] * x[i];
+      }
+      if (Math.sqrt(energy / frame) > 200) {
+        first = first < 0 ? f : first;
+        last = f;
+      }
+    }
+    return first < 0 ? 0 : (double) (last - first + 1) * frame / pcm.sampleRate();
   }
 
   /**

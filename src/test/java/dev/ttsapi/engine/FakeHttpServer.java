@@ -12,12 +12,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * A local HTTP server for remote engines' tests: answers with the replies queued, in order, and
- * records every request. With no reply left it answers 599, which no test expects.
+ * records every request. With no reply left it asks its responder, if it has one ({@link
+ * #answerWith}), and answers 599 otherwise, which no test expects.
  */
 public final class FakeHttpServer implements AutoCloseable {
 
@@ -50,6 +53,8 @@ public final class FakeHttpServer implements AutoCloseable {
   private final HttpServer server;
   private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
+  private volatile Function<Recorded, Reply> responder;
+  private volatile CountDownLatch hold = new CountDownLatch(0);
 
   private FakeHttpServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -69,6 +74,34 @@ public final class FakeHttpServer implements AutoCloseable {
   public FakeHttpServer enqueue(Reply... more) {
     replies.addAll(List.of(more));
     return this;
+  }
+
+  /**
+   * Answers the requests no queued reply is left for by calling {@code responder}, on the request's
+   * own thread: a fake of a whole service, computing each answer from the request.
+   */
+  public FakeHttpServer answerWith(Function<Recorded, Reply> responder) {
+    this.responder = responder;
+    return this;
+  }
+
+  /** Something to let go of; closing it twice is harmless. */
+  public interface Held extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Holds every answer, once its request is recorded, until the returned {@link Held} is closed: a
+   * server that takes its time, for a client to be interrupted while it waits.
+   */
+  public Held holdAnswers() {
+    CountDownLatch gate = new CountDownLatch(1);
+    hold = gate;
+    return () -> {
+      hold = new CountDownLatch(0);
+      gate.countDown();
+    };
   }
 
   /** {@code http://127.0.0.1:<port>} without a trailing slash. */
@@ -97,13 +130,19 @@ public final class FakeHttpServer implements AutoCloseable {
                       e -> e.getKey().toLowerCase(Locale.ROOT),
                       e -> String.join(",", e.getValue()),
                       (a, b) -> a + "," + b));
-      requests.add(
+      Recorded request =
           new Recorded(
               exchange.getRequestMethod(),
               exchange.getRequestURI().getRawPath(),
               Map.copyOf(headers),
-              body));
+              body);
+      requests.add(request);
+      awaitRelease(hold);
       Reply reply = replies.poll();
+      Function<Recorded, Reply> answer = responder;
+      if (reply == null && answer != null) {
+        reply = answer.apply(request);
+      }
       if (reply == null) {
         reply = Reply.json(599, "{\"error\":\"no reply queued\"}");
       }
@@ -118,8 +157,17 @@ public final class FakeHttpServer implements AutoCloseable {
     }
   }
 
+  private static void awaitRelease(CountDownLatch gate) {
+    try {
+      gate.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() {
+    hold.countDown();
     server.stop(0);
   }
 }

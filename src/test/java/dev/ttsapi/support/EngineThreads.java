@@ -27,4 +27,12 @@ public final class EngineThreads {
         .map(java.util.Map.Entry::getKey)
         .collect(Collectors.toSet());
   }
+
+  /** The MaryTTS vocoder threads alive now and not in {@code before}, with where each one is. */
+  public static String describe(Set<Thread> before) {
+    return maryVocoders().stream()
+        .filter(t -> !before.contains(t))
+        .map(t -> t.getName() + " " + Arrays.toString(t.getStackTrace()))
+        .collect(Collectors.joining("\n"));
+  }
 }

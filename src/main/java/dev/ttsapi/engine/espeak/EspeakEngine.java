@@ -238,9 +238,30 @@ public final class EspeakEngine implements SpeechEngine {
             default -> Gender.NEUTRAL;
           };
       byLanguage.putIfAbsent(
-          language, Voice.of(ID, language, LanguageTags.canonical(language), gender, SAMPLE_RATE));
+          language, Voice.of(ID, language, languageTag(language), gender, SAMPLE_RATE));
     }
     return List.copyOf(byLanguage.values());
+  }
+
+  /**
+   * espeak-ng's name of a language as a well-formed BCP-47 tag. Two of espeak-ng 1.51's names are
+   * not ({@code en-us-nyc}: a three-letter variant; {@code chr-US-Qaaa-x-west}: a script after the
+   * region); what follows their longest well-formed start becomes private use: {@code en-US-x-nyc},
+   * {@code chr-US-x-qaaa-west}.
+   */
+  static String languageTag(String name) {
+    if (LanguageTags.isWellFormed(name)) {
+      return LanguageTags.canonical(name);
+    }
+    List<String> parts = List.of(name.split("-"));
+    int keep = parts.size() - 1;
+    while (keep > 1 && !LanguageTags.isWellFormed(String.join("-", parts.subList(0, keep)))) {
+      keep--;
+    }
+    List<String> rest =
+        parts.subList(keep, parts.size()).stream().filter(p -> !p.equalsIgnoreCase("x")).toList();
+    return LanguageTags.canonical(
+        String.join("-", parts.subList(0, keep)) + "-x-" + String.join("-", rest));
   }
 
   static String parseVersion(String versionLine) {

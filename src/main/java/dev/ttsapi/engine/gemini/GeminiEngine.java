@@ -17,6 +17,7 @@ import com.google.genai.types.SpeechConfig;
 import com.google.genai.types.VoiceConfig;
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.audio.PcmEffects;
+import dev.ttsapi.engine.InterruptibleCall;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
@@ -61,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A circuit breaker opens after {@code failureThreshold} consecutive server failures; while
  * open, calls fail at once. The SDK's own retries are switched off: they would retry a 429 blindly,
- * five times, ignoring Gemini's retry delay and daily quotas.
+ * five times, ignoring Gemini's retry delay and daily quotas. Each HTTP call runs as an {@link
+ * InterruptibleCall}: an interrupted caller stops waiting for Gemini at once and tries no more.
  */
 public final class GeminiEngine implements SpeechEngine, AutoCloseable {
 
@@ -239,7 +241,7 @@ public final class GeminiEngine implements SpeechEngine, AutoCloseable {
     long started = System.nanoTime();
     try {
       GenerateContentResponse response =
-          client.models.generateContent(properties.model(), text, config(voiceName));
+          InterruptibleCall.run("Gemini's answer", () -> generate(text, voiceName));
       Optional<Answer> answer = audioOf(response);
       if (answer.isPresent()) {
         breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -262,8 +264,12 @@ public final class GeminiEngine implements SpeechEngine, AutoCloseable {
       breaker.onError(
           System.nanoTime() - started, TimeUnit.NANOSECONDS, new SynthesisException(problem));
       return new Outcome.Retry(problem, Optional.empty());
-    } catch (ApiException e) {
-      return classify(e, ErrorBodies.take(), System.nanoTime() - started);
+    } catch (ApiFailure e) {
+      return classify(e.error, e.body, System.nanoTime() - started);
+    } catch (SynthesisException interrupted) {
+      // the caller was interrupted: not Gemini's failure, and not to be tried again
+      breaker.releasePermission();
+      return new Outcome.Fatal(interrupted);
     } catch (GenAiIOException e) {
       breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
       return new Outcome.Retry("network error: " + e.getMessage(), Optional.empty());
@@ -273,8 +279,18 @@ public final class GeminiEngine implements SpeechEngine, AutoCloseable {
       return new Outcome.Fatal(
           new SynthesisException("unreadable answer from Gemini: " + e.getMessage(), e));
     } finally {
-      ErrorBodies.take();
       limiter.release();
+    }
+  }
+
+  /** The SDK's call; an error answer comes with its body, which the SDK's exception leaves out. */
+  private GenerateContentResponse generate(String text, String voiceName) {
+    try {
+      return client.models.generateContent(properties.model(), text, config(voiceName));
+    } catch (ApiException e) {
+      throw new ApiFailure(e, ErrorBodies.take());
+    } finally {
+      ErrorBodies.take();
     }
   }
 
@@ -418,6 +434,18 @@ public final class GeminiEngine implements SpeechEngine, AutoCloseable {
     }
   }
 
+  /** An error answer from Gemini with its body, out of the call's own thread. */
+  private static final class ApiFailure extends RuntimeException {
+    private final transient ApiException error;
+    private final String body;
+
+    ApiFailure(ApiException error, String body) {
+      super(error.getMessage(), error, false, false);
+      this.error = error;
+      this.body = body;
+    }
+  }
+
   private sealed interface Outcome {
     record Audio(Answer answer) implements Outcome {}
 
@@ -430,7 +458,7 @@ public final class GeminiEngine implements SpeechEngine, AutoCloseable {
    * The body of the last error answer on this thread. The SDK's {@link ApiException} keeps only the
    * message; the retry delay and quota details are in the body, which this interceptor reads (a
    * copy; the SDK still reads the original). OkHttp runs a synchronous call's interceptors on the
-   * calling thread, so a thread-local hands the body to the engine.
+   * calling thread (the call's own virtual thread), so a thread-local hands the body to the engine.
    */
   private static final class ErrorBodies {
     private static final ThreadLocal<String> LAST = new ThreadLocal<>();

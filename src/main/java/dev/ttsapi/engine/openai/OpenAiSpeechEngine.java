@@ -12,6 +12,7 @@ import com.openai.models.audio.speech.SpeechCreateParams;
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.audio.PcmEffects;
 import dev.ttsapi.engine.Gender;
+import dev.ttsapi.engine.InterruptibleCall;
 import dev.ttsapi.engine.LanguageTags;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
@@ -29,7 +30,8 @@ import java.util.Locale;
  * {@code response_format: pcm} (raw 16-bit mono little-endian, 24 kHz at OpenAI), so nothing needs
  * decoding; the speaking rate goes to the server as {@code speed}, pitch is applied to the PCM.
  * Retries of 408/409/429/5xx are the SDK's (exponential backoff with jitter, honouring {@code
- * Retry-After}).
+ * Retry-After}). The HTTP call runs as an {@link InterruptibleCall}: an interrupted caller stops
+ * waiting for the server at once.
  */
 public final class OpenAiSpeechEngine implements SpeechEngine, AutoCloseable {
 
@@ -101,9 +103,16 @@ public final class OpenAiSpeechEngine implements SpeechEngine, AutoCloseable {
             .speed(settings.speed())
             .build();
     byte[] audio;
-    try (HttpResponse response = client.audio().speech().create(params);
-        InputStream body = response.body()) {
-      audio = body.readAllBytes();
+    try {
+      audio =
+          InterruptibleCall.run(
+              "the speech server at " + where,
+              () -> {
+                try (HttpResponse response = client.audio().speech().create(params);
+                    InputStream body = response.body()) {
+                  return body.readAllBytes();
+                }
+              });
     } catch (UnauthorizedException | PermissionDeniedException e) {
       throw new SynthesisException(
           "the speech server at "

@@ -3,6 +3,7 @@ package dev.ttsapi.engine.espeak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.engine.Gender;
+import dev.ttsapi.engine.LanguageTags;
 import dev.ttsapi.engine.Voice;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,16 @@ class EspeakParsingTest {
             Voice.of("espeak", "en-us", "en-US", Gender.MALE, 22050),
             Voice.of("espeak", "vi", "vi", Gender.MALE, 22050),
             Voice.of("espeak", "xx", "xx", Gender.FEMALE, 22050));
+  }
+
+  @Test
+  void language_names_that_are_not_bcp47_become_well_formed_tags() {
+    assertThat(EspeakEngine.languageTag("en-us-nyc")).isEqualTo("en-US-x-nyc");
+    assertThat(EspeakEngine.languageTag("chr-US-Qaaa-x-west")).isEqualTo("chr-US-x-qaaa-west");
+    assertThat(EspeakEngine.languageTag("en-gb-x-rp")).isEqualTo("en-GB-x-rp");
+    assertThat(EspeakEngine.languageTag("cmn-latn-pinyin")).isEqualTo("cmn-Latn-pinyin");
+    assertThat(LanguageTags.isWellFormed(EspeakEngine.languageTag("en-us-nyc"))).isTrue();
+    assertThat(LanguageTags.isWellFormed(EspeakEngine.languageTag("chr-US-Qaaa-x-west"))).isTrue();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.ttsapi.engine.gemini;
 
+import static dev.ttsapi.engine.gemini.FakeGemini.audio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,15 +89,6 @@ class GeminiEngineTest {
     assertThat(config.at("/speechConfig/voiceConfig/prebuiltVoiceConfig/voiceName").asString())
         .isEqualTo("Kore");
     assertThat(gemini.model()).isEqualTo("gemini-2.5-flash-preview-tts");
-  }
-
-  @Test
-  void speed_and_pitch_are_applied_to_the_pcm() {
-    server.enqueue(audio(tone(24000)));
-
-    Pcm fast = engine(4, 5).synthesize(TEXT, voice("Puck"), new SpeechSettings(2.0, 0));
-
-    assertThat(fast.durationSeconds()).isBetween(0.45, 0.55);
   }
 
   @Test
@@ -278,23 +269,6 @@ class GeminiEngineTest {
       b.putShort((short) (8000 * Math.sin(2 * Math.PI * 220 * i / 24000.0)));
     }
     return b.array();
-  }
-
-  /** Gemini's answer with audio, as the API sends it. */
-  static Reply audio(byte[] pcm) {
-    return Reply.json(
-        200,
-        """
-        {"candidates": [{"content": {"parts": [{"inlineData": {
-            "mimeType": "audio/L16;codec=pcm;rate=24000", "data": "%s"}}], "role": "model"},
-          "finishReason": "STOP", "index": 0}],
-         "usageMetadata": {"promptTokenCount": 11, "candidatesTokenCount": 150,
-           "totalTokenCount": 161,
-           "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 11}],
-           "candidatesTokensDetails": [{"modality": "AUDIO", "tokenCount": 150}]},
-         "modelVersion": "gemini-2.5-flash-preview-tts", "responseId": "abc123"}
-        """
-            .formatted(Base64.getEncoder().encodeToString(pcm)));
   }
 
   /** HTTP 200 whose candidate carries no audio, as Gemini TTS sometimes answers. */

@@ -68,17 +68,6 @@ class OpenAiSpeechEngineTest {
   }
 
   @Test
-  void pitch_is_applied_to_the_pcm_keeping_the_duration() {
-    server.enqueue(Reply.bytes(200, "audio/pcm", tone(24000)));
-
-    Pcm result =
-        engine("sk-test").synthesize(TEXT, voice(engine("k"), "nova"), new SpeechSettings(1.0, 4));
-
-    assertThat(result.durationSeconds()).isBetween(0.95, 1.05);
-    assertThat(result.samples()).isNotEqualTo(tone(24000));
-  }
-
-  @Test
   void a_server_error_is_retried() {
     server.enqueue(
         Reply.json(500, "{\"error\": {\"message\": \"boom\", \"type\": \"server_error\"}}")
