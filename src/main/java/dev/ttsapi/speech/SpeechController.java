@@ -58,7 +58,7 @@ class SpeechController {
   private final UsageRecorder usage;
   private final RateLimiter limiter;
   private final RequestProperties requestProperties;
-  private final OpenAiApiProperties properties;
+  private final SpeechEndpointProperties properties;
   private final JsonMapper json;
 
   SpeechController(
@@ -67,7 +67,7 @@ class SpeechController {
       UsageRecorder usage,
       RateLimiter limiter,
       RequestProperties requestProperties,
-      OpenAiApiProperties properties,
+      SpeechEndpointProperties properties,
       JsonMapper json) {
     this.speech = speech;
     this.streams = streams;
