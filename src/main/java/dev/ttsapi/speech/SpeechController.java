@@ -8,8 +8,11 @@ import dev.ttsapi.engine.NothingToSpeakException;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisUsage;
 import dev.ttsapi.engine.Voice;
+import dev.ttsapi.ratelimit.QuotaCharge;
 import dev.ttsapi.ratelimit.RateLimiter;
-import dev.ttsapi.request.RequestProperties;
+import dev.ttsapi.request.InvalidTextException;
+import dev.ttsapi.request.Utterance;
+import dev.ttsapi.request.Utterances;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.text.TextNormalizer;
@@ -57,7 +60,7 @@ class SpeechController {
   private final SpeechStreams streams;
   private final UsageRecorder usage;
   private final RateLimiter limiter;
-  private final RequestProperties requestProperties;
+  private final Utterances utterances;
   private final SpeechEndpointProperties properties;
   private final JsonMapper json;
 
@@ -66,14 +69,14 @@ class SpeechController {
       SpeechStreams streams,
       UsageRecorder usage,
       RateLimiter limiter,
-      RequestProperties requestProperties,
+      Utterances utterances,
       SpeechEndpointProperties properties,
       JsonMapper json) {
     this.speech = speech;
     this.streams = streams;
     this.usage = usage;
     this.limiter = limiter;
-    this.requestProperties = requestProperties;
+    this.utterances = utterances;
     this.properties = properties;
     this.json = json;
   }
@@ -91,8 +94,27 @@ class SpeechController {
   /**
    * A validated body. {@code instructions} are accepted and not used: no engine here takes them.
    */
-  private record Speak(
-      String text, long characters, Voice voice, AudioFormat format, double speed, boolean sse) {}
+  private record Speak(Utterance utterance, boolean sse) {
+    String text() {
+      return utterance.text();
+    }
+
+    long characters() {
+      return utterance.characters();
+    }
+
+    Voice voice() {
+      return utterance.voice();
+    }
+
+    AudioFormat format() {
+      return utterance.format();
+    }
+
+    double speed() {
+      return utterance.settings().speed();
+    }
+  }
 
   @PostMapping(path = "/v1/audio/speech", consumes = MediaType.APPLICATION_JSON_VALUE)
   void speech(Caller caller, @RequestBody SpeechBody body, HttpServletResponse response)
@@ -115,10 +137,10 @@ class SpeechController {
   }
 
   private void answer(Caller caller, Speak speak, HttpServletResponse response) throws IOException {
-    limiter.chargeCharacters(caller.userId(), speak.characters());
     ChunkSource source;
     Optional<Pcm> first;
-    try {
+    // Charged now, given back if no first chunk comes (nothing was delivered).
+    try (QuotaCharge charge = limiter.charge(caller.userId(), speak.characters())) {
       source = speech.open(speak.text(), speak.voice(), speak.speed());
       try {
         // Wait for the first chunk before committing a 200, so a failure here is still a problem.
@@ -134,9 +156,7 @@ class SpeechController {
         }
         throw e;
       }
-    } catch (RuntimeException e) {
-      limiter.refundCharacters(caller.userId(), speak.characters());
-      throw e;
+      charge.keep();
     }
     try (source) {
       stream(caller, speak, source, first, response);
@@ -285,26 +305,21 @@ class SpeechController {
           "speed",
           "speed must be between " + SpeechSettings.MIN_SPEED + " and " + SpeechSettings.MAX_SPEED);
     }
-    String text = TextNormalizer.normalize(body.input());
-    if (text.isBlank()) {
-      throw SpeechProblem.invalid("input", "input is empty once normalized");
-    }
-    long characters = text.codePointCount(0, text.length());
-    if (characters > requestProperties.maxTextLength()) {
-      throw SpeechProblem.invalid(
-          "input",
-          "input is "
-              + characters
-              + " characters long; the limit is "
-              + requestProperties.maxTextLength());
-    }
-    Voice voice = speech.resolveVoice(body.voice());
     try {
-      NothingToSpeakException.check(text, voice);
+      return new Speak(
+          utterances.of(
+              body.input(),
+              speech.voiceName(body.voice()),
+              SpeechService.LANGUAGE,
+              new SpeechSettings(speed, 0),
+              format,
+              properties.sampleRate()),
+          sse);
+    } catch (InvalidTextException e) {
+      throw SpeechProblem.invalid("input", "input: " + e.getMessage());
     } catch (NothingToSpeakException e) {
       throw SpeechProblem.nothingToSpeak(e.getMessage());
     }
-    return new Speak(text, characters, voice, format, speed, sse);
   }
 
   private static String clip(String s) {

@@ -49,10 +49,13 @@ class SpeechService {
     this.inProcess = properties.synthesizeLocally() && roles.runs(Role.WORKER);
   }
 
-  /** An OpenAI voice name through the configured map, else one of our own ids or names. */
-  Voice resolveVoice(String name) {
+  /** The language OpenAI's voices speak here when the name says none (they are English). */
+  static final String LANGUAGE = "en-US";
+
+  /** An OpenAI voice name through the configured map, else the name as it is (one of ours). */
+  String voiceName(String name) {
     String mapped = properties.voices().get(name.strip().toLowerCase(Locale.ROOT));
-    return voices.forResolving().resolve(mapped != null ? mapped : name, "en-US");
+    return mapped != null ? mapped : name;
   }
 
   boolean inProcess() {
