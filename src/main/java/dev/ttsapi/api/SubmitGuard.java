@@ -4,10 +4,6 @@ import dev.ttsapi.api.TtsDtos.SubmitBody;
 import dev.ttsapi.api.TtsDtos.SubmitResponse;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.idempotency.Idempotency;
-import dev.ttsapi.ratelimit.RateLimiter;
-import dev.ttsapi.request.RequestProperties;
-import dev.ttsapi.request.SubmitCommand;
-import dev.ttsapi.text.Speakable;
 import dev.ttsapi.text.TextNormalizer;
 import dev.ttsapi.web.InvalidInputException;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,8 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What stands around a submission besides validation: the {@code Idempotency-Key} (one request per
- * key and body, the first answer replayed), the daily character quota, and fields that must never
- * reach the database (control characters, lone surrogates, oversize values).
+ * key and body, the first answer replayed), and fields that must never reach the database (control
+ * characters, lone surrogates, oversize values).
  */
 @Component
 class SubmitGuard {
@@ -29,18 +25,10 @@ class SubmitGuard {
   private static final int MAX_FIELD_LENGTH = 200;
 
   private final Idempotency idempotency;
-  private final RateLimiter limiter;
-  private final RequestProperties requestProperties;
   private final JsonMapper json;
 
-  SubmitGuard(
-      Idempotency idempotency,
-      RateLimiter limiter,
-      RequestProperties requestProperties,
-      JsonMapper json) {
+  SubmitGuard(Idempotency idempotency, JsonMapper json) {
     this.idempotency = idempotency;
-    this.limiter = limiter;
-    this.requestProperties = requestProperties;
     this.json = json;
   }
 
@@ -68,26 +56,6 @@ class SubmitGuard {
       response.setHeader(REPLAYED_HEADER, "true");
     }
     return json.readValue(outcome.answer(), SubmitResponse.class);
-  }
-
-  /**
-   * Charges the text to its owner's daily character quota, then submits; gives the characters back
-   * if the submission is refused after all. Text over the length limit, or with no word in it, is
-   * not charged: the submission refuses it.
-   */
-  SubmitResponse charged(SubmitCommand command, Supplier<SubmitResponse> submission) {
-    String text = TextNormalizer.normalize(command.text());
-    long characters = text.codePointCount(0, text.length());
-    if (characters > requestProperties.maxTextLength() || !Speakable.hasWords(text)) {
-      return submission.get();
-    }
-    limiter.chargeCharacters(command.userId(), characters);
-    try {
-      return submission.get();
-    } catch (RuntimeException e) {
-      limiter.refundCharacters(command.userId(), characters);
-      throw e;
-    }
   }
 
   /** Refuses short fields that are too long or carry characters no database should see. */

@@ -19,11 +19,14 @@ import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.VoiceDirectory;
 import dev.ttsapi.idempotency.Idempotency;
 import dev.ttsapi.queue.Priority;
+import dev.ttsapi.ratelimit.QuotaCharge;
+import dev.ttsapi.ratelimit.RateLimiter;
 import dev.ttsapi.request.RequestService;
 import dev.ttsapi.request.RequestStateException;
 import dev.ttsapi.request.RequestStatus;
-import dev.ttsapi.request.SubmitCommand;
+import dev.ttsapi.request.Submission;
 import dev.ttsapi.request.TtsRequest;
+import dev.ttsapi.request.Utterances;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.web.ForbiddenException;
@@ -65,6 +68,8 @@ class TtsController {
   private final AudioStore audioStore;
   private final SubmitGuard guard;
   private final QueueLimit queueLimit;
+  private final Utterances utterances;
+  private final RateLimiter limiter;
 
   TtsController(
       RequestService requests,
@@ -72,7 +77,11 @@ class TtsController {
       VoiceDirectory voices,
       AudioStore audioStore,
       SubmitGuard guard,
-      QueueLimit queueLimit) {
+      QueueLimit queueLimit,
+      Utterances utterances,
+      RateLimiter limiter) {
+    this.utterances = utterances;
+    this.limiter = limiter;
     this.queueLimit = queueLimit;
     this.requests = requests;
     this.users = users;
@@ -101,13 +110,19 @@ class TtsController {
         response,
         () -> {
           guard.rejectUnsafeFields(body);
-          SubmitCommand command = validate(caller, body);
-          queueLimit.admit(command.priority());
-          return guard.charged(command, () -> SubmitResponse.of(requests.submit(command)));
+          Submission submission = validate(caller, body);
+          queueLimit.admit(submission.priority());
+          // Charged once the text is known to be speakable; given back if it is refused after all.
+          try (QuotaCharge charge =
+              limiter.charge(submission.userId(), submission.utterance().characters())) {
+            SubmitResponse answer = SubmitResponse.of(requests.submit(submission));
+            charge.keep();
+            return answer;
+          }
         });
   }
 
-  private SubmitCommand validate(Caller caller, SubmitBody body) {
+  private Submission validate(Caller caller, SubmitBody body) {
     List<FieldError> errors = new ArrayList<>();
     if (body.text() == null) {
       errors.add(new FieldError("text", "is required"));
@@ -169,15 +184,11 @@ class TtsController {
     if (language == null && voice == null) {
       language = DEFAULT_LANGUAGE;
     }
-    return new SubmitCommand(
+    return new Submission(
         owner(caller, body.userId()),
-        body.text(),
-        language,
-        voice,
-        new SpeechSettings(speed, pitch),
-        format,
-        sampleRate,
-        priority);
+        priority,
+        utterances.of(
+            body.text(), voice, language, new SpeechSettings(speed, pitch), format, sampleRate));
   }
 
   /**

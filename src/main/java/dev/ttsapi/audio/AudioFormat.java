@@ -11,7 +11,7 @@ public enum AudioFormat {
   /** Opus in an Ogg container. */
   OGG("audio/ogg", "ogg"),
   /** Raw 16-bit little-endian mono samples at the request's sample rate, no header. */
-  PCM("application/octet-stream", "pcm");
+  PCM("audio/pcm", "pcm");
 
   /** Output sample rates a client may ask for; every format can carry each of them. */
   public static final java.util.SortedSet<Integer> SAMPLE_RATES =

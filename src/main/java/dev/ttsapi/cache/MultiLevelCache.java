@@ -137,6 +137,7 @@ public final class MultiLevelCache<V> {
   }
 
   String redisKey(String key) {
-    return "tts_cache:" + name + ":" + key;
+    // v2: values written with the application's JSON mapper (snake_case), not readable as v1
+    return "tts_cache:v2:" + name + ":" + key;
   }
 }

@@ -23,18 +23,19 @@ public class MultiLevelCaches {
     NOT_REMEMBERED
   }
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-
   private final Redis redis;
   private final CacheProperties properties;
   private final CacheInvalidation invalidation;
   private final MeterRegistry meters;
+  private final JsonMapper json;
 
   MultiLevelCaches(
       Redis redis,
       CacheProperties properties,
       CacheInvalidation invalidation,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      JsonMapper json) {
+    this.json = json;
     this.redis = redis;
     this.properties = properties;
     this.invalidation = invalidation;
@@ -61,7 +62,7 @@ public class MultiLevelCaches {
         loader,
         local,
         redis,
-        JSON,
+        json,
         properties,
         invalidation,
         new MultiLevelCache.Levels(level(name, "local"), level(name, "redis"), level(name, "db")));

@@ -12,13 +12,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class EngineCatalogRepository {
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final TypeReference<List<Voice>> VOICES = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
+  private final JsonMapper json;
 
-  EngineCatalogRepository(JdbcClient jdbc) {
+  EngineCatalogRepository(JdbcClient jdbc, JsonMapper json) {
     this.jdbc = jdbc;
+    this.json = json;
   }
 
   /**
@@ -52,7 +53,7 @@ class EngineCatalogRepository {
             .param(
                 "voices",
                 engines.stream()
-                    .map(e -> JSON.writeValueAsString(e.voices()))
+                    .map(e -> json.writeValueAsString(e.voices()))
                     .toArray(String[]::new))
             .param("now", now.atOffset(ZoneOffset.UTC))
             .param("node", node)
@@ -69,7 +70,7 @@ class EngineCatalogRepository {
                 new EngineVoices(
                     rs.getString("engine"),
                     rs.getString("version"),
-                    JSON.readValue(rs.getString("voices"), VOICES)))
+                    json.readValue(rs.getString("voices"), VOICES)))
         .list();
   }
 }

@@ -1,5 +1,6 @@
 package dev.ttsapi.engine;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import dev.ttsapi.text.Speakable;
 import java.lang.Character.UnicodeScript;
 import java.util.Collections;
@@ -25,7 +26,8 @@ public record Voice(
     String name,
     String language,
     Gender gender,
-    int sampleRate,
+    // published as sample_rate; a catalog row an older node wrote says sampleRate
+    @JsonAlias("sampleRate") int sampleRate,
     Set<UnicodeScript> scripts) {
 
   public Voice {

@@ -34,10 +34,4 @@ public record RateLimitProperties(
     @Min(0) int keyRequestsPerMinute,
     @Min(1) int failedLoginsPerMinute,
     @NotNull Duration auditFlushInterval,
-    @Min(1) @Max(10_000) int auditMaxEntries) {
-
-  public static final int DEFAULT_REQUESTS_PER_MINUTE = 60;
-  public static final long DEFAULT_CHARACTERS_PER_DAY = 100_000;
-  public static final int DEFAULT_POLL_REQUESTS_PER_MINUTE = 600;
-  public static final int DEFAULT_FAILED_LOGINS_PER_MINUTE = 10;
-}
+    @Min(1) @Max(10_000) int auditMaxEntries) {}

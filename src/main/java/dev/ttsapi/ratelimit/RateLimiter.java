@@ -170,6 +170,17 @@ public class RateLimiter {
     record(userId, 0, characters, 0);
   }
 
+  /**
+   * Charges characters to the user's daily quota, to be given back when the charge is closed unless
+   * it is kept ({@link QuotaCharge}).
+   *
+   * @throws RateLimitExceededException if they do not fit in what is left today; nothing is charged
+   */
+  public QuotaCharge charge(UUID userId, long characters) {
+    chargeCharacters(userId, characters);
+    return new QuotaCharge(this, userId, characters);
+  }
+
   /** Gives characters back to today's quota when a charged request was refused after all. */
   public void refundCharacters(UUID userId, long characters) {
     refundCharacters(userId, characters, clock.instant());

@@ -1,18 +1,12 @@
 package dev.ttsapi.request;
 
 import dev.ttsapi.audio.AudioStore;
-import dev.ttsapi.engine.NothingToSpeakException;
-import dev.ttsapi.engine.Voice;
-import dev.ttsapi.engine.VoiceCatalog;
-import dev.ttsapi.engine.VoiceDirectory;
 import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.QueueProducer;
 import dev.ttsapi.redis.Redis;
 import dev.ttsapi.request.RequestRepository.CachedAudio;
-import dev.ttsapi.text.TextNormalizer;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +30,6 @@ public class RequestService {
   private final AudioCacheHits cacheHits;
   private final StatusStore statusStore;
   private final QueueProducer queue;
-  private final VoiceDirectory voices;
   private final AudioStore audioStore;
   private final RequestProperties properties;
   private final RequestIds ids;
@@ -48,7 +41,6 @@ public class RequestService {
       AudioCacheHits cacheHits,
       StatusStore statusStore,
       QueueProducer queue,
-      VoiceDirectory voices,
       AudioStore audioStore,
       RequestProperties properties,
       Clock clock,
@@ -58,7 +50,6 @@ public class RequestService {
     this.cacheHits = cacheHits;
     this.statusStore = statusStore;
     this.queue = queue;
-    this.voices = voices;
     this.audioStore = audioStore;
     this.properties = properties;
     this.ids = new RequestIds(clock);
@@ -69,66 +60,45 @@ public class RequestService {
    * Accepts a request. Audio that is already stored answers it at once; otherwise it is written to
    * PostgreSQL (the truth) and then queued. If Redis fails after the INSERT, the request is still
    * accepted: the sweeper queues it later.
-   *
-   * @throws NothingToSpeakException when the voice can say nothing of the text
    */
-  public Accepted submit(SubmitCommand command) {
-    String text = TextNormalizer.normalize(command.text());
-    if (text.isBlank()) {
-      throw new InvalidTextException("text is empty");
-    }
-    int length = text.codePointCount(0, text.length());
-    if (length > properties.maxTextLength()) {
-      throw new InvalidTextException(
-          "text is " + length + " characters long; the limit is " + properties.maxTextLength());
-    }
-    VoiceCatalog catalog = voices.forResolving();
-    Voice voice = catalog.resolve(command.voice(), command.language());
-    NothingToSpeakException.check(text, voice);
-    int sampleRate = command.sampleRate() != null ? command.sampleRate() : voice.sampleRate();
+  public Accepted submit(Submission submission) {
+    Utterance utterance = submission.utterance();
+    UUID userId = submission.userId();
     String contentKey =
         ContentKey.of(
-            properties.audioCache() == AudioCacheScope.PER_USER ? command.userId() : null,
-            voice.id(),
-            catalog.versionOf(voice),
-            command.settings().speed(),
-            command.settings().pitch(),
-            command.format().extension(),
-            sampleRate,
-            text);
+            properties.audioCache() == AudioCacheScope.PER_USER ? userId : null,
+            utterance.voice().id(),
+            utterance.engineVersion(),
+            utterance.settings().speed(),
+            utterance.settings().pitch(),
+            utterance.format().extension(),
+            utterance.sampleRate(),
+            utterance.text());
+    TtsRequest.Speech speech =
+        new TtsRequest.Speech(
+            utterance.text(),
+            utterance.language(),
+            utterance.voiceRequested(),
+            utterance.voice().id(),
+            utterance.settings().speed(),
+            utterance.settings().pitch(),
+            utterance.format(),
+            utterance.sampleRate(),
+            contentKey);
     UUID id = ids.next();
-    Instant createdAt = RequestIds.createdAt(id);
     Optional<CachedAudio> cached = cachedAudio(contentKey);
     // Saying "cache hit" for audio another user asked for would tell this one what they asked.
     boolean reportHit =
         cached.isPresent()
             && (properties.audioCache() == AudioCacheScope.PER_USER
-                || repository.askedBefore(command.userId(), contentKey));
+                || repository.askedBefore(userId, contentKey));
     TtsRequest request =
-        new TtsRequest(
-            id,
-            createdAt,
-            command.userId(),
-            cached.isPresent() ? RequestStatus.COMPLETED : RequestStatus.QUEUED,
-            command.priority(),
-            text,
-            command.language() != null ? command.language() : voice.language(),
-            command.voice(),
-            voice.id(),
-            command.settings().speed(),
-            command.settings().pitch(),
-            command.format(),
-            sampleRate,
-            contentKey,
-            cached.isPresent(),
-            0,
-            cached.isPresent() ? 1.0 : 0.0,
-            null,
-            cached.map(CachedAudio::bytes).orElse(null),
-            cached.map(CachedAudio::durationMs).orElse(null),
-            cached.isPresent() ? createdAt : null,
-            cached.isPresent() ? createdAt : null,
-            createdAt);
+        cached
+            .map(
+                c ->
+                    TtsRequest.fromCache(
+                        id, userId, submission.priority(), speech, c.bytes(), c.durationMs()))
+            .orElseGet(() -> TtsRequest.queued(id, userId, submission.priority(), speech));
     repository.insert(request);
     metrics.received(request.voice(), request.cacheHit());
     publish(request);

@@ -34,14 +34,15 @@ public class StatusStore {
   /** Channel prefix of status events; the user's id follows. */
   public static final String EVENTS_CHANNEL_PREFIX = "tts_status_events:";
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final List<String> OPTIONAL_FIELDS =
       List.of("started_at", "completed_at", "error", "audio_bytes", "audio_duration_ms");
 
   private final Redis redis;
   private final Clock clock;
+  private final JsonMapper json;
 
-  StatusStore(Redis redis, Clock clock) {
+  StatusStore(Redis redis, Clock clock, JsonMapper json) {
+    this.json = json;
     this.redis = redis;
     this.clock = clock;
   }
@@ -102,7 +103,7 @@ public class StatusStore {
   }
 
   /** The status event: enough for a page to redraw the request, not the whole snapshot. */
-  private static String event(StatusSnapshot s) {
+  private String event(StatusSnapshot s) {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("request_id", s.id().toString());
     event.put("user_id", s.userId().toString());
@@ -114,7 +115,7 @@ public class StatusStore {
     if (s.audioDurationMs() != null) {
       event.put("audio_duration_ms", s.audioDurationMs());
     }
-    return JSON.writeValueAsString(event);
+    return json.writeValueAsString(event);
   }
 
   Optional<StatusSnapshot> read(UUID id) {

@@ -1,13 +1,18 @@
 package dev.ttsapi.speech;
 
+import dev.ttsapi.audio.AudioFormat;
+import dev.ttsapi.audio.ChunkEncoder;
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.engine.NothingToSpeakException;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisUsage;
 import dev.ttsapi.engine.Voice;
+import dev.ttsapi.ratelimit.QuotaCharge;
 import dev.ttsapi.ratelimit.RateLimiter;
-import dev.ttsapi.request.RequestProperties;
+import dev.ttsapi.request.InvalidTextException;
+import dev.ttsapi.request.Utterance;
+import dev.ttsapi.request.Utterances;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.text.TextNormalizer;
@@ -55,8 +60,8 @@ class SpeechController {
   private final SpeechStreams streams;
   private final UsageRecorder usage;
   private final RateLimiter limiter;
-  private final RequestProperties requestProperties;
-  private final OpenAiApiProperties properties;
+  private final Utterances utterances;
+  private final SpeechEndpointProperties properties;
   private final JsonMapper json;
 
   SpeechController(
@@ -64,14 +69,14 @@ class SpeechController {
       SpeechStreams streams,
       UsageRecorder usage,
       RateLimiter limiter,
-      RequestProperties requestProperties,
-      OpenAiApiProperties properties,
+      Utterances utterances,
+      SpeechEndpointProperties properties,
       JsonMapper json) {
     this.speech = speech;
     this.streams = streams;
     this.usage = usage;
     this.limiter = limiter;
-    this.requestProperties = requestProperties;
+    this.utterances = utterances;
     this.properties = properties;
     this.json = json;
   }
@@ -89,8 +94,27 @@ class SpeechController {
   /**
    * A validated body. {@code instructions} are accepted and not used: no engine here takes them.
    */
-  private record Speak(
-      String text, long characters, Voice voice, SpeechFormat format, double speed, boolean sse) {}
+  private record Speak(Utterance utterance, boolean sse) {
+    String text() {
+      return utterance.text();
+    }
+
+    long characters() {
+      return utterance.characters();
+    }
+
+    Voice voice() {
+      return utterance.voice();
+    }
+
+    AudioFormat format() {
+      return utterance.format();
+    }
+
+    double speed() {
+      return utterance.settings().speed();
+    }
+  }
 
   @PostMapping(path = "/v1/audio/speech", consumes = MediaType.APPLICATION_JSON_VALUE)
   void speech(Caller caller, @RequestBody SpeechBody body, HttpServletResponse response)
@@ -113,10 +137,10 @@ class SpeechController {
   }
 
   private void answer(Caller caller, Speak speak, HttpServletResponse response) throws IOException {
-    limiter.chargeCharacters(caller.userId(), speak.characters());
     ChunkSource source;
     Optional<Pcm> first;
-    try {
+    // Charged now, given back if no first chunk comes (nothing was delivered).
+    try (QuotaCharge charge = limiter.charge(caller.userId(), speak.characters())) {
       source = speech.open(speak.text(), speak.voice(), speak.speed());
       try {
         // Wait for the first chunk before committing a 200, so a failure here is still a problem.
@@ -132,9 +156,7 @@ class SpeechController {
         }
         throw e;
       }
-    } catch (RuntimeException e) {
-      limiter.refundCharacters(caller.userId(), speak.characters());
-      throw e;
+      charge.keep();
     }
     try (source) {
       stream(caller, speak, source, first, response);
@@ -149,7 +171,7 @@ class SpeechController {
       HttpServletResponse response)
       throws IOException {
     int rate = properties.sampleRate();
-    StreamEncoder encoder = StreamEncoder.of(speak.format(), rate);
+    ChunkEncoder encoder = ChunkEncoder.of(speak.format(), rate, ChunkEncoder.UNKNOWN_LENGTH);
     response.setStatus(200);
     response.setContentType(
         speak.sse() ? MediaType.TEXT_EVENT_STREAM_VALUE : speak.format().contentType());
@@ -217,13 +239,21 @@ class SpeechController {
           out,
           Map.of("type", "speech.audio.delta", "audio", Base64.getEncoder().encodeToString(audio)));
     } else {
-      StreamEncoder.send(out, audio);
+      flushed(out, audio);
     }
   }
 
   private void event(OutputStream out, Map<String, Object> data) throws IOException {
-    StreamEncoder.send(
+    flushed(
         out, ("data: " + json.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes bytes and pushes them to the client at once, so each chunk leaves when it is made. */
+  private static void flushed(OutputStream out, byte[] bytes) throws IOException {
+    if (bytes.length > 0) {
+      out.write(bytes);
+      out.flush();
+    }
   }
 
   private Speak validate(SpeechBody body) {
@@ -248,7 +278,7 @@ class SpeechController {
       throw SpeechProblem.invalid(
           "voice", "voice is required, e.g. " + List.of("alloy", "nova", "mary:cmu-slt-hsmm"));
     }
-    SpeechFormat format =
+    AudioFormat format =
         SpeechFormat.parse(body.responseFormat())
             .orElseThrow(
                 () ->
@@ -275,26 +305,21 @@ class SpeechController {
           "speed",
           "speed must be between " + SpeechSettings.MIN_SPEED + " and " + SpeechSettings.MAX_SPEED);
     }
-    String text = TextNormalizer.normalize(body.input());
-    if (text.isBlank()) {
-      throw SpeechProblem.invalid("input", "input is empty once normalized");
-    }
-    long characters = text.codePointCount(0, text.length());
-    if (characters > requestProperties.maxTextLength()) {
-      throw SpeechProblem.invalid(
-          "input",
-          "input is "
-              + characters
-              + " characters long; the limit is "
-              + requestProperties.maxTextLength());
-    }
-    Voice voice = speech.resolveVoice(body.voice());
     try {
-      NothingToSpeakException.check(text, voice);
+      return new Speak(
+          utterances.of(
+              body.input(),
+              speech.voiceName(body.voice()),
+              SpeechService.LANGUAGE,
+              new SpeechSettings(speed, 0),
+              format,
+              properties.sampleRate()),
+          sse);
+    } catch (InvalidTextException e) {
+      throw SpeechProblem.invalid("input", "input: " + e.getMessage());
     } catch (NothingToSpeakException e) {
       throw SpeechProblem.nothingToSpeak(e.getMessage());
     }
-    return new Speak(text, characters, voice, format, speed, sse);
   }
 
   private static String clip(String s) {

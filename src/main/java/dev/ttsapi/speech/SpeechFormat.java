@@ -1,42 +1,37 @@
 package dev.ttsapi.speech;
 
-import java.util.Arrays;
+import dev.ttsapi.audio.AudioFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
-/** OpenAI's {@code response_format} values this service streams. */
-enum SpeechFormat {
-  MP3("audio/mpeg"),
-  /** Opus in an Ogg stream, as OpenAI sends it. */
-  OPUS("audio/ogg"),
-  /** A WAV header announcing the largest length, then the samples as they come. */
-  WAV("audio/wav"),
-  /** Raw 16-bit little-endian mono samples, no header. */
-  PCM("audio/pcm");
+/**
+ * OpenAI's {@code response_format} names, and the format each one is: {@code opus} is Opus in an
+ * Ogg stream, as OpenAI sends it. The formats themselves, and their encoders, are the {@code audio}
+ * package's, shared with stored audio.
+ */
+final class SpeechFormat {
 
-  private final String contentType;
+  private static final Map<String, AudioFormat> BY_OPENAI_NAME =
+      Map.of(
+          "mp3", AudioFormat.MP3,
+          "opus", AudioFormat.OGG,
+          "wav", AudioFormat.WAV,
+          "pcm", AudioFormat.PCM);
 
-  SpeechFormat(String contentType) {
-    this.contentType = contentType;
-  }
+  /** OpenAI's default, when none is named. */
+  private static final AudioFormat DEFAULT = AudioFormat.MP3;
 
-  String contentType() {
-    return contentType;
-  }
+  private SpeechFormat() {}
 
-  String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
-  static Optional<SpeechFormat> parse(String name) {
+  static Optional<AudioFormat> parse(String name) {
     if (name == null) {
-      return Optional.of(MP3); // OpenAI's default
+      return Optional.of(DEFAULT);
     }
-    String wanted = name.trim().toLowerCase(Locale.ROOT);
-    return Arrays.stream(values()).filter(f -> f.wireName().equals(wanted)).findFirst();
+    return Optional.ofNullable(BY_OPENAI_NAME.get(name.trim().toLowerCase(Locale.ROOT)));
   }
 
   static String names() {
-    return String.join(", ", Arrays.stream(values()).map(SpeechFormat::wireName).toList());
+    return "mp3, opus, wav, pcm";
   }
 }

@@ -11,7 +11,7 @@ import dev.ttsapi.queue.LiveQueue.Entry;
 import dev.ttsapi.queue.LiveQueue.LiveJob;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.runtime.Roles;
-import dev.ttsapi.worker.LiveSynthesis;
+import dev.ttsapi.worker.ChunkedSynthesis;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -28,17 +28,17 @@ import org.springframework.stereotype.Service;
 class SpeechService {
 
   private final VoiceDirectory voices;
-  private final LiveSynthesis local;
+  private final ChunkedSynthesis local;
   private final LiveQueue channel;
-  private final OpenAiApiProperties properties;
+  private final SpeechEndpointProperties properties;
   private final Clock clock;
   private final boolean inProcess;
 
   SpeechService(
       VoiceDirectory voices,
-      LiveSynthesis local,
+      ChunkedSynthesis local,
       LiveQueue channel,
-      OpenAiApiProperties properties,
+      SpeechEndpointProperties properties,
       Clock clock,
       Roles roles) {
     this.voices = voices;
@@ -49,10 +49,13 @@ class SpeechService {
     this.inProcess = properties.synthesizeLocally() && roles.runs(Role.WORKER);
   }
 
-  /** An OpenAI voice name through the configured map, else one of our own ids or names. */
-  Voice resolveVoice(String name) {
+  /** The language OpenAI's voices speak here when the name says none (they are English). */
+  static final String LANGUAGE = "en-US";
+
+  /** An OpenAI voice name through the configured map, else the name as it is (one of ours). */
+  String voiceName(String name) {
     String mapped = properties.voices().get(name.strip().toLowerCase(Locale.ROOT));
-    return voices.forResolving().resolve(mapped != null ? mapped : name, "en-US");
+    return mapped != null ? mapped : name;
   }
 
   boolean inProcess() {
@@ -88,9 +91,9 @@ class SpeechService {
   }
 
   private static final class Local implements ChunkSource {
-    private final LiveSynthesis.ChunkStream chunks;
+    private final ChunkedSynthesis.ChunkStream chunks;
 
-    Local(LiveSynthesis.ChunkStream chunks) {
+    Local(ChunkedSynthesis.ChunkStream chunks) {
       this.chunks = chunks;
     }
 

@@ -25,7 +25,7 @@ class SpeechStreams {
   private final AtomicInteger open = new AtomicInteger();
   private final int perUser;
 
-  SpeechStreams(OpenAiApiProperties properties, MeterRegistry registry) {
+  SpeechStreams(SpeechEndpointProperties properties, MeterRegistry registry) {
     this.perUser = properties.maxStreamsPerUser();
     Gauge.builder("tts.speech.streams", open, AtomicInteger::get)
         .description("Open POST /v1/audio/speech streams on this node")

@@ -1,8 +1,7 @@
 package dev.ttsapi.worker;
 
-import dev.ttsapi.audio.AudioEncoder;
-import dev.ttsapi.audio.AudioEncoders;
 import dev.ttsapi.audio.AudioStore;
+import dev.ttsapi.audio.ChunkEncoder;
 import dev.ttsapi.audio.LevelMeter;
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.audio.StoredAudio;
@@ -30,11 +29,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Text to stored audio. The text is split at sentence boundaries into chunks the engine accepts;
- * {@link LiveSynthesis} synthesizes them side by side on the {@link SynthesisPool}, each brought to
- * the request's sample rate and to one loudness, and they are joined in order into a temporary PCM
- * file (so a long document never sits whole in memory); that file is encoded into the audio store
- * under the request's content key. Writing a key twice leaves one object, so a job run twice is
- * harmless. Audio that is silent as a whole is not stored: the job has nothing to speak.
+ * {@link ChunkedSynthesis} synthesizes them side by side on the {@link SynthesisPool}, each brought
+ * to the request's sample rate and to one loudness, and they are joined in order into a temporary
+ * PCM file (so a long document never sits whole in memory); that file is encoded into the audio
+ * store under the request's content key. Writing a key twice leaves one object, so a job run twice
+ * is harmless. Audio that is silent as a whole is not stored: the job has nothing to speak.
  */
 @Component
 class SynthesisPipeline {
@@ -47,12 +46,12 @@ class SynthesisPipeline {
 
   private final VoiceCatalog voices;
   private final AudioStore store;
-  private final LiveSynthesis chunks;
+  private final ChunkedSynthesis chunks;
   private final WorkerProperties properties;
   private final int synthesisThreads;
 
   SynthesisPipeline(
-      VoiceCatalog voices, AudioStore store, LiveSynthesis chunks, WorkerProperties properties) {
+      VoiceCatalog voices, AudioStore store, ChunkedSynthesis chunks, WorkerProperties properties) {
     this.synthesisThreads = properties.effectiveSynthesisThreads();
     this.voices = voices;
     this.store = store;
@@ -100,7 +99,7 @@ class SynthesisPipeline {
     LevelMeter level = new LevelMeter();
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(pcmFile));
-          LiveSynthesis.ChunkStream stream = chunks.open(texts, voice, settings, rate)) {
+          ChunkedSynthesis.ChunkStream stream = chunks.open(texts, voice, settings, rate)) {
         int written = 0;
         for (Optional<Pcm> pcm = stream.next(); pcm.isPresent(); pcm = stream.next()) {
           out.write(pcm.get().samples());
@@ -116,14 +115,13 @@ class SynthesisPipeline {
         throw NothingToSpeakException.silence(voice);
       }
       long pcmBytes = Files.size(pcmFile);
-      AudioEncoder encoder = AudioEncoders.forFormat(request.format());
       StoredAudio stored =
           store.put(
               request.contentKey(),
               request.format(),
               out -> {
                 try (InputStream in = Files.newInputStream(pcmFile)) {
-                  encoder.encode(in, pcmBytes, rate, out);
+                  ChunkEncoder.encode(request.format(), in, pcmBytes, rate, out);
                 }
               });
       return new Completion(

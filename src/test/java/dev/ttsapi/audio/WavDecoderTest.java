@@ -12,7 +12,7 @@ class WavDecoderTest {
   @Test
   void reads_to_the_end_when_the_header_has_placeholder_sizes() {
     // what espeak-ng --stdout writes: sizes of 0x7FFFF000 because it cannot seek back
-    byte[] header = WavEncoder.header(0, 22050);
+    byte[] header = WavChunks.header(0, 22050);
     ByteBuffer.wrap(header)
         .order(ByteOrder.LITTLE_ENDIAN)
         .putInt(4, 0x7FFFF024)

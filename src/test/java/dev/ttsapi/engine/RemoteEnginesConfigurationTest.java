@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.engine.gemini.GeminiEngine;
 import dev.ttsapi.engine.gemini.GeminiProperties;
-import dev.ttsapi.engine.openai.OpenAiProperties;
+import dev.ttsapi.engine.openai.OpenAiEngineProperties;
 import dev.ttsapi.engine.openai.OpenAiSpeechEngine;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +87,7 @@ class RemoteEnginesConfigurationTest {
           assertThat(gemini.dailyQuotaPause()).isEqualTo(Duration.ofMinutes(15));
           assertThat(gemini.circuitBreaker().failureThreshold()).isEqualTo(5);
           assertThat(gemini.concurrency().initial()).isEqualTo(4);
-          OpenAiProperties openai = context.getBean(OpenAiProperties.class);
+          OpenAiEngineProperties openai = context.getBean(OpenAiEngineProperties.class);
           assertThat(openai.enabled()).isFalse();
           assertThat(openai.model()).isEqualTo("gpt-4o-mini-tts");
           assertThat(openai.sampleRate()).isEqualTo(24000);
@@ -99,7 +99,7 @@ class RemoteEnginesConfigurationTest {
 
   /** The engine configurations as the application finds them, with MaryTTS stubbed. */
   @Configuration(proxyBeanMethods = false)
-  @EnableConfigurationProperties({GeminiProperties.class, OpenAiProperties.class})
+  @EnableConfigurationProperties({GeminiProperties.class, OpenAiEngineProperties.class})
   @ComponentScan(basePackages = {"dev.ttsapi.engine.gemini", "dev.ttsapi.engine.openai"})
   static class Engines {
     @Bean

@@ -21,14 +21,11 @@ class FairUseDefaultsTest {
 
     RateLimitProperties limits = binder.bind("tts.ratelimit", RateLimitProperties.class).get();
     assertThat(limits.enabled()).isTrue();
-    assertThat(limits.requestsPerMinute())
-        .isEqualTo(RateLimitProperties.DEFAULT_REQUESTS_PER_MINUTE);
-    assertThat(limits.charactersPerDay()).isEqualTo(RateLimitProperties.DEFAULT_CHARACTERS_PER_DAY);
-    assertThat(limits.pollRequestsPerMinute())
-        .isEqualTo(RateLimitProperties.DEFAULT_POLL_REQUESTS_PER_MINUTE);
+    assertThat(limits.requestsPerMinute()).isEqualTo(60);
+    assertThat(limits.charactersPerDay()).isEqualTo(100_000);
+    assertThat(limits.pollRequestsPerMinute()).isEqualTo(600);
     assertThat(limits.keyRequestsPerMinute()).isZero();
-    assertThat(limits.failedLoginsPerMinute())
-        .isEqualTo(RateLimitProperties.DEFAULT_FAILED_LOGINS_PER_MINUTE);
+    assertThat(limits.failedLoginsPerMinute()).isEqualTo(10);
     assertThat(limits.auditFlushInterval()).isEqualTo(Duration.ofSeconds(5));
     IdempotencyProperties idempotency =
         binder.bind("tts.idempotency", IdempotencyProperties.class).get();

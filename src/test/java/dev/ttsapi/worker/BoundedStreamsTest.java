@@ -15,7 +15,8 @@ import dev.ttsapi.queue.QueueKeys;
 import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.queue.TestQueue;
 import dev.ttsapi.request.RequestService;
-import dev.ttsapi.request.SubmitCommand;
+import dev.ttsapi.request.Submission;
+import dev.ttsapi.request.Utterances;
 import dev.ttsapi.support.FaultEngine;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.PoisonEngine;
@@ -63,6 +64,7 @@ class BoundedStreamsTest extends IntegrationTest {
   private static final String LIVE_STREAM = "{tts}:q:live";
 
   @Autowired RequestService service;
+  @Autowired Utterances utterances;
   @Autowired WorkerProperties workerProperties;
   @Autowired QueueProperties queueProperties;
   @Autowired AudioStore audioStore;
@@ -171,17 +173,18 @@ class BoundedStreamsTest extends IntegrationTest {
     }
   }
 
-  private static SubmitCommand command(TestUser user, int i) {
+  private Submission command(TestUser user, int i) {
     boolean poison = i % POISON_EVERY == 0;
-    return new SubmitCommand(
+    return new Submission(
         user.caller().userId(),
-        "Bounded job number " + i + ".",
-        null,
-        poison ? PoisonEngine.VOICE : FaultEngine.VOICE,
-        SpeechSettings.NORMAL,
-        AudioFormat.PCM,
-        null,
-        Priority.values()[i % Priority.values().length]);
+        Priority.values()[i % Priority.values().length],
+        utterances.of(
+            "Bounded job number " + i + ".",
+            poison ? PoisonEngine.VOICE : FaultEngine.VOICE,
+            null,
+            SpeechSettings.NORMAL,
+            AudioFormat.PCM,
+            null));
   }
 
   private long finished() {

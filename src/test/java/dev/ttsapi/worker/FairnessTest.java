@@ -15,7 +15,8 @@ import dev.ttsapi.queue.Priority;
 import dev.ttsapi.queue.QueueReader;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.RequestService;
-import dev.ttsapi.request.SubmitCommand;
+import dev.ttsapi.request.Submission;
+import dev.ttsapi.request.Utterances;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.TestStores;
@@ -68,6 +69,7 @@ class FairnessTest extends IntegrationTest {
   private static final int CAP = 2;
 
   @Autowired RequestService requests;
+  @Autowired Utterances utterances;
   @Autowired JobLifecycle lifecycle;
   @Autowired TaggedEngine engine;
   @Autowired DataSource dataSource;
@@ -377,15 +379,16 @@ class FairnessTest extends IntegrationTest {
                 () ->
                     requests
                         .submit(
-                            new SubmitCommand(
+                            new Submission(
                                 user.caller().userId(),
-                                text,
-                                null,
-                                TaggedEngine.VOICE,
-                                SpeechSettings.NORMAL,
-                                AudioFormat.WAV,
-                                null,
-                                Priority.NORMAL))
+                                Priority.NORMAL,
+                                utterances.of(
+                                    text,
+                                    TaggedEngine.VOICE,
+                                    null,
+                                    SpeechSettings.NORMAL,
+                                    AudioFormat.WAV,
+                                    null)))
                         .request()
                         .id()));
       }

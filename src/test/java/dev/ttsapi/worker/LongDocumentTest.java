@@ -89,23 +89,17 @@ class LongDocumentTest extends IntegrationTest {
         UUID.randomUUID(),
         RequestStatus.PROCESSING,
         Priority.NORMAL,
-        text,
-        "en",
-        null,
-        MarkerEngine.VOICE,
-        1.0,
-        0.0,
-        format,
-        MarkerEngine.SAMPLE_RATE,
-        contentKey,
-        false,
-        1,
-        0.0,
-        null,
-        null,
-        null,
-        null,
-        null,
-        RequestIds.createdAt(id));
+        new TtsRequest.Speech(
+            text,
+            "en",
+            null,
+            MarkerEngine.VOICE,
+            1.0,
+            0.0,
+            format,
+            MarkerEngine.SAMPLE_RATE,
+            contentKey),
+        new TtsRequest.Outcome(
+            false, 1, 0.0, null, null, null, null, null, RequestIds.createdAt(id)));
   }
 }

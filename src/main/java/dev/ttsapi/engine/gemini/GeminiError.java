@@ -30,6 +30,10 @@ record GeminiError(
     Optional<Duration> retryDelay,
     List<String> quotaIds) {
 
+  /**
+   * A plain mapper on purpose: this reads Google's wire format, not ours, so the application's
+   * mapper (snake_case names, strict scalar types) does not apply to it.
+   */
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** Reads an error body; anything unreadable gives an error with only the HTTP code. */

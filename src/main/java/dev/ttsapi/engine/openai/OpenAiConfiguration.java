@@ -21,7 +21,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 class OpenAiConfiguration {
 
   @Bean
-  OpenAiSpeechEngine openAiSpeechEngine(OpenAiProperties properties) {
+  OpenAiSpeechEngine openAiSpeechEngine(OpenAiEngineProperties properties) {
     return new OpenAiSpeechEngine(properties);
   }
 
@@ -29,8 +29,8 @@ class OpenAiConfiguration {
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
       Environment env = context.getEnvironment();
-      return OpenAiProperties.hasText(env.getProperty("tts.engines.openai.base-url"))
-          || OpenAiProperties.hasText(env.getProperty("tts.engines.openai.api-key"));
+      return OpenAiEngineProperties.hasText(env.getProperty("tts.engines.openai.base-url"))
+          || OpenAiEngineProperties.hasText(env.getProperty("tts.engines.openai.api-key"));
     }
   }
 }

@@ -37,26 +37,29 @@ public final class OpenAiSpeechEngine implements SpeechEngine, AutoCloseable {
 
   public static final String ID = "openai";
 
-  private final OpenAiProperties properties;
+  private final OpenAiEngineProperties properties;
   private final OpenAIClient client;
   private final List<Voice> voices;
   private final String where;
 
-  public OpenAiSpeechEngine(OpenAiProperties properties) {
+  public OpenAiSpeechEngine(OpenAiEngineProperties properties) {
     this.properties = properties;
     this.voices = parseVoices(properties.voices(), properties.language(), properties.sampleRate());
     OpenAIOkHttpClient.Builder builder =
         OpenAIOkHttpClient.builder()
             // self-hosted servers take no key, but the SDK wants one
-            .apiKey(OpenAiProperties.hasText(properties.apiKey()) ? properties.apiKey() : "none")
+            .apiKey(
+                OpenAiEngineProperties.hasText(properties.apiKey()) ? properties.apiKey() : "none")
             .timeout(properties.timeout())
             .maxRetries(properties.maxRetries());
-    if (OpenAiProperties.hasText(properties.baseUrl())) {
+    if (OpenAiEngineProperties.hasText(properties.baseUrl())) {
       builder.baseUrl(properties.baseUrl());
     }
     this.client = builder.build();
     this.where =
-        OpenAiProperties.hasText(properties.baseUrl()) ? properties.baseUrl() : "api.openai.com";
+        OpenAiEngineProperties.hasText(properties.baseUrl())
+            ? properties.baseUrl()
+            : "api.openai.com";
   }
 
   @Override

@@ -3,8 +3,8 @@ package dev.ttsapi.engine.mary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.ttsapi.audio.AudioEncoders;
 import dev.ttsapi.audio.AudioFormat;
+import dev.ttsapi.audio.ChunkEncoder;
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.audio.Sox;
 import dev.ttsapi.engine.Gender;
@@ -93,9 +93,12 @@ class MaryEngineTest {
   private Path encode(Pcm pcm, AudioFormat format) throws IOException {
     Path file = dir.resolve("mary." + format.extension());
     try (OutputStream out = Files.newOutputStream(file)) {
-      AudioEncoders.forFormat(format)
-          .encode(
-              new ByteArrayInputStream(pcm.samples()), pcm.samples().length, pcm.sampleRate(), out);
+      ChunkEncoder.encode(
+          format,
+          new ByteArrayInputStream(pcm.samples()),
+          pcm.samples().length,
+          pcm.sampleRate(),
+          out);
     }
     return file;
   }

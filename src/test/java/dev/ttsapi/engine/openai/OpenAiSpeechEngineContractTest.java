@@ -17,7 +17,7 @@ class OpenAiSpeechEngineContractTest extends SpeechEngineContract {
       FakeHttpServer.start().answerWith(FakeOpenAiSpeech::speaking);
   private final OpenAiSpeechEngine openai =
       new OpenAiSpeechEngine(
-          new OpenAiProperties(
+          new OpenAiEngineProperties(
               server.url() + "/v1",
               "sk-test",
               "gpt-4o-mini-tts",

@@ -135,7 +135,7 @@ class OpenAiSpeechEngineTest {
   private OpenAiSpeechEngine engine(String key) {
     OpenAiSpeechEngine engine =
         new OpenAiSpeechEngine(
-            new OpenAiProperties(
+            new OpenAiEngineProperties(
                 server.url() + "/v1",
                 key,
                 "gpt-4o-mini-tts",

@@ -34,9 +34,9 @@ import org.springframework.stereotype.Component;
  * EngineLogs}) and summed up in one WARN per stream when it closes.
  */
 @Component
-public class LiveSynthesis {
+public class ChunkedSynthesis {
 
-  private static final Logger log = LoggerFactory.getLogger(LiveSynthesis.class);
+  private static final Logger log = LoggerFactory.getLogger(ChunkedSynthesis.class);
 
   /** Longest first chunk: what a listener waits for before the first word. */
   static final int FIRST_CHUNK_CHARACTERS = 150;
@@ -45,7 +45,7 @@ public class LiveSynthesis {
   private final SynthesisPool pool;
   private final WorkerProperties properties;
 
-  LiveSynthesis(VoiceCatalog voices, SynthesisPool pool, WorkerProperties properties) {
+  ChunkedSynthesis(VoiceCatalog voices, SynthesisPool pool, WorkerProperties properties) {
     this.voices = voices;
     this.pool = pool;
     this.properties = properties;

@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("tts.engines.openai")
-public record OpenAiProperties(
+public record OpenAiEngineProperties(
     String baseUrl,
     String apiKey,
     @NotBlank String model,

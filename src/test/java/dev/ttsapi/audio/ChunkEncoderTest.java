@@ -20,18 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class AudioEncodersTest {
+class ChunkEncoderTest {
 
   @TempDir Path dir;
-
-  @Test
-  void picks_encoder_by_format() {
-    assertThat(AudioEncoders.forFormat(AudioFormat.WAV)).isInstanceOf(WavEncoder.class);
-    assertThat(AudioEncoders.forFormat(AudioFormat.MP3)).isInstanceOf(Mp3Encoder.class);
-    for (AudioFormat f : AudioFormat.values()) {
-      assertThat(AudioEncoders.forFormat(f).format()).isEqualTo(f);
-    }
-  }
 
   @ParameterizedTest
   @ValueSource(ints = {22050, 48000})
@@ -84,7 +75,7 @@ class AudioEncodersTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     InputStream trickle = new TrickleInputStream(pcm.samples(), 333);
 
-    new Mp3Encoder().encode(trickle, pcm.samples().length, pcm.sampleRate(), out);
+    ChunkEncoder.encode(AudioFormat.MP3, trickle, pcm.samples().length, pcm.sampleRate(), out);
 
     assertThat(out.size()).isGreaterThan(4000);
     assertThat(out.toByteArray()[0] & 0xFF).isEqualTo(0xFF); // MPEG frame sync
@@ -94,7 +85,8 @@ class AudioEncodersTest {
   void wav_header_announces_the_pcm_length() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    new WavEncoder().encode(new ByteArrayInputStream(new byte[1000]), 1000, 16000, out);
+    ChunkEncoder.encode(
+        AudioFormat.WAV, new ByteArrayInputStream(new byte[1000]), 1000, 16000, out);
 
     assertThat(out.size()).isEqualTo(1044);
   }
@@ -103,30 +95,33 @@ class AudioEncodersTest {
   void short_pcm_stream_is_an_error_not_a_truncated_file() {
     assertThatThrownBy(
             () ->
-                new WavEncoder()
-                    .encode(
-                        new ByteArrayInputStream(new byte[100]),
-                        200,
-                        16000,
-                        OutputStream.nullOutputStream()))
+                ChunkEncoder.encode(
+                    AudioFormat.WAV,
+                    new ByteArrayInputStream(new byte[100]),
+                    200,
+                    16000,
+                    OutputStream.nullOutputStream()))
         .isInstanceOf(EOFException.class);
     assertThatThrownBy(
             () ->
-                new Mp3Encoder()
-                    .encode(
-                        new ByteArrayInputStream(new byte[100]),
-                        20000,
-                        16000,
-                        OutputStream.nullOutputStream()))
+                ChunkEncoder.encode(
+                    AudioFormat.MP3,
+                    new ByteArrayInputStream(new byte[100]),
+                    20000,
+                    16000,
+                    OutputStream.nullOutputStream()))
         .isInstanceOf(EOFException.class);
   }
 
   private Path encode(Pcm pcm, AudioFormat format) throws IOException {
     Path file = dir.resolve("out." + format.extension());
     try (OutputStream out = Files.newOutputStream(file)) {
-      AudioEncoders.forFormat(format)
-          .encode(
-              new ByteArrayInputStream(pcm.samples()), pcm.samples().length, pcm.sampleRate(), out);
+      ChunkEncoder.encode(
+          format,
+          new ByteArrayInputStream(pcm.samples()),
+          pcm.samples().length,
+          pcm.sampleRate(),
+          out);
     }
     return file;
   }

@@ -1,0 +1,66 @@
+package dev.ttsapi.request;
+
+import dev.ttsapi.audio.AudioFormat;
+import dev.ttsapi.engine.NothingToSpeakException;
+import dev.ttsapi.engine.SpeechSettings;
+import dev.ttsapi.engine.Voice;
+import dev.ttsapi.engine.VoiceCatalog;
+import dev.ttsapi.engine.VoiceDirectory;
+import dev.ttsapi.text.TextNormalizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes an {@link Utterance} from what a client sent, by the same rules for {@code POST
+ * /tts/request} and {@code POST /v1/audio/speech}: the text normalized once, not blank and within
+ * {@code tts.request.max-text-length}; the voice resolved; and something in the text the voice can
+ * say.
+ */
+@Component
+public class Utterances {
+
+  private final VoiceDirectory voices;
+  private final RequestProperties properties;
+
+  Utterances(VoiceDirectory voices, RequestProperties properties) {
+    this.voices = voices;
+    this.properties = properties;
+  }
+
+  /**
+   * @param voice a voice id or name, or null for the language's best voice
+   * @param language a BCP 47 tag, or null when the voice says it
+   * @param sampleRate the rate asked for, or null for the voice's own
+   * @throws InvalidTextException when the text is empty once normalized, or too long
+   * @throws NothingToSpeakException when the voice can say nothing of the text
+   */
+  public Utterance of(
+      String rawText,
+      String voice,
+      String language,
+      SpeechSettings settings,
+      AudioFormat format,
+      Integer sampleRate) {
+    String text = TextNormalizer.normalize(rawText);
+    if (text.isBlank()) {
+      throw new InvalidTextException("text is empty");
+    }
+    int length = text.codePointCount(0, text.length());
+    if (length > properties.maxTextLength()) {
+      throw new InvalidTextException(
+          "text is " + length + " characters long; the limit is " + properties.maxTextLength());
+    }
+    VoiceCatalog catalog = voices.forResolving();
+    Voice resolved = catalog.resolve(voice, language);
+    NothingToSpeakException.check(text, resolved);
+    return new Utterance(
+        text,
+        length,
+        resolved,
+        catalog.versionOf(resolved),
+        language,
+        voice,
+        settings,
+        format,
+        sampleRate != null ? sampleRate : resolved.sampleRate());
+  }
+}

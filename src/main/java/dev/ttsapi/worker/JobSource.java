@@ -1,0 +1,24 @@
+package dev.ttsapi.worker;
+
+import java.util.Optional;
+
+/**
+ * Where one read loop of the {@link JobDispatcher} takes its jobs from, and how each one runs: a
+ * partition of the stored jobs' queue, or the live (streamed) jobs. The loop around it is the same
+ * for both: a slot taken before each read, backoff while Redis fails, one virtual thread per job.
+ */
+interface JobSource<J> extends AutoCloseable {
+
+  /** The next job, waiting up to the queue's block timeout; empty if none came. */
+  Optional<J> next();
+
+  /** Runs one job to its end, on a thread of its own; failures are the source's to settle. */
+  void run(J job);
+
+  /** Jobs this source took from Redis but will not run (the loop is stopping): back with them. */
+  default void handBackUnread() {}
+
+  /** Closes the source's connection. */
+  @Override
+  void close();
+}
