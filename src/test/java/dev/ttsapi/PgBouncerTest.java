@@ -34,7 +34,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class PgBouncerTest {
 
   private static final String DATABASE = TestStores.DATABASE + "_bouncer";
-  private static final String REDIS = "redis://127.0.0.1:6379/2";
+  private static final String REDIS = TestStores.redisUrl(2);
 
   private Process pgbouncer;
 
@@ -50,7 +50,8 @@ class PgBouncerTest {
     Assumptions.assumeTrue(
         Files.isExecutable(Path.of("/usr/sbin/pgbouncer")), "pgbouncer is not installed");
     Assumptions.assumeTrue(
-        TestStores.reachable(5432) && TestStores.reachable(6379), "needs PostgreSQL and Redis");
+        TestStores.reachable(5432) && TestStores.reachable(TestStores.REDIS_PORT),
+        "needs PostgreSQL and Redis");
     TestStores.recreateDatabase(DATABASE);
     TestStores.flushRedis(REDIS);
     int port = TestStores.freePort();

@@ -44,7 +44,7 @@ class PoisonWorkerProcessTest {
 
   private static final String DATABASE = TestStores.DATABASE + "_poison";
   // The Redis database set aside for this checkout's process tests.
-  private static final String REDIS = "redis://127.0.0.1:6379/12";
+  private static final String REDIS = TestStores.redisUrl(12);
   private static final String DATA = "target/test-data-poison";
   private static final int MAX_ATTEMPTS = 3;
 

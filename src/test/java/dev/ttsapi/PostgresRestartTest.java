@@ -35,12 +35,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class PostgresRestartTest {
 
-  private static final String REDIS = "redis://127.0.0.1:6379/4";
+  private static final String REDIS = TestStores.redisUrl(4);
 
   @Test
   void processing_resumes_by_itself_after_postgres_comes_back_and_nothing_is_lost()
       throws Exception {
-    Assumptions.assumeTrue(TestStores.reachable(6379), "needs Redis on localhost");
+    Assumptions.assumeTrue(TestStores.reachable(TestStores.REDIS_PORT), "needs Redis on localhost");
     TestStores.flushRedis(REDIS);
     int port = TestStores.freePort();
     Path dataDir = Files.createTempDirectory("restart-postgres");

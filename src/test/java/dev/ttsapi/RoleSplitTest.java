@@ -35,7 +35,7 @@ class RoleSplitTest {
             "server.port=0",
             "tts.stores.data-dir=target/test-data-split",
             "tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/" + database,
-            "tts.stores.redis-url=redis://127.0.0.1:6379/10");
+            "tts.stores.redis-url=" + TestStores.redisUrl(10));
     try (ConfigurableApplicationContext apiNode = start(shared, "tts.roles=api");
         ConfigurableApplicationContext workerNode = start(shared, "tts.roles=worker")) {
       assertThat(apiNode.containsBean("jobDispatcher")).isFalse();

@@ -36,7 +36,7 @@ class WorkerProcessTest {
 
   // Apart per checkout (-Dtts.test.database=…) and made anew each run.
   private static final String DATABASE = TestStores.DATABASE + "_workers";
-  private static final String REDIS = "redis://127.0.0.1:6379/14";
+  private static final String REDIS = TestStores.redisUrl(14);
   private static final String DATA = "target/test-data-workers";
 
   @BeforeEach

@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
  */
 class ReadReplicaTest {
 
-  private static final String REDIS = "redis://127.0.0.1:6379/11";
+  private static final String REDIS = TestStores.redisUrl(11);
   private static final String PRIMARY_ONLY = "changed on the primary after replay was paused";
 
   private static StreamingReplica postgres;
@@ -47,7 +47,7 @@ class ReadReplicaTest {
   static void startClustersAndNode() throws Exception {
     Assumptions.assumeTrue(
         StreamingReplica.installed(), "Debian's PostgreSQL 15 binaries are not installed");
-    Assumptions.assumeTrue(TestStores.reachable(6379), "needs the local Redis");
+    Assumptions.assumeTrue(TestStores.reachable(TestStores.REDIS_PORT), "needs the local Redis");
     TestStores.flushRedis(REDIS);
     postgres = StreamingReplica.start();
     app = startNode();

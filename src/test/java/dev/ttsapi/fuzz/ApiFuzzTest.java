@@ -93,7 +93,7 @@ class ApiFuzzTest {
       args.add(
           "--tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/" + TestStores.DATABASE);
     }
-    if (TestStores.reachable(6379)) {
+    if (TestStores.reachable(TestStores.REDIS_PORT)) {
       args.add("--tts.stores.redis-url=" + TestStores.redisUrl());
     }
     app =

@@ -33,7 +33,9 @@ class JsonLogsTest {
 
   @Test
   void with_log_format_json_every_line_is_a_json_object_with_the_request_id() throws Exception {
-    assumeTrue(TestStores.reachable(5432) && TestStores.reachable(6379), "no local stores");
+    assumeTrue(
+        TestStores.reachable(5432) && TestStores.reachable(TestStores.REDIS_PORT),
+        "no local stores");
     TestStores.createDatabaseIfMissing(TestStores.DATABASE);
     ProcessBuilder builder =
         new ProcessBuilder(

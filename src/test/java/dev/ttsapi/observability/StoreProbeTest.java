@@ -84,7 +84,7 @@ class StoreProbeTest {
 
   @Test
   void a_lost_postgres_turns_the_probe_down_and_its_return_turns_it_up() throws Exception {
-    assumeTrue(TestStores.reachable(6379), "no local Redis");
+    assumeTrue(TestStores.reachable(TestStores.REDIS_PORT), "no local Redis");
     int port = TestStores.freePort();
     Path dataDir = Files.createTempDirectory("probe-postgres");
     io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres = startPostgres(port, dataDir);
@@ -123,7 +123,9 @@ class StoreProbeTest {
 
   @Test
   void a_lost_object_store_turns_the_probe_down_and_its_return_turns_it_up() {
-    assumeTrue(TestStores.reachable(5432) && TestStores.reachable(6379), "no local stores");
+    assumeTrue(
+        TestStores.reachable(5432) && TestStores.reachable(TestStores.REDIS_PORT),
+        "no local stores");
     try (S3ProxyServer s3 = S3ProxyServer.start();
         Redis redis = Redis.standalone(TestStores.redisUrl(), Duration.ofSeconds(2))) {
       s3.createBucket("probe");

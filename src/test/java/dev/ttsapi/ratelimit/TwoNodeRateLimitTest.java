@@ -33,7 +33,7 @@ class TwoNodeRateLimitTest extends IntegrationTest {
   void two_api_nodes_hit_concurrently_allow_exactly_the_limit_and_flush_usage_at_shutdown()
       throws Exception {
     Assumptions.assumeTrue(
-        TestStores.reachable(5432) && TestStores.reachable(6379),
+        TestStores.reachable(5432) && TestStores.reachable(TestStores.REDIS_PORT),
         "a second node can only share stores that run outside this process");
     worker().stop();
     TestUser admin = newUser("two-node-admin", Caller.Role.ADMIN);

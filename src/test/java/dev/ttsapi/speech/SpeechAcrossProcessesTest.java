@@ -51,7 +51,7 @@ class SpeechAcrossProcessesTest {
             "server.port=0",
             "tts.stores.data-dir=target/test-data-speech",
             "tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/" + database,
-            "tts.stores.redis-url=redis://127.0.0.1:6379/" + redisDb,
+            "tts.stores.redis-url=" + TestStores.redisUrl(redisDb),
             "tts.worker.synthesis-threads=2",
             "tts.ratelimit.requests-per-minute=100000",
             "tts.ratelimit.poll-requests-per-minute=100000");

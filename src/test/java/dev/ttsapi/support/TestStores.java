@@ -22,6 +22,13 @@ public final class TestStores {
 
   public static final int REDIS_DB = Integer.getInteger("tts.test.redis-db", 9);
 
+  /**
+   * The local Redis the tests use. A second checkout testing at the same time starts a Redis of its
+   * own and names its port (-Dtts.test.redis-port=6390), because the process tests each take a
+   * fixed Redis db.
+   */
+  public static final int REDIS_PORT = Integer.getInteger("tts.test.redis-port", 6379);
+
   private TestStores() {}
 
   public static void register(DynamicPropertyRegistry registry) {
@@ -36,13 +43,18 @@ public final class TestStores {
       registry.add(
           "tts.stores.database-url", () -> "postgresql://postgres@127.0.0.1:5432/" + DATABASE);
     }
-    if (reachable(6379)) {
+    if (reachable(TestStores.REDIS_PORT)) {
       registry.add("tts.stores.redis-url", () -> redisUrl());
     }
   }
 
   public static String redisUrl() {
-    return "redis://127.0.0.1:6379/" + REDIS_DB;
+    return redisUrl(REDIS_DB);
+  }
+
+  /** A db of the local test Redis, for a test that needs one of its own. */
+  public static String redisUrl(int db) {
+    return "redis://127.0.0.1:" + REDIS_PORT + "/" + db;
   }
 
   /**
@@ -120,7 +132,7 @@ public final class TestStores {
    */
   public static void assumeLocalStores() {
     Assumptions.assumeTrue(
-        reachable(5432) && reachable(6379),
+        reachable(5432) && reachable(TestStores.REDIS_PORT),
         "needs PostgreSQL and Redis on localhost (.ci/run starts them)");
   }
 

@@ -161,7 +161,7 @@ class FairnessTest extends IntegrationTest {
   @Test
   void the_cap_holds_across_worker_nodes() {
     Assumptions.assumeTrue(
-        TestStores.reachable(5432) && TestStores.reachable(6379),
+        TestStores.reachable(5432) && TestStores.reachable(TestStores.REDIS_PORT),
         "a second node can only share stores that run outside this process");
     TestUser alice = newUser("two-node-alice", Caller.Role.USER);
     TestUser bob = newUser("two-node-bob", Caller.Role.USER);
