@@ -7,15 +7,10 @@ import dev.ttsapi.auth.Caller;
 import dev.ttsapi.stores.RedisEndpoint;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
+import dev.ttsapi.support.RedisMonitor;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,7 +33,7 @@ class StatusWriteTest extends IntegrationTest {
     List<String> events = new CopyOnWriteArrayList<>();
     RedisURI redisUri = RedisURI.create(redisEndpoint.url());
     try (StatefulRedisPubSubConnection<String, String> sub = redis.pubSub();
-        Monitor monitor = new Monitor(redisUri)) {
+        RedisMonitor monitor = new RedisMonitor(redisUri)) {
       sub.addListener(
           new RedisPubSubAdapter<>() {
             @Override
@@ -67,59 +62,19 @@ class StatusWriteTest extends IntegrationTest {
       String hash = StatusStore.key(java.util.UUID.fromString(id));
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> monitor.fromClients(redisUri.getDatabase(), hash).size() >= 2);
+          .until(() -> writesOf(monitor, redisUri.getDatabase(), hash).size() >= 2);
       // by the script's SHA: the script's text never travels with a submit or a cancel
-      assertThat(monitor.fromClients(redisUri.getDatabase(), hash))
+      assertThat(writesOf(monitor, redisUri.getDatabase(), hash))
           .as("submit and cancel: one command each")
           .hasSize(2)
           .allSatisfy(line -> assertThat(line).containsIgnoringCase("\"evalsha\""));
     }
   }
 
-  /** Redis's MONITOR on a socket of its own: every command the server runs, one line each. */
-  private static final class Monitor implements AutoCloseable {
-    private final Socket socket;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-
-    Monitor(RedisURI uri) throws IOException {
-      socket = new Socket(uri.getHost(), uri.getPort());
-      OutputStream out = socket.getOutputStream();
-      out.write("MONITOR\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      String ok = in.readLine();
-      if (!"+OK".equals(ok)) {
-        throw new IOException("MONITOR answered " + ok);
-      }
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                try {
-                  for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                  }
-                } catch (IOException closed) {
-                  // the test is over
-                }
-              });
-    }
-
-    /**
-     * Lines like {@code +1700000000.1 [6 127.0.0.1:5000] "EVAL" ...} naming {@code key}, reads left
-     * out.
-     */
-    List<String> fromClients(int db, String key) {
-      return lines.stream()
-          .filter(l -> l.contains("[" + db + " ") && !l.contains("[" + db + " lua]"))
-          .filter(l -> l.contains(key) && !l.contains("\"HGETALL\""))
-          .toList();
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
+  /** Commands naming {@code key}, reads left out. */
+  private static List<String> writesOf(RedisMonitor monitor, int db, String key) {
+    return monitor.fromClients(db).stream()
+        .filter(l -> l.contains(key) && !l.contains("\"HGETALL\""))
+        .toList();
   }
 }
