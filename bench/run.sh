@@ -32,6 +32,11 @@
 #                                CPU-time sampler (jcmd) and PostgreSQL wait-event sampling, and
 #                                write where the time went into the result (bench/jfr-summary.sh)
 #   TTS_BENCH_PORT [18080], TTS_BENCH_MARY_PORT [59135], TTS_BENCH_JAVA_OPTS [] (the service's JVM)
+#   TTS_BENCH_JAR []             a jar to measure instead of this checkout's (bench/compare-jars.sh)
+#   TTS_BENCH_SERVICE_ARGS []    arguments added to the service's command line (settings an older
+#                                jar names differently)
+#   TTS_BENCH_HTTP_ONLY [0]      1: stop after the HTTP rows (submit, status, cache hit), write
+#                                them as one line to TTS_BENCH_SUMMARY instead of a result file
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -52,6 +57,8 @@ MARY_PORT=${TTS_BENCH_MARY_PORT:-59135}
 DATABASE=${TTS_BENCH_DATABASE:-tts_bench}
 REDIS_DB=${TTS_BENCH_REDIS_DB:-0}
 SERVICE_JAVA_OPTS=${TTS_BENCH_JAVA_OPTS:-}
+SERVICE_ARGS=${TTS_BENCH_SERVICE_ARGS:-}
+HTTP_ONLY=${TTS_BENCH_HTTP_ONLY:-0}
 BASE=http://127.0.0.1:$PORT
 CORES=$(nproc)
 
@@ -93,7 +100,8 @@ if ! ls target/tts-api-*.jar >/dev/null 2>&1 || [ ! -f target/bench-built ] || [
   [ -s target/bench-classpath.txt ] || die "could not write the test classpath (maven-dependency-plugin)"
   touch target/bench-built
 fi
-JAR=$(ls target/tts-api-*.jar | head -n1)
+JAR=${TTS_BENCH_JAR:-$(ls target/tts-api-*.jar | head -n1)}
+[ -f "$JAR" ] || die "no jar $JAR"
 CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat target/bench-classpath.txt)"
 bench() { "$JAVA" -cp "$CP" dev.ttsapi.bench.SynthesisBench "$@"; }
 
@@ -143,7 +151,7 @@ start_service() {
     --tts.backpressure.high-priority-max-queue-depth=100000000 \
     --tts.ratelimit.poll-requests-per-minute=2000000000 \
     --tts.request.max-text-length=$((DOC_CHARS + 1000)) \
-    --tts.input.max-body-size=$((DOC_CHARS * 4 + 65536))B \
+    --tts.input.max-body-size=$((DOC_CHARS * 4 + 65536))B $SERVICE_ARGS \
     >"$WORK/service-$name.log" 2>&1 &
   SERVICE_PID=$!
   for _ in $(seq 1 1800); do
@@ -304,6 +312,20 @@ HIT_TO=$(date -u +'%F %T.%6N+00')
 H5=$(wrk_run health-5 health.lua "$CONNECTIONS" "$WRK_THREADS")
 unset TTS_BENCH_TEXTS
 HIT_MISSES=$(sql "SELECT count(*) FROM requests WHERE user_id = '$USER_ID' AND created_at BETWEEN '$HIT_FROM' AND '$HIT_TO' AND NOT cache_hit")
+
+if [ "$HTTP_ONLY" = 1 ]; then
+  baseline() { calc "($(field "$1" rps) + $(field "$2" rps)) / 2" 1; }
+  echo "jar=$(basename "$JAR") load=$(cut -d' ' -f1 /proc/loadavg)" \
+    "submit_rps=$(field "$SUBMIT" rps) submit_ratio=$(calc "$(field "$SUBMIT" rps) / $(baseline "$H1" "$H2")" 3)" \
+    "submit_p99_ms=$(field "$SUBMIT" p99_ms) submit_cpu_ms=$(field "$SUBMIT" jvm_cpu_ms_per_req)" \
+    "status_rps=$(field "$STATUS" rps) status_ratio=$(calc "$(field "$STATUS" rps) / $(baseline "$H2" "$H3")" 3)" \
+    "status_cpu_ms=$(field "$STATUS" jvm_cpu_ms_per_req)" \
+    "hit_rps=$(field "$HIT" rps) hit_ratio=$(calc "$(field "$HIT" rps) / $(baseline "$H4" "$H5")" 3)" \
+    "hit_cpu_ms=$(field "$HIT" jvm_cpu_ms_per_req) hit_misses=$HIT_MISSES" \
+    "half_p99_ms=$(field "$HALF" p99_ms)" >>"${TTS_BENCH_SUMMARY:?set TTS_BENCH_SUMMARY}"
+  log "HTTP rows written to $TTS_BENCH_SUMMARY"
+  exit 0
+fi
 
 log "memory: $MEMORY_CONNECTIONS clients submitting new texts while the workers synthesize"
 : >"$WORK/rss.txt"
