@@ -104,6 +104,13 @@ class BatchRepository {
         > 0;
   }
 
+  /** Deletes batches (and, by cascade, their items) made before {@code before}. */
+  int deleteCreatedBefore(Instant before) {
+    return jdbc.sql("DELETE FROM batches WHERE created_at < :before")
+        .param("before", time(before))
+        .update();
+  }
+
   private static Batch batch(ResultSet rs, int row) throws SQLException {
     return new Batch(
         rs.getObject("id", UUID.class),

@@ -1,5 +1,7 @@
 package dev.ttsapi.webhook;
 
+import dev.ttsapi.runtime.ConditionalOnRole;
+import dev.ttsapi.runtime.Role;
 import dev.ttsapi.webhook.CallbackUrls.RefusedAddressException;
 import dev.ttsapi.webhook.DeliveryRepository.Result;
 import java.io.IOException;
@@ -37,6 +39,7 @@ import org.springframework.stereotype.Component;
  * the receiver does, and only the first kilobyte of its answer is read, for the log.
  */
 @Component
+@ConditionalOnRole(Role.WORKER)
 class WebhookSender implements DisposableBean {
 
   private static final int LOGGED_BODY_BYTES = 1024;

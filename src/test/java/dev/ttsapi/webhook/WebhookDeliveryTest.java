@@ -107,6 +107,29 @@ class WebhookDeliveryTest extends IntegrationTest {
   }
 
   @Test
+  void a_request_answered_at_once_from_stored_audio_posts_its_event_too() {
+    String first = submit("11", MarkerEngine.VOICE, null);
+    awaitStatus(user.key(), first, "completed");
+    var again =
+        api.post(
+            "/tts/request",
+            user.key(),
+            dev.ttsapi.support.ApiClient.json(
+                Map.of(
+                    "text", "11",
+                    "voice_settings", Map.of("voice", MarkerEngine.VOICE),
+                    "callback_url", receiver.url("/cached"))));
+    assertThat(again.json().path("status").asString()).isEqualTo("completed");
+    String id = again.json().path("request_id").asString();
+
+    awaitDeliveryState(id, "delivered");
+    Received webhook = receiver.received().getFirst();
+    assertThat(webhook.header("Tts-Event")).isEqualTo("request.completed");
+    assertThat(JSON.readTree(webhook.body()))
+        .isEqualTo(api.get("/tts/status/" + id, user.key()).json());
+  }
+
+  @Test
   void server_errors_and_timeouts_are_retried_with_the_same_body_until_delivered() {
     String secret = secret();
     receiver.answer(Answer.status(500), Answer.hang(), Answer.status(503));
