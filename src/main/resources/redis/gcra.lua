@@ -3,10 +3,13 @@
 -- clock, so any number of API nodes share one exact limit whatever their clocks say.
 -- KEYS[i]: bucket i, holding its "theoretical arrival time" in milliseconds.
 -- ARGV[1]: the period in milliseconds; ARGV[i + 1]: bucket i's limit per period.
--- Returns {allowed (0/1), remaining, retry after ms, reset ms}.
+-- ARGV[#KEYS + 2], optional: what the call costs, in calls (a batch of n items costs n); 1 if absent.
+-- Returns {allowed (0/1), remaining, retry after ms, reset ms}; when refused, remaining is how many
+-- calls' worth there is room for now (so a batch can say how many of its items would fit).
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local period = tonumber(ARGV[1])
+local cost = tonumber(ARGV[#KEYS + 2]) or 1
 local allowed = 1
 local retry = 0
 local remaining = -1
@@ -17,17 +20,18 @@ for i = 1, #KEYS do
   local interval = period / limit
   local tat = tonumber(redis.call('GET', KEYS[i])) or now
   if tat < now then tat = now end
-  local new_tat = tat + interval
+  local new_tat = tat + cost * interval
   local allow_at = new_tat - period
+  -- room now, in calls; the epsilon keeps float error (an interval of 0.06 ms) from losing a call
+  local room = math.floor((now - tat + period) / interval + 1e-6)
   local left
   if now < allow_at then
     allowed = 0
-    left = 0
+    left = math.max(0, room)
     retry = math.max(retry, allow_at - now)
     reset = math.max(reset, tat - now)
   else
-    -- the epsilon keeps float error (an interval of 0.06 ms) from losing a call
-    left = math.floor((now - allow_at) / interval + 1e-6)
+    left = room - cost
     reset = math.max(reset, new_tat - now)
   end
   if remaining < 0 or left < remaining then remaining = left end

@@ -21,6 +21,7 @@ import dev.ttsapi.idempotency.Idempotency;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.ratelimit.QuotaCharge;
 import dev.ttsapi.ratelimit.RateLimiter;
+import dev.ttsapi.request.AlongsideInsert;
 import dev.ttsapi.request.RequestService;
 import dev.ttsapi.request.RequestStateException;
 import dev.ttsapi.request.RequestStatus;
@@ -32,6 +33,8 @@ import dev.ttsapi.runtime.Role;
 import dev.ttsapi.web.ForbiddenException;
 import dev.ttsapi.web.InvalidInputException;
 import dev.ttsapi.web.InvalidInputException.FieldError;
+import dev.ttsapi.webhook.CallbackUrls;
+import dev.ttsapi.webhook.WebhookSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -70,6 +73,8 @@ class TtsController {
   private final QueueLimit queueLimit;
   private final Utterances utterances;
   private final RateLimiter limiter;
+  private final CallbackUrls callbackUrls;
+  private final WebhookSettings webhooks;
 
   TtsController(
       RequestService requests,
@@ -79,7 +84,11 @@ class TtsController {
       SubmitGuard guard,
       QueueLimit queueLimit,
       Utterances utterances,
-      RateLimiter limiter) {
+      RateLimiter limiter,
+      CallbackUrls callbackUrls,
+      WebhookSettings webhooks) {
+    this.callbackUrls = callbackUrls;
+    this.webhooks = webhooks;
     this.utterances = utterances;
     this.limiter = limiter;
     this.queueLimit = queueLimit;
@@ -111,11 +120,15 @@ class TtsController {
         () -> {
           guard.rejectUnsafeFields(body);
           Submission submission = validate(caller, body);
+          AlongsideInsert callback =
+              body.callbackUrl() == null
+                  ? AlongsideInsert.NOTHING
+                  : webhooks.callbackFor(callbackUrls.check("callback_url", body.callbackUrl()));
           queueLimit.admit(submission.priority());
           // Charged once the text is known to be speakable; given back if it is refused after all.
           try (QuotaCharge charge =
               limiter.charge(submission.userId(), submission.utterance().characters())) {
-            SubmitResponse answer = SubmitResponse.of(requests.submit(submission));
+            SubmitResponse answer = SubmitResponse.of(requests.submit(submission, callback));
             charge.keep();
             return answer;
           }

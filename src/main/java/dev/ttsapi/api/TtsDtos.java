@@ -16,14 +16,18 @@ final class TtsDtos {
 
   private TtsDtos() {}
 
-  /** The seed's body, plus optional {@code format} and {@code priority}. */
+  /**
+   * The seed's body, plus optional {@code format}, {@code priority} and {@code callback_url} (where
+   * to POST the status document when the request ends).
+   */
   record SubmitBody(
       String text,
       VoiceSettingsBody voiceSettings,
       String userId,
       String format,
       Integer sampleRate,
-      String priority) {}
+      String priority,
+      String callbackUrl) {}
 
   record VoiceSettingsBody(String language, String voice, Double speed, Double pitch) {}
 

@@ -61,15 +61,28 @@ public class RateLimiter {
    * @return the decision, allowed or not; its numbers go into the {@code RateLimit-*} headers
    */
   public Decision acquire(UUID userId, String apiKey, Budget budget) {
+    return acquire(userId, apiKey, budget, 1);
+  }
+
+  /**
+   * Takes {@code calls} submissions at once from the user's submit budget (and the key's), all or
+   * none: for a batch, whose items each count as a submission. Refused, the decision's {@code
+   * remaining} says how many would fit now.
+   */
+  public Decision acquireSubmissions(UUID userId, String apiKey, int calls) {
+    return acquire(userId, apiKey, Budget.SUBMIT, calls);
+  }
+
+  private Decision acquire(UUID userId, String apiKey, Budget budget, int cost) {
     long limit =
         budget == Budget.POLL
             ? properties.pollRequestsPerMinute()
             : limits.limitsOf(userId).requestsPerMinute();
-    if (!properties.enabled()) {
+    if (!properties.enabled() || cost <= 0) {
       return Decision.unlimited(limit);
     }
     List<String> keys = new ArrayList<>(2);
-    List<String> args = new ArrayList<>(3);
+    List<String> args = new ArrayList<>(4);
     args.add(Long.toString(PERIOD_MS));
     keys.add(prefix(userId) + (budget == Budget.POLL ? "poll" : "submit"));
     args.add(Long.toString(limit));
@@ -77,6 +90,9 @@ public class RateLimiter {
       keys.add(prefix(userId) + "key:" + keyHash(apiKey));
       args.add(Integer.toString(properties.keyRequestsPerMinute()));
       limit = Math.min(limit, properties.keyRequestsPerMinute());
+    }
+    if (cost != 1) {
+      args.add(Integer.toString(cost));
     }
     List<Long> result;
     try {
@@ -86,7 +102,7 @@ public class RateLimiter {
       return Decision.unlimited(limit);
     }
     boolean allowed = result.get(0) == 1;
-    record(userId, allowed ? 1 : 0, 0, allowed ? 0 : 1);
+    record(userId, allowed ? cost : 0, 0, allowed ? 0 : cost);
     return new Decision(
         allowed,
         limit,

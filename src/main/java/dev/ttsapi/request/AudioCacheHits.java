@@ -39,6 +39,17 @@ class AudioCacheHits extends BatchedCounts<String> {
     return found;
   }
 
+  /** Stored audio for each content key that has some, in one query; each hit counted. */
+  Map<String, CachedAudio> takeAll(java.util.Collection<String> contentKeys) {
+    Map<String, CachedAudio> found = repository.findCachedAudios(contentKeys);
+    for (String key : contentKeys) {
+      if (found.containsKey(key)) {
+        add(key, 1);
+      }
+    }
+    return found;
+  }
+
   @Override
   protected void write(Map<String, long[]> counts) {
     Map<String, Long> hits = new TreeMap<>(); // one row-lock order on every node

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -33,55 +35,79 @@ public class RequestRepository {
       audio_duration_ms, started_at, completed_at, updated_at""";
 
   private final JdbcClient jdbc;
+  private final NamedParameterJdbcTemplate batches;
   private final DatabaseRouter router;
 
-  RequestRepository(JdbcClient jdbc, DatabaseRouter router) {
+  RequestRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batches, DatabaseRouter router) {
     this.jdbc = jdbc;
+    this.batches = batches;
     this.router = router;
   }
 
+  private static final String INSERT =
+      """
+      WITH inserted AS (
+        INSERT INTO requests (id, created_at, user_id, status, priority, text, text_length,
+          language, voice_requested, voice, engine, speed, pitch, format, sample_rate,
+          content_key, cache_hit,
+          progress, audio_bytes, audio_duration_ms, started_at, completed_at, updated_at)
+        VALUES (:id, :createdAt, :userId, :status, :priority, :text, :textLength, :language,
+          :voiceRequested, :voice, :engine, :speed, :pitch, :format, :sampleRate,
+          :contentKey, :cacheHit,
+          :progress, :audioBytes, :audioDurationMs, :startedAt, :completedAt, :createdAt)
+        RETURNING id)
+      INSERT INTO logs (request_id, timestamp, event, attempt, detail)
+      SELECT id, :createdAt, :status, 0, :detail FROM inserted
+      """;
+
   /** Inserts a new request and its first event in one statement (one round trip). */
   public void insert(TtsRequest r) {
-    jdbc.sql(
-            """
-            WITH inserted AS (
-              INSERT INTO requests (id, created_at, user_id, status, priority, text, text_length,
-                language, voice_requested, voice, engine, speed, pitch, format, sample_rate,
-                content_key, cache_hit,
-                progress, audio_bytes, audio_duration_ms, started_at, completed_at, updated_at)
-              VALUES (:id, :createdAt, :userId, :status, :priority, :text, :textLength, :language,
-                :voiceRequested, :voice, :engine, :speed, :pitch, :format, :sampleRate,
-                :contentKey, :cacheHit,
-                :progress, :audioBytes, :audioDurationMs, :startedAt, :completedAt, :createdAt)
-              RETURNING id)
-            INSERT INTO logs (request_id, timestamp, event, attempt, detail)
-            SELECT id, :createdAt, :status, 0, :detail FROM inserted
-            """)
-        .param("id", r.id())
-        .param("createdAt", time(r.createdAt()))
-        .param("userId", r.userId())
-        .param("status", r.status().wireName())
-        .param("priority", r.priority().wireName())
-        .param("text", r.text())
-        .param("textLength", r.text().codePointCount(0, r.text().length()))
-        .param("language", r.language())
-        .param("voiceRequested", r.voiceRequested())
-        .param("voice", r.voice())
-        .param("engine", r.voice().substring(0, Math.max(0, r.voice().indexOf(':'))))
-        .param("sampleRate", r.sampleRate())
-        .param("speed", r.speed())
-        .param("pitch", r.pitch())
-        .param("format", r.format().extension())
-        .param("contentKey", r.contentKey())
-        .param("cacheHit", r.cacheHit())
-        .param("progress", r.progress())
-        .param("audioBytes", r.audioBytes())
-        .param("audioDurationMs", r.audioDurationMs())
-        .param("startedAt", time(r.startedAt()))
-        .param("completedAt", time(r.completedAt()))
-        .param("detail", r.cacheHit() ? "audio already stored" : null)
-        .update();
+    jdbc.sql(INSERT).paramSource(insertParameters(r)).update();
     router.wrote(r.userId());
+  }
+
+  /**
+   * Inserts new requests and their first events as one JDBC batch of the same statement as {@link
+   * #insert}: the driver sends them together, so a thousand requests cost a round trip or two, not
+   * a thousand. Atomic only inside the caller's transaction.
+   */
+  public void insertAll(List<TtsRequest> requests) {
+    if (requests.isEmpty()) {
+      return;
+    }
+    batches.batchUpdate(
+        INSERT,
+        requests.stream()
+            .map(RequestRepository::insertParameters)
+            .toArray(MapSqlParameterSource[]::new));
+    router.wrote(requests.stream().map(TtsRequest::userId).distinct().toArray(UUID[]::new));
+  }
+
+  private static MapSqlParameterSource insertParameters(TtsRequest r) {
+    return new MapSqlParameterSource()
+        .addValue("id", r.id())
+        .addValue("createdAt", time(r.createdAt()))
+        .addValue("userId", r.userId())
+        .addValue("status", r.status().wireName())
+        .addValue("priority", r.priority().wireName())
+        .addValue("text", r.text())
+        .addValue("textLength", r.text().codePointCount(0, r.text().length()))
+        .addValue("language", r.language())
+        .addValue("voiceRequested", r.voiceRequested())
+        .addValue("voice", r.voice())
+        .addValue("engine", r.voice().substring(0, Math.max(0, r.voice().indexOf(':'))))
+        .addValue("sampleRate", r.sampleRate())
+        .addValue("speed", r.speed())
+        .addValue("pitch", r.pitch())
+        .addValue("format", r.format().extension())
+        .addValue("contentKey", r.contentKey())
+        .addValue("cacheHit", r.cacheHit())
+        .addValue("progress", r.progress())
+        .addValue("audioBytes", r.audioBytes(), java.sql.Types.BIGINT)
+        .addValue("audioDurationMs", r.audioDurationMs(), java.sql.Types.BIGINT)
+        .addValue("startedAt", time(r.startedAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+        .addValue("completedAt", time(r.completedAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+        .addValue("detail", r.cacheHit() ? "audio already stored" : null, java.sql.Types.VARCHAR);
   }
 
   /** The request, from the primary. */
@@ -100,6 +126,65 @@ public class RequestRepository {
         .param("createdAt", time(RequestIds.createdAt(id)))
         .query(RequestRepository::map)
         .optional();
+  }
+
+  /**
+   * The requests of {@code ids} that exist, in no particular order. Ids made close together (one
+   * batch) fall in one or two month partitions: the created_at range read from the ids prunes to
+   * those.
+   */
+  public List<TtsRequest> findAll(List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return idsQuery("SELECT " + COLUMNS + " FROM requests", ids)
+        .query(RequestRepository::map)
+        .list();
+  }
+
+  /**
+   * What a status poll shows of each request of {@code ids} that exists, without the text (a batch
+   * of a thousand long texts would be megabytes read for nothing).
+   */
+  public List<StatusSnapshot> statuses(List<UUID> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return idsQuery(
+            """
+            SELECT id, user_id, status, progress, voice, format, created_at, started_at,
+              completed_at, error, audio_bytes, audio_duration_ms FROM requests""",
+            ids)
+        .query(
+            (rs, row) ->
+                new StatusSnapshot(
+                    rs.getObject("id", UUID.class),
+                    rs.getObject("user_id", UUID.class),
+                    RequestStatus.fromWire(rs.getString("status")),
+                    RequestStatus.fromWire(rs.getString("status")) == RequestStatus.COMPLETED
+                        ? 1.0
+                        : rs.getDouble("progress"),
+                    rs.getString("voice"),
+                    rs.getString("format"),
+                    instant(rs, "created_at"),
+                    instant(rs, "started_at"),
+                    instant(rs, "completed_at"),
+                    rs.getString("error"),
+                    nullableLong(rs, "audio_bytes"),
+                    nullableLong(rs, "audio_duration_ms")))
+        .list();
+  }
+
+  private JdbcClient.StatementSpec idsQuery(String select, List<UUID> ids) {
+    Instant first = ids.stream().map(RequestIds::createdAt).min(Instant::compareTo).orElseThrow();
+    Instant last = ids.stream().map(RequestIds::createdAt).max(Instant::compareTo).orElseThrow();
+    return jdbc.sql(
+            select
+                + " WHERE id = ANY (CAST(:ids AS uuid[]))"
+                + " AND created_at BETWEEN :first AND :last")
+        .param("ids", ids.stream().map(UUID::toString).toArray(String[]::new))
+        .param("first", time(first))
+        .param("last", time(last));
   }
 
   /**
@@ -341,6 +426,46 @@ public class RequestRepository {
         .map(this::wroteFor);
   }
 
+  /**
+   * queued → cancelled for every request of {@code ids} that is the user's and still queued, with
+   * their events, in one statement. Returns those cancelled, as they are now.
+   */
+  public List<TtsRequest> cancelAll(List<UUID> ids, UUID userId, Instant now) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Instant first = ids.stream().map(RequestIds::createdAt).min(Instant::compareTo).orElseThrow();
+    Instant last = ids.stream().map(RequestIds::createdAt).max(Instant::compareTo).orElseThrow();
+    List<TtsRequest> cancelled =
+        jdbc.sql(
+                """
+                WITH cancelled AS (
+                  UPDATE requests SET status = :to, updated_at = :now, completed_at = :now
+                  WHERE id = ANY (CAST(:ids AS uuid[])) AND created_at BETWEEN :first AND :last
+                    AND status = :from AND user_id = :userId
+                  RETURNING %s),
+                logged AS (
+                  INSERT INTO logs (request_id, timestamp, event)
+                  SELECT id, :now, :event FROM cancelled)
+                SELECT * FROM cancelled
+                """
+                    .formatted(COLUMNS))
+            .param("to", Transition.CANCEL.to().wireName())
+            .param("from", Transition.CANCEL.from().wireName())
+            .param("event", Transition.CANCEL.event())
+            .param("now", time(now))
+            .param("ids", ids.stream().map(UUID::toString).toArray(String[]::new))
+            .param("first", time(first))
+            .param("last", time(last))
+            .param("userId", userId)
+            .query(RequestRepository::map)
+            .list();
+    if (!cancelled.isEmpty()) {
+      router.wrote(userId);
+    }
+    return cancelled;
+  }
+
   private static String prefixed(String alias, String columns) {
     return java.util.Arrays.stream(columns.split(","))
         .map(c -> alias + c.strip())
@@ -394,14 +519,38 @@ public class RequestRepository {
         .optional();
   }
 
-  /** Whether the user has a request for this content key already (idx_requests_user_content). */
-  boolean askedBefore(UUID userId, String contentKey) {
-    return jdbc.sql(
-            "SELECT EXISTS (SELECT 1 FROM requests WHERE user_id = :userId AND content_key = :key)")
-        .param("userId", userId)
-        .param("key", contentKey)
-        .query(Boolean.class)
-        .single();
+  /** Stored audio for each of {@code contentKeys} that has some, by content key. */
+  public Map<String, CachedAudio> findCachedAudios(Collection<String> contentKeys) {
+    Map<String, CachedAudio> found = new java.util.HashMap<>();
+    if (contentKeys.isEmpty()) {
+      return found;
+    }
+    jdbc.sql(
+            "SELECT content_key, bytes, duration_ms FROM audio_cache"
+                + " WHERE content_key = ANY (CAST(:keys AS text[]))")
+        .param("keys", contentKeys.stream().distinct().toArray(String[]::new))
+        .query(
+            rs -> {
+              found.put(
+                  rs.getString("content_key"),
+                  new CachedAudio(rs.getLong("bytes"), rs.getLong("duration_ms")));
+            });
+    return found;
+  }
+
+  /** Which of {@code contentKeys} the user has asked for before (idx_requests_user_content). */
+  java.util.Set<String> askedBefore(UUID userId, Collection<String> contentKeys) {
+    if (contentKeys.isEmpty()) {
+      return java.util.Set.of();
+    }
+    return new java.util.HashSet<>(
+        jdbc.sql(
+                "SELECT DISTINCT content_key FROM requests WHERE user_id = :userId"
+                    + " AND content_key = ANY (CAST(:keys AS text[]))")
+            .param("userId", userId)
+            .param("keys", contentKeys.stream().distinct().toArray(String[]::new))
+            .query(String.class)
+            .list());
   }
 
   /** Adds counted hits to their cache entries, all in one statement. */

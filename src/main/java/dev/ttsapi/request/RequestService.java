@@ -8,13 +8,18 @@ import dev.ttsapi.redis.Redis;
 import dev.ttsapi.request.RequestRepository.CachedAudio;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A request's life on the API side: accept it (one INSERT, one pipelined Redis round trip, no
@@ -35,6 +40,7 @@ public class RequestService {
   private final RequestIds ids;
   private final Clock clock;
   private final TtsMetrics metrics;
+  private final TransactionTemplate transactions;
 
   RequestService(
       RequestRepository repository,
@@ -44,8 +50,10 @@ public class RequestService {
       AudioStore audioStore,
       RequestProperties properties,
       Clock clock,
-      TtsMetrics metrics) {
+      TtsMetrics metrics,
+      TransactionTemplate transactions) {
     this.metrics = metrics;
+    this.transactions = transactions;
     this.repository = repository;
     this.cacheHits = cacheHits;
     this.statusStore = statusStore;
@@ -62,11 +70,69 @@ public class RequestService {
    * accepted: the sweeper queues it later.
    */
   public Accepted submit(Submission submission) {
+    return submit(submission, AlongsideInsert.NOTHING);
+  }
+
+  /** {@link #submit(Submission)}, with {@code alongside} written in the same transaction. */
+  public Accepted submit(Submission submission, AlongsideInsert alongside) {
+    return submitAll(List.of(submission), alongside).getFirst();
+  }
+
+  /**
+   * Accepts many requests at once, as {@link #submit} does one: one query finds the stored audio of
+   * them all, one transaction inserts them (one JDBC batch) with what goes {@code alongside}, and
+   * one pipelined Redis round trip queues them, each under its user's cap. Answers in the order of
+   * {@code submissions}, whose ids are in that order too.
+   */
+  public List<Accepted> submitAll(List<Submission> submissions, AlongsideInsert alongside) {
+    List<TtsRequest.Speech> speeches = submissions.stream().map(this::speech).toList();
+    Map<String, CachedAudio> cached =
+        cachedAudio(speeches.stream().map(TtsRequest.Speech::contentKey).toList());
+    Set<String> askedBefore = askedBefore(submissions, cached.keySet());
+    List<TtsRequest> requests = new ArrayList<>(submissions.size());
+    List<Accepted> accepted = new ArrayList<>(submissions.size());
+    for (int i = 0; i < submissions.size(); i++) {
+      Submission submission = submissions.get(i);
+      TtsRequest.Speech speech = speeches.get(i);
+      UUID id = ids.next();
+      CachedAudio audio = cached.get(speech.contentKey());
+      TtsRequest request =
+          audio != null
+              ? TtsRequest.fromCache(
+                  id,
+                  submission.userId(),
+                  submission.priority(),
+                  speech,
+                  audio.bytes(),
+                  audio.durationMs())
+              : TtsRequest.queued(id, submission.userId(), submission.priority(), speech);
+      requests.add(request);
+      // Saying "cache hit" for audio another user asked for would tell this one what they asked.
+      boolean reportHit =
+          audio != null
+              && (properties.audioCache() == AudioCacheScope.PER_USER
+                  || askedBefore.contains(submission.userId() + "/" + speech.contentKey()));
+      accepted.add(new Accepted(request, reportHit));
+    }
+    if (alongside == AlongsideInsert.NOTHING && requests.size() == 1) {
+      repository.insert(requests.getFirst());
+    } else {
+      transactions.executeWithoutResult(
+          tx -> {
+            alongside.write(requests);
+            repository.insertAll(requests);
+          });
+    }
+    requests.forEach(r -> metrics.received(r.voice(), r.cacheHit()));
+    publish(requests);
+    return accepted;
+  }
+
+  private TtsRequest.Speech speech(Submission submission) {
     Utterance utterance = submission.utterance();
-    UUID userId = submission.userId();
     String contentKey =
         ContentKey.of(
-            properties.audioCache() == AudioCacheScope.PER_USER ? userId : null,
+            properties.audioCache() == AudioCacheScope.PER_USER ? submission.userId() : null,
             utterance.voice().id(),
             utterance.engineVersion(),
             utterance.settings().speed(),
@@ -74,35 +140,33 @@ public class RequestService {
             utterance.format().extension(),
             utterance.sampleRate(),
             utterance.text());
-    TtsRequest.Speech speech =
-        new TtsRequest.Speech(
-            utterance.text(),
-            utterance.language(),
-            utterance.voiceRequested(),
-            utterance.voice().id(),
-            utterance.settings().speed(),
-            utterance.settings().pitch(),
-            utterance.format(),
-            utterance.sampleRate(),
-            contentKey);
-    UUID id = ids.next();
-    Optional<CachedAudio> cached = cachedAudio(contentKey);
-    // Saying "cache hit" for audio another user asked for would tell this one what they asked.
-    boolean reportHit =
-        cached.isPresent()
-            && (properties.audioCache() == AudioCacheScope.PER_USER
-                || repository.askedBefore(userId, contentKey));
-    TtsRequest request =
-        cached
-            .map(
-                c ->
-                    TtsRequest.fromCache(
-                        id, userId, submission.priority(), speech, c.bytes(), c.durationMs()))
-            .orElseGet(() -> TtsRequest.queued(id, userId, submission.priority(), speech));
-    repository.insert(request);
-    metrics.received(request.voice(), request.cacheHit());
-    publish(request);
-    return new Accepted(request, reportHit);
+    return new TtsRequest.Speech(
+        utterance.text(),
+        utterance.language(),
+        utterance.voiceRequested(),
+        utterance.voice().id(),
+        utterance.settings().speed(),
+        utterance.settings().pitch(),
+        utterance.format(),
+        utterance.sampleRate(),
+        contentKey);
+  }
+
+  /** "user/contentKey" of each stored audio a submitting user asked for before. */
+  private Set<String> askedBefore(List<Submission> submissions, Set<String> storedKeys) {
+    if (storedKeys.isEmpty() || properties.audioCache() == AudioCacheScope.PER_USER) {
+      return Set.of();
+    }
+    Set<String> asked = new HashSet<>();
+    submissions.stream()
+        .map(Submission::userId)
+        .distinct()
+        .forEach(
+            user ->
+                repository
+                    .askedBefore(user, storedKeys)
+                    .forEach(key -> asked.add(user + "/" + key)));
+    return asked;
   }
 
   /**
@@ -114,37 +178,44 @@ public class RequestService {
    */
   public record Accepted(TtsRequest request, boolean cacheHit) {}
 
-  private Optional<CachedAudio> cachedAudio(String contentKey) {
-    Optional<CachedAudio> cached = cacheHits.take(contentKey);
-    if (cached.isPresent() && audioStore.find(contentKey).isEmpty()) {
-      log.warn("Audio {} is indexed but missing from the store; synthesizing it again", contentKey);
-      repository.forgetCachedAudio(contentKey);
-      return Optional.empty();
+  private Map<String, CachedAudio> cachedAudio(List<String> contentKeys) {
+    Map<String, CachedAudio> cached = new HashMap<>(cacheHits.takeAll(contentKeys));
+    for (String contentKey : List.copyOf(cached.keySet())) {
+      if (audioStore.find(contentKey).isEmpty()) {
+        log.warn(
+            "Audio {} is indexed but missing from the store; synthesizing it again", contentKey);
+        repository.forgetCachedAudio(contentKey);
+        cached.remove(contentKey);
+      }
     }
     return cached;
   }
 
   /**
-   * Queues the job and writes its status hash in one round trip. The job goes into its stream
+   * Queues the jobs and writes their status hashes in one round trip. A job goes into its stream
    * unless its user already has the per-user cap's worth there; then it is held back and moves in
    * as one of theirs ends ({@link QueueProducer#admit}). Either way it is queued.
    */
-  private void publish(TtsRequest request) {
+  private void publish(List<TtsRequest> requests) {
     try {
       List<Future<?>> pending = new ArrayList<>();
-      pending.add(statusStore.writeAsync(StatusSnapshot.of(request)));
-      if (request.status() == RequestStatus.QUEUED) {
-        pending.add(
-            queue.admitAsync(
-                new Job(request.id(), request.createdAt(), request.priority(), request.userId())));
+      for (TtsRequest request : requests) {
+        pending.add(statusStore.writeAsync(StatusSnapshot.of(request)));
+        if (request.status() == RequestStatus.QUEUED) {
+          pending.add(
+              queue.admitAsync(
+                  new Job(
+                      request.id(), request.createdAt(), request.priority(), request.userId())));
+        }
       }
       for (Future<?> future : pending) {
         Redis.await(future);
       }
     } catch (RuntimeException e) {
       log.warn(
-          "Request {} is stored but could not be queued in Redis ({}); the sweeper will queue it",
-          request.id(),
+          "{} requests are stored but could not all be queued in Redis ({}); the sweeper will"
+              + " queue them",
+          requests.size(),
           e.toString());
     }
   }
@@ -194,6 +265,46 @@ public class RequestService {
   }
 
   public record Page(List<TtsRequest> items, String nextCursor) {}
+
+  /**
+   * The request's status as PostgreSQL has it (the primary): for work done after a request ended,
+   * such as its webhook, which must see the row the end was written to.
+   */
+  public Optional<StatusSnapshot> storedStatus(UUID id) {
+    return repository.find(id).map(StatusSnapshot::of);
+  }
+
+  /** What a status poll shows of each of {@code ids} that exists (PostgreSQL, no text read). */
+  public List<StatusSnapshot> storedStatuses(List<UUID> ids) {
+    return repository.statuses(ids);
+  }
+
+  /** The rows of {@code ids} that exist, in no particular order. */
+  public List<TtsRequest> findAll(List<UUID> ids) {
+    return repository.findAll(ids);
+  }
+
+  /**
+   * Cancels every request of {@code ids} that is the user's and still queued, in one statement; the
+   * rest (running or ended) are left as they are. Returns those cancelled.
+   */
+  public List<TtsRequest> cancelAll(UUID userId, List<UUID> ids) {
+    List<TtsRequest> cancelled = repository.cancelAll(ids, userId, clock.instant());
+    List<Future<?>> pending = new ArrayList<>();
+    for (TtsRequest request : cancelled) {
+      metrics.finished(RequestStatus.CANCELLED.wireName(), request.voice());
+      pending.add(statusStore.writeAsync(StatusSnapshot.of(request)));
+    }
+    try {
+      pending.forEach(Redis::await);
+    } catch (RuntimeException e) {
+      log.warn(
+          "Status of {} cancelled requests not written to Redis: {}",
+          cancelled.size(),
+          e.toString());
+    }
+    return cancelled;
+  }
 
   /** Cancels a queued request of the caller; anything else is a 409 with its status. */
   public TtsRequest cancel(UUID callerId, boolean admin, String rawId) {

@@ -13,19 +13,27 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refuses a body that nothing downstream should read, before anything does: one larger than {@code
- * tts.input.max-body-size} with a 413 problem (at once when {@code Content-Length} says so, else,
- * chunked, after reading at most one byte past the limit), and one whose {@code Content-Type} is
- * not a single concrete media type ({@code application/*}, garbage) with a 415, where Spring would
- * match it to a JSON handler and then fail reading it with a 500. A body within the limits is
- * buffered (it is small) and handed on.
+ * tts.input.max-bulk-body-size} with a 413 problem (at once when {@code Content-Length} says so,
+ * else when the reader gets one byte past it), and one whose {@code Content-Type} is not a single
+ * concrete media type ({@code application/*}, garbage) with a 415, where Spring would match it to a
+ * JSON handler and then fail reading it with a 500. A body within {@code tts.input.max-body-size}
+ * is buffered (it is small) and handed on. A larger one is left unread and marked {@link
+ * #LARGER_THAN_USUAL}: only a {@link BulkBody} handler may read it, which {@link
+ * BulkBodyInterceptor} decides once Spring has matched the handler (after the key check, so only a
+ * caller with a key makes the service read it).
  */
 class BodyLimitsFilter extends OncePerRequestFilter {
 
+  /** Request attribute: the body is larger than tts.input.max-body-size. */
+  static final String LARGER_THAN_USUAL = BodyLimitsFilter.class.getName() + ".larger";
+
   private final long maxBytes;
+  private final long maxBulkBytes;
   private final JsonMapper json;
 
-  BodyLimitsFilter(long maxBytes, JsonMapper json) {
+  BodyLimitsFilter(long maxBytes, long maxBulkBytes, JsonMapper json) {
     this.maxBytes = maxBytes;
+    this.maxBulkBytes = maxBulkBytes;
     this.json = json;
   }
 
@@ -45,17 +53,18 @@ class BodyLimitsFilter extends OncePerRequestFilter {
               "Content-Type must name one media type, such as application/json"));
       return;
     }
-    if (request.getContentLengthLong() > maxBytes) {
-      tooLarge(response);
+    if (request.getContentLengthLong() > maxBulkBytes) {
+      tooLarge(response, maxBulkBytes);
       return;
     }
     byte[] body =
         request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-    if (body.length > maxBytes) {
-      tooLarge(response);
+    if (body.length <= maxBytes) {
+      chain.doFilter(new BufferedBodyRequest(request, body), response);
       return;
     }
-    chain.doFilter(new BufferedBodyRequest(request, body), response);
+    request.setAttribute(LARGER_THAN_USUAL, Boolean.TRUE);
+    chain.doFilter(new BulkBodyRequest(request, body, maxBulkBytes), response);
   }
 
   /** No Content-Type at all is left to the handler; one given must be a concrete type. */
@@ -71,11 +80,11 @@ class BodyLimitsFilter extends OncePerRequestFilter {
     }
   }
 
-  private void tooLarge(HttpServletResponse response) throws IOException {
+  private void tooLarge(HttpServletResponse response, long limit) throws IOException {
     ProblemDetail problem =
         ProblemType.PAYLOAD_TOO_LARGE.detail(
-            "The body is larger than the limit of " + maxBytes + " bytes");
-    problem.setProperty("max_body_bytes", maxBytes);
+            "The body is larger than the limit of " + limit + " bytes");
+    problem.setProperty("max_body_bytes", limit);
     refuse(response, problem);
   }
 

@@ -26,7 +26,9 @@ class InputLimitsConfiguration {
   FilterRegistrationBean<BodyLimitsFilter> bodyLimitsFilter(
       InputProperties input, JsonMapper json) {
     var registration =
-        new FilterRegistrationBean<>(new BodyLimitsFilter(input.maxBodySize().toBytes(), json));
+        new FilterRegistrationBean<>(
+            new BodyLimitsFilter(
+                input.maxBodySize().toBytes(), input.maxBulkBodySize().toBytes(), json));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return registration;
   }

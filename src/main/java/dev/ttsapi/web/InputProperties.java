@@ -1,5 +1,6 @@
 package dev.ttsapi.web;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -11,8 +12,21 @@ import org.springframework.validation.annotation.Validated;
  * Limits on what a client may send, checked before any work is done.
  *
  * @param maxBodySize largest request body; a larger one is a 413 before it is parsed
+ * @param maxBulkBodySize largest body of a handler marked {@link BulkBody} (a batch); any other
+ *     handler keeps {@code maxBodySize}
  * @param maxJsonDepth deepest nesting of JSON objects and arrays; deeper is a 400
  */
 @Validated
 @ConfigurationProperties("tts.input")
-public record InputProperties(@NotNull DataSize maxBodySize, @Min(2) @Max(1000) int maxJsonDepth) {}
+public record InputProperties(
+    @NotNull DataSize maxBodySize,
+    @NotNull DataSize maxBulkBodySize,
+    @Min(2) @Max(1000) int maxJsonDepth) {
+
+  @AssertTrue(message = "tts.input.max-bulk-body-size must be at least tts.input.max-body-size")
+  boolean isBulkAtLeastUsual() {
+    return maxBodySize == null
+        || maxBulkBodySize == null
+        || maxBulkBodySize.toBytes() >= maxBodySize.toBytes();
+  }
+}

@@ -203,6 +203,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof BulkBodyRequest.BodyTooLargeException large) {
+        ProblemDetail problem = ProblemType.PAYLOAD_TOO_LARGE.detail(large.getMessage());
+        problem.setProperty("max_body_bytes", large.maxBytes);
+        return ResponseEntity.status(problem.getStatus())
+            .header(HttpHeaders.CONNECTION, "close")
+            .body(problem);
+      }
+    }
     return ResponseEntity.badRequest()
         .body(
             ProblemType.MALFORMED_BODY.detail("The body is not valid JSON of the expected shape"));

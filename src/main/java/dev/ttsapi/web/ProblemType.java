@@ -17,6 +17,9 @@ public enum ProblemType {
   NOTHING_TO_SPEAK("nothing-to-speak", HttpStatus.BAD_REQUEST, "Nothing to speak"),
   UNKNOWN_VOICE("unknown-voice", HttpStatus.BAD_REQUEST, "Unknown voice"),
   UNKNOWN_LANGUAGE("unknown-language", HttpStatus.BAD_REQUEST, "Unknown language"),
+  CALLBACK_URL_REFUSED("callback-url-refused", HttpStatus.BAD_REQUEST, "Callback URL refused"),
+  BATCH_NOT_CONCATENABLE(
+      "batch-not-concatenable", HttpStatus.CONFLICT, "Batch audio cannot be joined"),
   UNAUTHENTICATED("unauthenticated", HttpStatus.UNAUTHORIZED, "Unauthenticated"),
   FORBIDDEN("forbidden", HttpStatus.FORBIDDEN, "Forbidden"),
   NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),

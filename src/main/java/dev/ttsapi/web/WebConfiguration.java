@@ -19,15 +19,20 @@ class WebConfiguration implements WebMvcConfigurer {
   private final UserService users;
   private final RateLimiter limiter;
   private final LoginThrottle throttle;
+  private final InputProperties input;
 
-  WebConfiguration(UserService users, RateLimiter limiter, LoginThrottle throttle) {
+  WebConfiguration(
+      UserService users, RateLimiter limiter, LoginThrottle throttle, InputProperties input) {
     this.users = users;
     this.limiter = limiter;
     this.throttle = throttle;
+    this.input = input;
   }
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
+    // First: a body too large for the handler is refused before the key is even looked up.
+    registry.addInterceptor(new BulkBodyInterceptor(input.maxBodySize().toBytes())).order(-1);
     registry.addInterceptor(new ApiKeyInterceptor(users, throttle));
     // After the key check, which finds the caller it limits.
     registry.addInterceptor(new RateLimitInterceptor(limiter)).order(1);

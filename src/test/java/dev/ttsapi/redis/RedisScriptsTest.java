@@ -23,6 +23,7 @@ class RedisScriptsTest extends IntegrationTest {
   @Test
   void every_script_loads_runs_and_answers_as_its_callers_expect() {
     gcraAllowsTheLimitThenRefuses();
+    gcraChargesAWholeBatchOrNothing();
     quotaChargesOnlyWhatFits();
     statusWriteSetsTheWholeHashAndClearsStaleFields();
     releaseIfOwnerLeavesSomeoneElsesKey();
@@ -52,6 +53,16 @@ class RedisScriptsTest extends IntegrationTest {
     assertThat(second.getFirst()).isEqualTo(1L);
     assertThat(third.getFirst()).isZero();
     assertThat(third.get(2)).as("retry after, ms").isPositive();
+  }
+
+  private void gcraChargesAWholeBatchOrNothing() {
+    List<String> keys = List.of("{rl:test}:batch");
+    List<Long> seven = run(RedisScript.GCRA, keys, List.of("60000", "10", "7"));
+    List<Long> five = run(RedisScript.GCRA, keys, List.of("60000", "10", "5"));
+    List<Long> three = run(RedisScript.GCRA, keys, List.of("60000", "10", "3"));
+    assertThat(seven.subList(0, 2)).as("allowed, remaining").containsExactly(1L, 3L);
+    assertThat(five.subList(0, 2)).as("refused, room for three").containsExactly(0L, 3L);
+    assertThat(three.subList(0, 2)).as("the refusal took nothing").containsExactly(1L, 0L);
   }
 
   private void quotaChargesOnlyWhatFits() {
