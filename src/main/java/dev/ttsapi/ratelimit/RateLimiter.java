@@ -76,7 +76,7 @@ public class RateLimiter {
   private Decision acquire(UUID userId, String apiKey, Budget budget, int cost) {
     long limit =
         budget == Budget.POLL
-            ? properties.pollRequestsPerMinute()
+            ? limits.limitsOf(userId).pollRequestsPerMinute()
             : limits.limitsOf(userId).requestsPerMinute();
     if (!properties.enabled() || cost <= 0) {
       return Decision.unlimited(limit);
