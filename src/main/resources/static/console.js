@@ -26,6 +26,40 @@
       if (state === 'connected' && currentId) resync(currentId);
     });
     $('text').focus();
+    refreshQueued();
+  }
+
+  /**
+   * Queued requests show their place in line and when they should be done (GET /tts/status answers
+   * with a "queue" object while a request is queued). Places move without a status event, so the
+   * queued rows on the page (at most QUEUED_SHOWN) are read again every 5 s: at most 120 of the
+   * poll budget's 600 a minute.
+   */
+  const QUEUED_SHOWN = 10;
+  let refreshTimer = null;
+  async function refreshQueued() {
+    clearTimeout(refreshTimer);
+    const queued = [...rows.values()].filter((tr) => tr.item.status === 'queued').slice(0, QUEUED_SHOWN);
+    for (const tr of queued) {
+      try {
+        const s = await (await api('/tts/status/' + tr.item.request_id)).json();
+        tr.item.status = s.status;
+        tr.item.queue = s.queue || null;
+        renderRow(tr);
+        if (tr.item.request_id === currentId) $('current-queue').textContent = queueText(tr.item);
+      } catch (ignored) { /* the next round will tell */ }
+    }
+    if (!$('app').hidden) refreshTimer = setTimeout(refreshQueued, queued.length ? 5000 : 10000);
+  }
+
+  function queueText(item) {
+    const q = item.queue;
+    if (item.status !== 'queued' || !q) return '';
+    let text = 'Position ' + q.position + (q.at_least ? '+' : '') + ' in line';
+    if (q.held) text += ', after ' + q.your_jobs_ahead + ' of your own';
+    if (q.eta_seconds != null) text += ', ready in about ' + Math.max(1, Math.ceil(q.eta_seconds)) + ' s';
+    else if (q.starts_in_seconds != null) text += ', starts in about ' + Math.max(1, Math.ceil(q.starts_in_seconds)) + ' s';
+    return text;
   }
 
   async function loadVoices() {
@@ -92,6 +126,7 @@
   }
 
   function setCurrent(status, progress) {
+    if (status !== 'queued') $('current-queue').textContent = '';
     $('current-status').textContent = status + (status === 'processing' ? ' ' + Math.round(progress * 100) + '%' : '');
     $('current-progress').value = status === 'completed' ? 1 : progress;
   }
@@ -210,6 +245,7 @@
       actions.append(el('button', { type: 'button', class: 'secondary', 'aria-label': 'Cancel request ' + id, onclick: () => cancel(id) }, 'Cancel'));
     }
     const status = el('td', { class: 'status' }, item.status);
+    if (item.status === 'queued' && item.queue) status.append(el('div', { class: 'help queue' }, queueText(item)));
     if (item.error) status.append(el('div', { class: 'help' }, item.error));
     tr.replaceChildren(
       el('td', {}, el('time', { datetime: item.created_at || '' }, when)),

@@ -21,8 +21,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A user's rate limit and daily character quota; admin keys only. A field left out or null goes
- * back to the configured default ({@code tts.ratelimit.*}).
+ * A user's rate limit, poll budget and daily character quota; admin keys only. A field left out or
+ * null goes back to the configured default ({@code tts.ratelimit.*}; the poll budget's default
+ * scales with a submit budget set here, see {@code tts.ratelimit.poll-multiple}).
  */
 @RestController
 @AdminOnly
@@ -38,10 +39,15 @@ class AdminLimitsController {
     this.limits = limits;
   }
 
-  record LimitsBody(Integer requestsPerMinute, Long charactersPerDay) {}
+  record LimitsBody(
+      Integer requestsPerMinute, Long charactersPerDay, Integer pollRequestsPerMinute) {}
 
   record LimitsResponse(
-      String userId, int requestsPerMinute, long charactersPerDay, boolean custom) {}
+      String userId,
+      int requestsPerMinute,
+      long charactersPerDay,
+      int pollRequestsPerMinute,
+      boolean custom) {}
 
   @GetMapping
   LimitsResponse get(Admin admin, @PathVariable String id) {
@@ -58,12 +64,21 @@ class AdminLimitsController {
     if (body.charactersPerDay() != null && body.charactersPerDay() < 1) {
       errors.add(new InvalidInputException.FieldError("characters_per_day", "must be at least 1"));
     }
+    if (body.pollRequestsPerMinute() != null && body.pollRequestsPerMinute() < 1) {
+      errors.add(
+          new InvalidInputException.FieldError("poll_requests_per_minute", "must be at least 1"));
+    }
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
     Caller user = user(id);
     return response(
-        user, limits.setLimits(user.userId(), body.requestsPerMinute(), body.charactersPerDay()));
+        user,
+        limits.setLimits(
+            user.userId(),
+            body.requestsPerMinute(),
+            body.charactersPerDay(),
+            body.pollRequestsPerMinute()));
   }
 
   private Caller user(String id) {
@@ -72,6 +87,10 @@ class AdminLimitsController {
 
   private static LimitsResponse response(Caller user, UserLimits l) {
     return new LimitsResponse(
-        user.userId().toString(), l.requestsPerMinute(), l.charactersPerDay(), l.custom());
+        user.userId().toString(),
+        l.requestsPerMinute(),
+        l.charactersPerDay(),
+        l.pollRequestsPerMinute(),
+        l.custom());
   }
 }

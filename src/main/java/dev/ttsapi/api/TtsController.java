@@ -1,5 +1,8 @@
 package dev.ttsapi.api;
 
+import dev.ttsapi.api.TtsDtos.EstimateResponse;
+import dev.ttsapi.api.TtsDtos.QueueInfo;
+import dev.ttsapi.api.TtsDtos.QuotaInfo;
 import dev.ttsapi.api.TtsDtos.RequestPage;
 import dev.ttsapi.api.TtsDtos.RequestSummary;
 import dev.ttsapi.api.TtsDtos.StatusResponse;
@@ -22,11 +25,14 @@ import dev.ttsapi.queue.Priority;
 import dev.ttsapi.ratelimit.QuotaCharge;
 import dev.ttsapi.ratelimit.RateLimiter;
 import dev.ttsapi.request.AlongsideInsert;
+import dev.ttsapi.request.Estimates;
 import dev.ttsapi.request.RequestService;
 import dev.ttsapi.request.RequestStateException;
 import dev.ttsapi.request.RequestStatus;
+import dev.ttsapi.request.StatusSnapshot;
 import dev.ttsapi.request.Submission;
 import dev.ttsapi.request.TtsRequest;
+import dev.ttsapi.request.Utterance;
 import dev.ttsapi.request.Utterances;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
@@ -38,6 +44,7 @@ import dev.ttsapi.webhook.WebhookSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,6 +63,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 
 /** The seed's {@code /tts} endpoints. */
 @RestController
@@ -75,6 +83,10 @@ class TtsController {
   private final RateLimiter limiter;
   private final CallbackUrls callbackUrls;
   private final WebhookSettings webhooks;
+  private final StatusWaits waits;
+  private final StatusWaitProperties statusWaitProperties;
+  private final Estimates estimates;
+  private final QueueForecast forecasts;
 
   TtsController(
       RequestService requests,
@@ -86,7 +98,15 @@ class TtsController {
       Utterances utterances,
       RateLimiter limiter,
       CallbackUrls callbackUrls,
-      WebhookSettings webhooks) {
+      WebhookSettings webhooks,
+      StatusWaits waits,
+      StatusWaitProperties statusWaitProperties,
+      Estimates estimates,
+      QueueForecast forecasts) {
+    this.estimates = estimates;
+    this.forecasts = forecasts;
+    this.waits = waits;
+    this.statusWaitProperties = statusWaitProperties;
     this.callbackUrls = callbackUrls;
     this.webhooks = webhooks;
     this.utterances = utterances;
@@ -133,6 +153,54 @@ class TtsController {
             return answer;
           }
         });
+  }
+
+  /**
+   * What {@link #submit} would do with this body, without queueing or charging anything: billable
+   * characters, the audio's estimated length, whether it is stored already, the quota left after
+   * it, and the expected wait. The body is checked exactly as a submission's (the same 400s).
+   */
+  @PostMapping(
+      path = "/estimate",
+      consumes = MediaType.APPLICATION_JSON_VALUE,
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  EstimateResponse estimate(Caller caller, @RequestBody SubmitBody body) {
+    guard.rejectUnsafeFields(body);
+    Submission submission = validate(caller, body);
+    if (body.callbackUrl() != null) {
+      callbackUrls.check("callback_url", body.callbackUrl());
+    }
+    Utterance utterance = submission.utterance();
+    Estimates.Estimate estimate = estimates.estimate(submission);
+    long characters = utterance.characters();
+    QuotaInfo quota =
+        limiter
+            .quota(submission.userId())
+            .map(
+                q -> {
+                  long left = q.charactersPerDay() - q.usedToday() - characters;
+                  return new QuotaInfo(q.charactersPerDay(), q.usedToday(), left, left >= 0);
+                })
+            .orElse(null);
+    QueueForecast.Forecast forecast =
+        estimate.cached()
+            ? null
+            : forecasts.ofNew(submission.userId(), submission.priority()).orElse(null);
+    Double wait =
+        estimate.cached() ? Double.valueOf(0) : forecast == null ? null : forecast.doneInSeconds();
+    return new EstimateResponse(
+        characters,
+        utterance.voice().id(),
+        utterance.language(),
+        utterance.format().extension(),
+        utterance.sampleRate(),
+        submission.priority().wireName(),
+        estimate.audioSeconds(),
+        estimate.basis(),
+        estimate.cached(),
+        quota,
+        wait,
+        forecast == null ? null : QueueInfo.of(forecast));
   }
 
   private Submission validate(Caller caller, SubmitBody body) {
@@ -226,10 +294,65 @@ class TtsController {
 
   @GetMapping(path = "/status/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<StatusResponse> status(Caller caller, @PathVariable String id) {
+    return statusAnswer(requests.status(caller.userId(), caller.admin(), id), null);
+  }
+
+  /**
+   * A status poll with {@code Prefer: wait=N} (RFC 7240): answered as soon as the status changes,
+   * or after N seconds (at most {@code tts.status.max-wait}) with the status as it is, without a
+   * thread waiting ({@link StatusWaits}). It counts once against the poll budget. A poll of an
+   * ended request, or one made when this node has as many waiting as it may, is answered at once.
+   */
+  @GetMapping(
+      path = "/status/{id}",
+      headers = PreferWait.HEADER,
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  DeferredResult<ResponseEntity<StatusResponse>> statusWaiting(
+      Caller caller,
+      @PathVariable String id,
+      @RequestHeader(PreferWait.HEADER) List<String> prefer) {
+    StatusSnapshot first = requests.status(caller.userId(), caller.admin(), id);
+    Duration wait = PreferWait.parse(prefer, statusWaitProperties.maxWait()).orElse(null);
+    if (wait == null || !waits.hasRoom()) {
+      DeferredResult<ResponseEntity<StatusResponse>> now = new DeferredResult<>();
+      now.setResult(statusAnswer(first, null));
+      return now;
+    }
+    if (first.status().terminal()) {
+      DeferredResult<ResponseEntity<StatusResponse>> now = new DeferredResult<>();
+      now.setResult(statusAnswer(first, wait));
+      return now;
+    }
+    return waits.await(
+        first,
+        wait,
+        () -> requests.status(caller.userId(), caller.admin(), id),
+        snapshot -> statusAnswer(snapshot, wait));
+  }
+
+  private ResponseEntity<StatusResponse> statusAnswer(StatusSnapshot snapshot, Duration waited) {
     // Status changes while a job runs: clients may cache it only if they revalidate each time.
-    return ResponseEntity.ok()
-        .cacheControl(CacheControl.noCache())
-        .body(StatusResponse.of(requests.status(caller.userId(), caller.admin(), id)));
+    ResponseEntity.BodyBuilder answer =
+        ResponseEntity.ok().cacheControl(CacheControl.noCache()).varyBy(PreferWait.HEADER);
+    if (waited != null) {
+      answer.header(PreferWait.APPLIED_HEADER, PreferWait.applied(waited));
+    }
+    return answer.body(StatusResponse.of(snapshot, queueInfo(snapshot)));
+  }
+
+  /** Where a queued request stands; null for any other, or when Redis cannot say. */
+  private QueueInfo queueInfo(StatusSnapshot snapshot) {
+    if (snapshot.status() != RequestStatus.QUEUED) {
+      return null;
+    }
+    Priority priority =
+        snapshot.priority() != null
+            ? snapshot.priority()
+            : requests.get(snapshot.userId(), true, snapshot.id().toString()).priority();
+    return forecasts
+        .ofQueued(snapshot.id(), snapshot.userId(), priority)
+        .map(QueueInfo::of)
+        .orElse(null);
   }
 
   /**

@@ -79,9 +79,14 @@ final class TtsDtos {
       Instant startedAt,
       Instant completedAt,
       String error,
-      AudioInfo audio) {
+      AudioInfo audio,
+      QueueInfo queue) {
 
     static StatusResponse of(StatusSnapshot s) {
+      return of(s, null);
+    }
+
+    static StatusResponse of(StatusSnapshot s, QueueInfo queue) {
       AudioInfo audio =
           s.audioBytes() == null
               ? null
@@ -99,9 +104,74 @@ final class TtsDtos {
           s.startedAt(),
           s.completedAt(),
           s.error(),
-          audio);
+          audio,
+          queue);
     }
   }
+
+  /**
+   * Where a queued request stands ({@link QueueForecast}).
+   *
+   * @param position its place in line for a worker: 1 is next
+   * @param aheadInPriority jobs waiting ahead of it in its priority
+   * @param yourJobsAhead the caller's own jobs it waits for (the per-user cap lets only so many of
+   *     one user's jobs into the queue at once)
+   * @param held whether the per-user cap holds it back for now
+   * @param atLeast the counts reached the scan limit: there are at least this many
+   * @param startsInSeconds seconds until a worker should take it, from the measured throughput
+   * @param etaSeconds seconds until its audio should be ready: that plus the measured mean run time
+   * @param jobsPerSecond the measured rate at which workers take jobs (last 60 s)
+   */
+  record QueueInfo(
+      long position,
+      long aheadInPriority,
+      long yourJobsAhead,
+      boolean held,
+      boolean atLeast,
+      Double startsInSeconds,
+      Double etaSeconds,
+      Double jobsPerSecond) {
+
+    static QueueInfo of(QueueForecast.Forecast f) {
+      return new QueueInfo(
+          f.jobsBefore() + 1,
+          f.place().aheadInPriority(),
+          f.place().aheadOfUser(),
+          f.place().held(),
+          f.place().atLeast(),
+          f.startsInSeconds(),
+          f.doneInSeconds(),
+          f.jobsPerSecond());
+    }
+  }
+
+  /**
+   * What a submission would cost and give ({@code POST /tts/estimate}); nothing is queued.
+   *
+   * @param audioSecondsBasis {@code stored} (its audio exists), {@code measured} (the voice's
+   *     recent requests) or {@code language} (the language's configured speaking rate)
+   * @param quota the daily character quota, or null when limits are off or unreadable
+   * @param expectedWaitSeconds until its audio would be ready: 0 if cached, else the queue's
+   *     forecast; null when no throughput was measured yet and jobs are waiting
+   */
+  record EstimateResponse(
+      long billableCharacters,
+      String voice,
+      String language,
+      String format,
+      int sampleRate,
+      String priority,
+      double estimatedAudioSeconds,
+      String audioSecondsBasis,
+      boolean cached,
+      QuotaInfo quota,
+      Double expectedWaitSeconds,
+      QueueInfo queue) {}
+
+  /**
+   * @param leftAfter characters left today after this submission; below zero it would be refused
+   */
+  record QuotaInfo(long charactersPerDay, long usedToday, long leftAfter, boolean fits) {}
 
   record RequestSummary(
       String requestId,

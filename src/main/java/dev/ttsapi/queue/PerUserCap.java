@@ -38,6 +38,11 @@ final class PerUserCap {
     this.cap = cap;
   }
 
+  /** Jobs of one user in the streams at most. */
+  int cap() {
+    return cap;
+  }
+
   CompletableFuture<Long> admitAsync(Job job) {
     QueuePartition p = partitions.of(job.userId());
     List<String> keys = new ArrayList<>(p.capKeys());

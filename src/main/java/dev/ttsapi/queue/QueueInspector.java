@@ -26,6 +26,11 @@ public class QueueInspector {
 
   private static final int PAGE = 1000;
 
+  /** Most entries or held jobs read to place one job: a poll's cost stays bounded. */
+  static final int PLACE_SCAN_LIMIT = 1000;
+
+  private static final int PLACE_PAGE = 100;
+
   private final Redis redis;
   private final QueuePartitions partitions;
   private final PerUserCap cap;
@@ -180,6 +185,141 @@ public class QueueInspector {
       users.addAll(cap.holders(partition));
     }
     return users;
+  }
+
+  /**
+   * Where a queued job stands: in its priority's stream (the waiting entries before it, read from
+   * the group's last delivered entry on) or held back by the per-user cap (its index in the user's
+   * held list). Reads at most {@link #PLACE_SCAN_LIMIT} entries, in pages; nothing is changed.
+   */
+  public QueuePlace place(UUID requestId, UUID userId, Priority priority) {
+    QueuePartition partition = partitions.of(userId);
+    long higher = 0;
+    for (Priority p : Priority.values()) {
+      if (p.ordinal() < priority.ordinal()) {
+        higher += waiting(partition.stream(p));
+      }
+    }
+    String id = requestId.toString();
+    if (redis.sync().hexists(partition.admitted(), id)) {
+      return placeInStream(partition.stream(priority), id, userId.toString(), higher);
+    }
+    long userAhead = number(redis.sync().hget(partition.admittedCount(), userId.toString()));
+    for (Priority p : Priority.values()) {
+      String list = partition.held(userId, p);
+      if (p.ordinal() < priority.ordinal()) {
+        userAhead += redis.sync().llen(list);
+        continue;
+      }
+      if (p != priority) {
+        break;
+      }
+      for (long start = 0; start < PLACE_SCAN_LIMIT; start += PLACE_PAGE) {
+        List<String> items = redis.sync().lrange(list, start, start + PLACE_PAGE - 1);
+        for (int i = 0; i < items.size(); i++) {
+          if (items.get(i).startsWith(id + " ")) {
+            return new QueuePlace(
+                true, waiting(partition.stream(priority)), userAhead + start + i, higher, false);
+          }
+        }
+        if (items.size() < PLACE_PAGE) {
+          return QueuePlace.UNKNOWN;
+        }
+      }
+      return new QueuePlace(
+          true, waiting(partition.stream(priority)), userAhead + PLACE_SCAN_LIMIT, higher, true);
+    }
+    return QueuePlace.UNKNOWN;
+  }
+
+  /**
+   * Where a job the user submitted now would stand: behind everything waiting in its priority's
+   * stream, and held back if the user already has the per-user cap's worth in the streams.
+   */
+  public QueuePlace placeOfNew(UUID userId, Priority priority) {
+    QueuePartition partition = partitions.of(userId);
+    long higher = 0;
+    for (Priority p : Priority.values()) {
+      if (p.ordinal() < priority.ordinal()) {
+        higher += waiting(partition.stream(p));
+      }
+    }
+    long admitted = number(redis.sync().hget(partition.admittedCount(), userId.toString()));
+    long userAhead = admitted;
+    for (Priority p : Priority.values()) {
+      if (p.ordinal() <= priority.ordinal()) {
+        userAhead += redis.sync().llen(partition.held(userId, p));
+      }
+    }
+    boolean held = userAhead >= cap.cap();
+    return new QueuePlace(
+        held, waiting(partition.stream(priority)), held ? userAhead : 0, higher, false);
+  }
+
+  private QueuePlace placeInStream(String stream, String id, String user, long higher) {
+    Range.Boundary<String> from = lastDelivered(stream);
+    long ahead = 0;
+    long userAhead = 0;
+    while (ahead < PLACE_SCAN_LIMIT) {
+      List<StreamMessage<String, String>> page =
+          redis
+              .sync()
+              .xrange(stream, Range.from(from, Range.Boundary.unbounded()), Limit.from(PLACE_PAGE));
+      for (StreamMessage<String, String> message : page) {
+        if (id.equals(message.getBody().get("request_id"))) {
+          return new QueuePlace(false, ahead, userAhead, higher, false);
+        }
+        ahead++;
+        if (user.equals(message.getBody().get("user_id"))) {
+          userAhead++;
+        }
+      }
+      if (page.size() < PLACE_PAGE) {
+        // Not among the waiting entries: a worker has taken it and is about to start it.
+        return new QueuePlace(false, 0, 0, higher, false);
+      }
+      from = Range.Boundary.excluding(page.getLast().getId());
+    }
+    return new QueuePlace(false, ahead, userAhead, higher, true);
+  }
+
+  /** Entries of a stream no worker has taken yet. */
+  private long waiting(String stream) {
+    long length = redis.sync().xlen(stream);
+    if (length == 0) {
+      return 0;
+    }
+    try {
+      return Math.max(0, length - redis.sync().xpending(stream, QueueKeys.GROUP).getCount());
+    } catch (RedisCommandExecutionException e) {
+      return length; // no group yet: nothing was taken
+    }
+  }
+
+  /** Just after the group's last delivered entry: where the waiting entries begin. */
+  private Range.Boundary<String> lastDelivered(String stream) {
+    try {
+      for (Object group : redis.sync().xinfoGroups(stream)) {
+        if (group instanceof List<?> pairs) {
+          String name = null;
+          String last = null;
+          for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            String field = String.valueOf(pairs.get(i));
+            if (field.equals("name")) {
+              name = String.valueOf(pairs.get(i + 1));
+            } else if (field.equals("last-delivered-id")) {
+              last = String.valueOf(pairs.get(i + 1));
+            }
+          }
+          if (QueueKeys.GROUP.equals(name) && last != null) {
+            return Range.Boundary.excluding(last);
+          }
+        }
+      }
+    } catch (RedisCommandExecutionException e) {
+      // no stream or group yet: every entry waits
+    }
+    return Range.Boundary.unbounded();
   }
 
   private static long number(Object value) {

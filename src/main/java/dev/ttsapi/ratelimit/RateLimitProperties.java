@@ -15,7 +15,10 @@ import org.springframework.validation.annotation.Validated;
  * @param requestsPerMinute default submissions (and other non-GET calls) per user and minute
  * @param charactersPerDay default characters of text per user and UTC day
  * @param pollRequestsPerMinute status polls and audio downloads per user and minute, a budget of
- *     their own so polling never eats the submit budget
+ *     their own so polling never eats the submit budget; a user whose submit budget an admin set
+ *     gets {@code pollMultiple} times it instead (never less than this), unless the admin set the
+ *     poll budget too
+ * @param pollMultiple how many polls per submission a user with a raised submit budget may make
  * @param keyRequestsPerMinute submissions per API key and minute, for users with several keys; 0
  *     means a key may use the whole of its user's budget
  * @param failedLoginsPerMinute calls with an unknown API key per client address and minute, across
@@ -31,6 +34,7 @@ public record RateLimitProperties(
     @Min(1) int requestsPerMinute,
     @Min(1) long charactersPerDay,
     @Min(1) int pollRequestsPerMinute,
+    @Min(1) int pollMultiple,
     @Min(0) int keyRequestsPerMinute,
     @Min(1) int failedLoginsPerMinute,
     @NotNull Duration auditFlushInterval,

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +77,7 @@ public class RateLimiter {
   private Decision acquire(UUID userId, String apiKey, Budget budget, int cost) {
     long limit =
         budget == Budget.POLL
-            ? properties.pollRequestsPerMinute()
+            ? limits.limitsOf(userId).pollRequestsPerMinute()
             : limits.limitsOf(userId).requestsPerMinute();
     if (!properties.enabled() || cost <= 0) {
       return Decision.unlimited(limit);
@@ -185,6 +186,28 @@ public class RateLimiter {
     }
     record(userId, 0, characters, 0);
   }
+
+  /**
+   * The user's daily character quota and what is charged of it today, read without charging; empty
+   * when limits are off or Redis cannot answer.
+   */
+  public Optional<Quota> quota(UUID userId) {
+    if (!properties.enabled()) {
+      return Optional.empty();
+    }
+    long limit = limits.limitsOf(userId).charactersPerDay();
+    LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    try {
+      String used = redis.sync().get(prefix(userId) + "chars:" + day);
+      return Optional.of(new Quota(limit, used == null ? 0 : Math.max(0, Long.parseLong(used))));
+    } catch (RuntimeException e) {
+      log.warn("Character quota unreadable: {}", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** A user's characters per UTC day, and those charged today. */
+  public record Quota(long charactersPerDay, long usedToday) {}
 
   /**
    * Charges characters to the user's daily quota, to be given back when the charge is closed unless

@@ -5,6 +5,8 @@ package dev.ttsapi.ratelimit;
  *
  * @param requestsPerMinute submissions per minute
  * @param charactersPerDay characters of text per UTC day
+ * @param pollRequestsPerMinute status polls and audio downloads per minute
  * @param custom true if an admin set at least one of them for this user
  */
-public record UserLimits(int requestsPerMinute, long charactersPerDay, boolean custom) {}
+public record UserLimits(
+    int requestsPerMinute, long charactersPerDay, int pollRequestsPerMinute, boolean custom) {}

@@ -42,19 +42,41 @@ public class UserLimitsService {
   public UserLimits limitsOf(UUID userId) {
     return rows.get(userId.toString())
         .map(
-            row ->
-                new UserLimits(
-                    row.requestsPerMinute() != null
-                        ? row.requestsPerMinute()
-                        : properties.requestsPerMinute(),
-                    row.charactersPerDay() != null
-                        ? row.charactersPerDay()
-                        : properties.charactersPerDay(),
-                    true))
+            row -> {
+              int requests =
+                  row.requestsPerMinute() != null
+                      ? row.requestsPerMinute()
+                      : properties.requestsPerMinute();
+              return new UserLimits(
+                  requests,
+                  row.charactersPerDay() != null
+                      ? row.charactersPerDay()
+                      : properties.charactersPerDay(),
+                  row.pollRequestsPerMinute() != null
+                      ? row.pollRequestsPerMinute()
+                      : defaultPollBudget(row.requestsPerMinute()),
+                  true);
+            })
         .orElseGet(
             () ->
                 new UserLimits(
-                    properties.requestsPerMinute(), properties.charactersPerDay(), false));
+                    properties.requestsPerMinute(),
+                    properties.charactersPerDay(),
+                    properties.pollRequestsPerMinute(),
+                    false));
+  }
+
+  /**
+   * A user polls on the configured budget, unless an admin set their submit budget: then on {@code
+   * poll-multiple} times it (never less than the configured budget), so raising a user's
+   * submissions does not leave their status polls behind at the fixed default.
+   */
+  private int defaultPollBudget(Integer ownRequestsPerMinute) {
+    if (ownRequestsPerMinute == null) {
+      return properties.pollRequestsPerMinute();
+    }
+    long scaled = (long) ownRequestsPerMinute * properties.pollMultiple();
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(properties.pollRequestsPerMinute(), scaled));
   }
 
   /**
@@ -64,10 +86,22 @@ public class UserLimitsService {
    * @throws UserNotFoundException if there is no such user
    */
   public UserLimits setLimits(UUID userId, Integer requestsPerMinute, Long charactersPerDay) {
+    return setLimits(userId, requestsPerMinute, charactersPerDay, null);
+  }
+
+  /**
+   * {@link #setLimits(UUID, Integer, Long)} with the poll budget too (null: the default, see {@link
+   * RateLimitProperties#pollMultiple}).
+   */
+  public UserLimits setLimits(
+      UUID userId,
+      Integer requestsPerMinute,
+      Long charactersPerDay,
+      Integer pollRequestsPerMinute) {
     users
         .findUser(userId.toString())
         .orElseThrow(() -> new UserNotFoundException(userId.toString()));
-    repository.upsert(userId, requestsPerMinute, charactersPerDay);
+    repository.upsert(userId, requestsPerMinute, charactersPerDay, pollRequestsPerMinute);
     rows.invalidate(userId.toString());
     return limitsOf(userId);
   }

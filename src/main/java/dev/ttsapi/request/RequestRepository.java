@@ -153,7 +153,7 @@ public class RequestRepository {
     return idsQuery(
             """
             SELECT id, user_id, status, progress, voice, format, created_at, started_at,
-              completed_at, error, audio_bytes, audio_duration_ms FROM requests""",
+              completed_at, error, audio_bytes, audio_duration_ms, priority FROM requests""",
             ids)
         .query(
             (rs, row) ->
@@ -171,7 +171,8 @@ public class RequestRepository {
                     instant(rs, "completed_at"),
                     rs.getString("error"),
                     nullableLong(rs, "audio_bytes"),
-                    nullableLong(rs, "audio_duration_ms")))
+                    nullableLong(rs, "audio_duration_ms"),
+                    Priority.parse(rs.getString("priority")).orElse(null)))
         .list();
   }
 
@@ -552,6 +553,33 @@ public class RequestRepository {
             .query(String.class)
             .list());
   }
+
+  /**
+   * The newest completed requests of a voice since {@code since}, at most {@code limit}: their
+   * audio milliseconds times their speed (the length at speed 1) and their characters. Walks
+   * idx_requests_status_created backwards from now, so it reads about {@code limit} rows of that
+   * voice plus the other voices' rows in between; callers keep the answer for minutes.
+   */
+  SpokenSample spokenSample(String voice, Instant since, int limit) {
+    return jdbc.sql(
+            """
+            SELECT coalesce(sum(audio_duration_ms * speed), 0) AS ms,
+                   coalesce(sum(text_length), 0) AS chars, count(*) AS n
+              FROM (SELECT audio_duration_ms, speed, text_length FROM requests
+                     WHERE status = 'completed' AND created_at >= ? AND voice = ?
+                       AND audio_duration_ms > 0 AND text_length > 0
+                     ORDER BY created_at DESC LIMIT ?) recent
+            """)
+        .param(OffsetDateTime.ofInstant(since, ZoneOffset.UTC))
+        .param(voice)
+        .param(limit)
+        .query(
+            (rs, row) -> new SpokenSample(rs.getDouble("ms"), rs.getLong("chars"), rs.getLong("n")))
+        .single();
+  }
+
+  /** Audio milliseconds at speed 1 over characters, and how many requests were measured. */
+  record SpokenSample(double millisAtSpeedOne, long characters, long requests) {}
 
   /** Adds counted hits to their cache entries, all in one statement. */
   void addCacheHits(Map<String, Long> hits) {

@@ -128,7 +128,7 @@ public class RequestService {
     return accepted;
   }
 
-  private TtsRequest.Speech speech(Submission submission) {
+  TtsRequest.Speech speech(Submission submission) {
     Utterance utterance = submission.utterance();
     String contentKey =
         ContentKey.of(

@@ -1,9 +1,14 @@
 package dev.ttsapi.request;
 
+import dev.ttsapi.queue.Priority;
 import java.time.Instant;
 import java.util.UUID;
 
-/** What a status poll shows; served from Redis, or from PostgreSQL when Redis has nothing. */
+/**
+ * What a status poll shows; served from Redis, or from PostgreSQL when Redis has nothing.
+ *
+ * @param priority the queue it waits in; null in a status hash written before it was kept there
+ */
 public record StatusSnapshot(
     UUID id,
     UUID userId,
@@ -16,7 +21,8 @@ public record StatusSnapshot(
     Instant completedAt,
     String error,
     Long audioBytes,
-    Long audioDurationMs) {
+    Long audioDurationMs,
+    Priority priority) {
 
   static StatusSnapshot of(TtsRequest r) {
     return new StatusSnapshot(
@@ -31,6 +37,7 @@ public record StatusSnapshot(
         r.completedAt(),
         r.error(),
         r.audioBytes(),
-        r.audioDurationMs());
+        r.audioDurationMs(),
+        r.priority());
   }
 }

@@ -1,5 +1,6 @@
 package dev.ttsapi.request;
 
+import dev.ttsapi.queue.Priority;
 import dev.ttsapi.redis.Redis;
 import dev.ttsapi.redis.RedisScript;
 import java.time.Clock;
@@ -64,6 +65,7 @@ public class StatusStore {
     fields.put("voice", s.voice());
     fields.put("format", s.format());
     fields.put("created_at", s.createdAt().toString());
+    put(fields, "priority", s.priority() == null ? null : s.priority().wireName());
     fields.put("updated_at", clock.instant().toString());
     put(fields, "started_at", s.startedAt());
     put(fields, "completed_at", s.completedAt());
@@ -136,7 +138,8 @@ public class StatusStore {
             instant(h.get("completed_at")),
             h.get("error"),
             longValue(h.get("audio_bytes")),
-            longValue(h.get("audio_duration_ms"))));
+            longValue(h.get("audio_duration_ms")),
+            h.get("priority") == null ? null : Priority.parse(h.get("priority")).orElse(null)));
   }
 
   private static void put(Map<String, String> fields, String name, Object value) {

@@ -145,14 +145,16 @@ class ConsoleBrowserTest extends IntegrationTest {
   }
 
   @Test
-  void a_queued_request_can_be_cancelled_from_the_history() {
+  void a_queued_request_shows_its_place_in_line_and_can_be_cancelled_from_the_history() {
     TestUser user = newUser("canceller", Caller.Role.USER);
     worker().stop();
+    submit(user.key(), Priority.NORMAL);
     String id = submit(user.key(), Priority.NORMAL);
     page.navigate(api.base() + "/");
     signIn(user.key());
     String row = "#history tr[data-request-id='" + id + "']";
     page.waitForSelector(row + " td.status:text('queued')");
+    page.waitForSelector(row + " td.status .queue:text('Position 2 in line')");
     screenshot("04-history-queued");
     page.click(row + " button:text('Cancel')");
     page.waitForSelector(row + " td.status:text('cancelled')");

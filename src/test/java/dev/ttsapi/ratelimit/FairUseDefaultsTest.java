@@ -24,6 +24,7 @@ class FairUseDefaultsTest {
     assertThat(limits.requestsPerMinute()).isEqualTo(60);
     assertThat(limits.charactersPerDay()).isEqualTo(100_000);
     assertThat(limits.pollRequestsPerMinute()).isEqualTo(600);
+    assertThat(limits.pollMultiple()).isEqualTo(10);
     assertThat(limits.keyRequestsPerMinute()).isZero();
     assertThat(limits.failedLoginsPerMinute()).isEqualTo(10);
     assertThat(limits.auditFlushInterval()).isEqualTo(Duration.ofSeconds(5));
