@@ -96,7 +96,7 @@ class OpenApiDocumentTest extends IntegrationTest {
         }
       }
     }
-    assertThat(checked).hasSizeGreaterThan(25).contains("POST /tts/request");
+    assertThat(checked).hasSizeGreaterThan(25).contains("POST /tts/request", "GET /process");
   }
 
   @Test
