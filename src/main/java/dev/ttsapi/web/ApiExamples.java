@@ -11,7 +11,8 @@ import java.util.Map;
  * The examples of the OpenAPI document, by operation ({@code "POST /tts/request"}): a request body
  * ({@code body}) or query parameters ({@code parameters}), each a request the service accepts (a
  * test sends every one). Kept in {@code openapi/examples.json} beside the code rather than in
- * annotations, so a controller stays readable; an example naming no operation fails the start.
+ * annotations, so a controller stays readable; an example naming no operation makes the document
+ * fail to generate, which {@code OpenApiDocumentTest} reports.
  *
  * @param byOperation "METHOD path" → example
  */

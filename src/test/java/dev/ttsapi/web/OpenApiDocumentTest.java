@@ -47,12 +47,34 @@ class OpenApiDocumentTest extends IntegrationTest {
   RequestMappingHandlerMapping mappings;
 
   @Test
-  void the_document_is_openapi_3_1_and_public() {
+  void the_document_is_openapi_3_1_and_public() throws java.io.IOException {
     ApiClient.Response response = api.get("/openapi.json", null);
 
     assertThat(response.status()).as(response.text()).isEqualTo(200);
     assertThat(response.json().path("openapi").asString()).startsWith("3.1");
     assertThat(response.json().path("info").path("title").asString()).isEqualTo("tts-api");
+    assertThat(
+            response
+                .json()
+                .path("paths")
+                .path("/tts/batches")
+                .path("post")
+                .path("parameters")
+                .findValuesAsString("name"))
+        .as("the key is the security requirement, not a parameter")
+        .doesNotContain("Authorization");
+    assertThat(
+            response
+                .json()
+                .path("components")
+                .path("schemas")
+                .path("SubmitBody")
+                .path("properties")
+                .has("voice_settings"))
+        .as("property names as on the wire")
+        .isTrue();
+    // The document as the tests saw it, for a look or a client generator.
+    java.nio.file.Files.write(java.nio.file.Path.of("target", "openapi.json"), response.body());
   }
 
   @Test
