@@ -17,6 +17,10 @@ import dev.ttsapi.runtime.Role;
 import dev.ttsapi.usage.UsageRecorder;
 import dev.ttsapi.web.KeyOutsideHeader;
 import dev.ttsapi.web.SubmitBudget;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,6 +50,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @ConditionalOnRole(Role.API)
 @KeyOutsideHeader
+@Tag(
+    name = "marytts",
+    description =
+        "MaryTTS 5.2's HTTP protocol. The key may also be HTTP Basic's password or ?api_key=.")
 class MaryTtsController {
 
   /** The MaryTTS version whose protocol this speaks; clients read the number after "server". */
@@ -79,6 +87,22 @@ class MaryTtsController {
   }
 
   @SubmitBudget
+  @Operation(
+      summary = "Speak text, MaryTTS's way (query parameters)",
+      description =
+          "INPUT_TYPE=TEXT, OUTPUT_TYPE=AUDIO and AUDIO=WAVE_FILE, AU_FILE, AIFF_FILE or MP3_FILE"
+              + " (or _STREAM), LOCALE like en_US, VOICE optional (an id, a MaryTTS name, male or"
+              + " female). Charged to the submit budget and the daily quota.",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The audio file",
+              content = {
+                @Content(mediaType = "audio/x-wav"),
+                @Content(mediaType = "audio/basic"),
+                @Content(mediaType = "audio/x-aiff"),
+                @Content(mediaType = "audio/x-mpeg")
+              }))
   @GetMapping(path = "/process")
   void processGet(
       Caller caller,
@@ -97,6 +121,19 @@ class MaryTtsController {
   }
 
   /** What {@code MaryHttpClient} sends: a form body ({@code application/x-www-form-urlencoded}). */
+  @Operation(
+      summary = "Speak text, MaryTTS's way (a form, as MaryHttpClient posts it)",
+      description = "The parameters of GET /process as an application/x-www-form-urlencoded body.",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The audio file",
+              content = {
+                @Content(mediaType = "audio/x-wav"),
+                @Content(mediaType = "audio/basic"),
+                @Content(mediaType = "audio/x-aiff"),
+                @Content(mediaType = "audio/x-mpeg")
+              }))
   @PostMapping(path = "/process", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
   void processPost(
       Caller caller,
@@ -115,6 +152,7 @@ class MaryTtsController {
   }
 
   /** Lines of {@code name locale gender type}, as MaryTTS lists its voices. */
+  @Operation(summary = "Voices, one a line: name locale gender type")
   @GetMapping(path = "/voices", produces = "text/plain;charset=UTF-8")
   String voices() {
     return voices.forResolving().voices().stream()
@@ -132,6 +170,7 @@ class MaryTtsController {
   }
 
   /** One locale a line ({@code en_US}), every language a voice speaks. */
+  @Operation(summary = "Locales, one a line (en_US)")
   @GetMapping(path = "/locales", produces = "text/plain;charset=UTF-8")
   String locales() {
     return voices.forResolving().languages().stream()
@@ -141,6 +180,7 @@ class MaryTtsController {
   }
 
   /** {@code Mary TTS server 5.2.1 (impl. tts-api)}: clients take the fourth word as the version. */
+  @Operation(summary = "The MaryTTS version whose protocol this speaks")
   @GetMapping(path = "/version", produces = "text/plain;charset=UTF-8")
   String version() {
     return "Mary TTS server " + PROTOCOL_VERSION + " (impl. tts-api)";

@@ -1,5 +1,6 @@
 package dev.ttsapi.web;
 
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -306,8 +308,15 @@ final class ApiDocument {
         + method.substring(1);
   }
 
-  /** Admin operations together, the public probes together, the rest by controller. */
+  /**
+   * Admin operations together, the public probes together, the rest by controller ({@code @Tag} on
+   * it names its group).
+   */
   private static String tag(HandlerMethod handler, Access access) {
+    Tag named = AnnotatedElementUtils.findMergedAnnotation(handler.getBeanType(), Tag.class);
+    if (access == Access.KEY && named != null) {
+      return named.name();
+    }
     return switch (access) {
       case ADMIN -> "admin";
       case PUBLIC -> "health";
