@@ -30,6 +30,17 @@ enum Access {
     return method.getBeanType().getName().startsWith(APPLICATION_PACKAGE) ? KEY : PUBLIC;
   }
 
+  /** Whether {@code handler} takes its key from outside the Bearer header too. */
+  static boolean keyOutsideHeader(Object handler) {
+    return handler instanceof HandlerMethod method && marked(method, KeyOutsideHeader.class);
+  }
+
+  /** Whether {@code handler} is charged to the submit budget whatever its HTTP method. */
+  static boolean submitBudget(Object handler) {
+    return handler instanceof HandlerMethod method
+        && method.hasMethodAnnotation(SubmitBudget.class);
+  }
+
   private static boolean marked(
       HandlerMethod method, Class<? extends java.lang.annotation.Annotation> annotation) {
     return method.hasMethodAnnotation(annotation)

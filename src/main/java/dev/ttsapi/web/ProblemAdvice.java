@@ -96,9 +96,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(UnauthenticatedException.class)
   ResponseEntity<ProblemDetail> unauthenticated(UnauthenticatedException e) {
-    return ResponseEntity.status(ProblemType.UNAUTHENTICATED.status())
-        .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-        .body(ProblemType.UNAUTHENTICATED.detail(e.getMessage()));
+    ResponseEntity.BodyBuilder answer =
+        ResponseEntity.status(ProblemType.UNAUTHENTICATED.status())
+            .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+    if (e.basicChallenge()) {
+      answer.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"tts-api\", charset=\"UTF-8\"");
+    }
+    return answer.body(ProblemType.UNAUTHENTICATED.detail(e.getMessage()));
   }
 
   @ExceptionHandler(ForbiddenException.class)

@@ -64,6 +64,10 @@ public enum ProblemType {
     return status;
   }
 
+  public String title() {
+    return title;
+  }
+
   /** Problem details of this type with its usual status. */
   public ProblemDetail detail(String detail) {
     return detail(status, detail);

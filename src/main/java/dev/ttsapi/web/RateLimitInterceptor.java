@@ -14,9 +14,10 @@ import org.springframework.web.servlet.HandlerInterceptor;
 /**
  * Takes each call of a handler that needs a user's key ({@link Access#KEY}: the {@code /tts} and
  * {@code /v1} API, not admin calls) from its user's per-minute budget: reads (status polls, audio
- * downloads) from the poll budget, everything else from the submit budget. Runs after {@link
- * ApiKeyInterceptor}. Every answer, allowed or refused, carries {@code RateLimit-Limit}, {@code
- * RateLimit-Remaining} and {@code RateLimit-Reset}; a refusal is a 429 with {@code Retry-After}.
+ * downloads) from the poll budget, everything else (and GETs marked {@link SubmitBudget}, which
+ * synthesize) from the submit budget. Runs after {@link ApiKeyInterceptor}. Every answer, allowed
+ * or refused, carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code
+ * RateLimit-Reset}; a refusal is a 429 with {@code Retry-After}.
  */
 class RateLimitInterceptor implements HandlerInterceptor {
 
@@ -38,11 +39,9 @@ class RateLimitInterceptor implements HandlerInterceptor {
         || !(request.getAttribute(ApiKeyInterceptor.CALLER_ATTRIBUTE) instanceof Caller caller)) {
       return true;
     }
-    Budget budget =
-        "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())
-            ? Budget.POLL
-            : Budget.SUBMIT;
-    String key = ApiKeyInterceptor.bearerKey(request).orElse(null);
+    boolean read = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+    Budget budget = read && !Access.submitBudget(handler) ? Budget.POLL : Budget.SUBMIT;
+    String key = ApiKeyInterceptor.key(request, handler).orElse(null);
     Decision decision = limiter.acquire(caller.userId(), key, budget);
     writeHeaders(response, decision);
     if (!decision.allowed()) {

@@ -44,13 +44,22 @@ class AdminHandlersTest extends IntegrationTest {
           "/health/live", // orchestrator probes
           "/health/ready",
           "/metrics", // Prometheus
-          "/error"); // the container's error page
+          "/error", // the container's error page
+          // The OpenAPI document and its page: they describe the API and hold no data (springdoc)
+          "/openapi.json",
+          "/openapi.json.yaml",
+          "/openapi.json/swagger-config",
+          "/docs");
 
   @Autowired
   @Qualifier("requestMappingHandlerMapping")
   RequestMappingHandlerMapping mappings;
 
-  record Endpoint(String method, String path, HandlerMethod handler) {}
+  /**
+   * @param contentType what the handler takes: JSON, unless it consumes something else only (a
+   *     MaryTTS form); a body of another type would be refused (415) before any key check
+   */
+  record Endpoint(String method, String path, HandlerMethod handler, String contentType) {}
 
   @Test
   void every_admin_handler_refuses_an_ordinary_key_and_no_key_and_checks_the_role_itself() {
@@ -75,8 +84,8 @@ class AdminHandlersTest extends IntegrationTest {
           .as("%s %s takes an Admin argument", endpoint.method(), endpoint.path())
           .isTrue();
       String path = concrete(endpoint.path(), user.caller().userId().toString());
-      Problems.assertProblem(call(endpoint.method(), path, null), 401, "unauthenticated");
-      Problems.assertProblem(call(endpoint.method(), path, user.key()), 403, "forbidden");
+      Problems.assertProblem(call(endpoint, path, null), 401, "unauthenticated");
+      Problems.assertProblem(call(endpoint, path, user.key()), 403, "forbidden");
     }
   }
 
@@ -103,9 +112,8 @@ class AdminHandlersTest extends IntegrationTest {
         continue;
       }
       String path = concrete(endpoint.path(), "01a2f000-0000-7000-8000-000000000000");
-      Problems.assertProblem(call(endpoint.method(), path, null), 401, "unauthenticated");
-      Problems.assertProblem(
-          call(endpoint.method(), path, "tts_not-a-key"), 401, "unauthenticated");
+      Problems.assertProblem(call(endpoint, path, null), 401, "unauthenticated");
+      Problems.assertProblem(call(endpoint, path, "tts_not-a-key"), 401, "unauthenticated");
     }
     assertThat(publicOnes).isSubsetOf(PUBLIC_PATHS);
   }
@@ -116,11 +124,18 @@ class AdminHandlersTest extends IntegrationTest {
         mappings.getHandlerMethods().entrySet()) {
       RequestMappingInfo info = entry.getKey();
       Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+      Set<org.springframework.http.MediaType> consumes =
+          info.getConsumesCondition().getConsumableMediaTypes();
+      String contentType =
+          consumes.isEmpty()
+                  || consumes.contains(org.springframework.http.MediaType.APPLICATION_JSON)
+              ? "application/json"
+              : consumes.iterator().next().toString();
       List<String> verbs =
           methods.isEmpty() ? List.of("GET", "POST") : methods.stream().map(Enum::name).toList();
       for (String path : info.getPatternValues()) {
         for (String verb : verbs) {
-          endpoints.add(new Endpoint(verb, path, entry.getValue()));
+          endpoints.add(new Endpoint(verb, path, entry.getValue(), contentType));
         }
       }
     }
@@ -144,11 +159,15 @@ class AdminHandlersTest extends IntegrationTest {
     return pattern.replaceAll("\\{[^}]+}", value);
   }
 
-  private ApiClient.Response call(String method, String path, String key) {
+  private ApiClient.Response call(Endpoint endpoint, String path, String key) {
+    String body =
+        endpoint.contentType().equals("application/json")
+            ? "{\"name\":\"evil\",\"role\":\"admin\"}"
+            : "name=evil&role=admin";
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(api.base() + path))
-            .method(method, BodyPublishers.ofString("{\"name\":\"evil\",\"role\":\"admin\"}"))
-            .header("Content-Type", "application/json");
+            .method(endpoint.method(), BodyPublishers.ofString(body))
+            .header("Content-Type", endpoint.contentType());
     if (key != null) {
       request.header("Authorization", "Bearer " + key);
     }
