@@ -32,7 +32,7 @@ public class RequestRepository {
       """
       id, created_at, user_id, status, priority, text, language, voice_requested, voice, speed,
       pitch, format, sample_rate, content_key, cache_hit, attempt, progress, error, audio_bytes,
-      audio_duration_ms, started_at, completed_at, updated_at""";
+      audio_duration_ms, started_at, completed_at, updated_at, text_length, ssml""";
 
   private final JdbcClient jdbc;
   private final NamedParameterJdbcTemplate batches;
@@ -50,11 +50,12 @@ public class RequestRepository {
         INSERT INTO requests (id, created_at, user_id, status, priority, text, text_length,
           language, voice_requested, voice, engine, speed, pitch, format, sample_rate,
           content_key, cache_hit,
-          progress, audio_bytes, audio_duration_ms, started_at, completed_at, updated_at)
+          progress, audio_bytes, audio_duration_ms, started_at, completed_at, updated_at, ssml)
         VALUES (:id, :createdAt, :userId, :status, :priority, :text, :textLength, :language,
           :voiceRequested, :voice, :engine, :speed, :pitch, :format, :sampleRate,
           :contentKey, :cacheHit,
-          :progress, :audioBytes, :audioDurationMs, :startedAt, :completedAt, :createdAt)
+          :progress, :audioBytes, :audioDurationMs, :startedAt, :completedAt, :createdAt,
+          CAST(:ssml AS jsonb))
         RETURNING id)
       INSERT INTO logs (request_id, timestamp, event, attempt, detail)
       SELECT id, :createdAt, :status, 0, :detail FROM inserted
@@ -91,7 +92,8 @@ public class RequestRepository {
         .addValue("status", r.status().wireName())
         .addValue("priority", r.priority().wireName())
         .addValue("text", r.text())
-        .addValue("textLength", r.text().codePointCount(0, r.text().length()))
+        .addValue("textLength", r.characters())
+        .addValue("ssml", r.ssml(), java.sql.Types.VARCHAR)
         .addValue("language", r.language())
         .addValue("voiceRequested", r.voiceRequested())
         .addValue("voice", r.voice())
@@ -262,7 +264,7 @@ public class RequestRepository {
                   UPDATE requests SET status = :to, progress = 1, completed_at = :now,
                     updated_at = :now, audio_bytes = :bytes, audio_duration_ms = :durationMs,
                     model = :model, billable_characters = :billed, input_tokens = :inputTokens,
-                    output_tokens = :outputTokens
+                    output_tokens = :outputTokens, ssml = COALESCE(CAST(:ssml AS jsonb), ssml)
                   WHERE id = :id AND created_at = :createdAt AND status = :from
                     AND attempt = :attempt
                   RETURNING %s),
@@ -295,7 +297,8 @@ public class RequestRepository {
         .param("createdAt", time(r.createdAt()))
         .param("attempt", r.attempt())
         .param("day", now.atOffset(ZoneOffset.UTC).toLocalDate())
-        .param("characters", (long) r.text().codePointCount(0, r.text().length()))
+        .param("characters", (long) r.characters())
+        .param("ssml", done.ssml(), java.sql.Types.VARCHAR)
         .param("seconds", done.durationMs() / 1000.0)
         .query(RequestRepository::map)
         .optional()
@@ -626,7 +629,9 @@ public class RequestRepository {
             rs.getDouble("pitch"),
             AudioFormat.parse(rs.getString("format")).orElseThrow(),
             rs.getInt("sample_rate"),
-            rs.getString("content_key")),
+            rs.getString("content_key"),
+            rs.getInt("text_length"),
+            rs.getString("ssml")),
         new TtsRequest.Outcome(
             rs.getBoolean("cache_hit"),
             rs.getInt("attempt"),

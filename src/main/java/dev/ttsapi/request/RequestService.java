@@ -139,6 +139,7 @@ public class RequestService {
             utterance.settings().pitch(),
             utterance.format().extension(),
             utterance.sampleRate(),
+            utterance.ssml() != null,
             utterance.text());
     return new TtsRequest.Speech(
         utterance.text(),
@@ -149,7 +150,9 @@ public class RequestService {
         utterance.settings().pitch(),
         utterance.format(),
         utterance.sampleRate(),
-        contentKey);
+        contentKey,
+        utterance.characters(),
+        utterance.ssml() == null ? null : utterance.ssml().toJson());
   }
 
   /** "user/contentKey" of each stored audio a submitting user asked for before. */

@@ -16,7 +16,38 @@ public record StatusSnapshot(
     Instant completedAt,
     String error,
     Long audioBytes,
-    Long audioDurationMs) {
+    Long audioDurationMs,
+    String ssml) {
+
+  /** A snapshot of plain text, or without its SSML report. */
+  public StatusSnapshot(
+      UUID id,
+      UUID userId,
+      RequestStatus status,
+      double progress,
+      String voice,
+      String format,
+      Instant createdAt,
+      Instant startedAt,
+      Instant completedAt,
+      String error,
+      Long audioBytes,
+      Long audioDurationMs) {
+    this(
+        id,
+        userId,
+        status,
+        progress,
+        voice,
+        format,
+        createdAt,
+        startedAt,
+        completedAt,
+        error,
+        audioBytes,
+        audioDurationMs,
+        null);
+  }
 
   static StatusSnapshot of(TtsRequest r) {
     return new StatusSnapshot(
@@ -31,6 +62,7 @@ public record StatusSnapshot(
         r.completedAt(),
         r.error(),
         r.audioBytes(),
-        r.audioDurationMs());
+        r.audioDurationMs(),
+        r.ssml());
   }
 }
