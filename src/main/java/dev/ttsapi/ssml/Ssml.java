@@ -19,10 +19,15 @@ import java.util.regex.Pattern;
  */
 public final class Ssml {
 
-  /** A document whose first element is {@code <speak>}, after an optional XML declaration. */
+  /**
+   * A document whose first element is {@code <speak>}, after an optional XML declaration, comments
+   * and a DOCTYPE (which the parser then refuses: such a text is hostile SSML, not plain text).
+   */
   private static final Pattern SPEAK_ROOT =
       Pattern.compile(
-          "\\A\\s*(<\\?xml[^>]*\\?>\\s*)?(<!--.*?-->\\s*)*<speak[\\s>/]", Pattern.DOTALL);
+          "\\A\\s*(<\\?xml[^>]*\\?>\\s*)?(<!--(?:[^-]|-(?!->))*+-->\\s*|<!DOCTYPE(?:[^\\[>]++|\\[[^\\]]*+\\])*+>\\s*)*"
+              + "<speak[\\s>/]",
+          Pattern.DOTALL);
 
   /** Engines whose phoneme input this service drives. */
   private static final List<String> PHONEME_ENGINES = List.of("mary", "espeak");

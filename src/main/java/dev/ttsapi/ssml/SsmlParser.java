@@ -90,6 +90,10 @@ final class SsmlParser {
       String name, Prosody prosody, String language, Mode mode, String argument, String format) {}
 
   private SsmlDocument run(String ssml) {
+    if (!Ssml.looksLikeSsml(ssml)) {
+      // The XML parser would say "content is not allowed in prolog"; this says what is wrong.
+      throw new InvalidSsmlException("an SSML document's root element must be <speak>", 1, 1);
+    }
     try {
       reader = FACTORY.createXMLStreamReader(new StringReader(ssml));
       StringBuilder inner = null;

@@ -168,5 +168,8 @@ class SsmlParserTest {
         .isTrue();
     assertThat(Ssml.looksLikeSsml("I <speak> often")).isFalse();
     assertThat(Ssml.looksLikeSsml("<speaker>x</speaker>")).isFalse();
+    assertThat(Ssml.looksLikeSsml("<!DOCTYPE speak [<!ENTITY a \"b\">]><speak>&a;</speak>"))
+        .as("a DOCTYPE before <speak> is SSML, and refused as such")
+        .isTrue();
   }
 }
