@@ -272,8 +272,10 @@ public class RequestRepository {
                   INSERT INTO logs (request_id, timestamp, event, attempt, detail)
                   SELECT id, :now, :event, :attempt, :detail FROM done),
                 indexed AS (
-                  INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at)
-                  SELECT content_key, format, :bytes, :durationMs, :now FROM done
+                  INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at,
+                    ssml_marks)
+                  SELECT content_key, format, :bytes, :durationMs, :now,
+                    CAST(:ssml AS jsonb) -> 'marks' FROM done
                   ON CONFLICT (content_key) DO NOTHING),
                 charged AS (
                   SELECT add_usage(user_id, :day, :characters, :seconds, :inputTokens,
@@ -502,10 +504,11 @@ public class RequestRepository {
   public void indexAudio(TtsRequest r, Completion done, Instant now) {
     jdbc.sql(
             """
-            INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at)
-            VALUES (:key, :format, :bytes, :durationMs, :now)
+            INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at, ssml_marks)
+            VALUES (:key, :format, :bytes, :durationMs, :now, CAST(:ssml AS jsonb) -> 'marks')
             ON CONFLICT (content_key) DO NOTHING
             """)
+        .param("ssml", done.ssml(), java.sql.Types.VARCHAR)
         .param("key", r.contentKey())
         .param("format", r.format().extension())
         .param("bytes", done.audioBytes())
@@ -516,9 +519,13 @@ public class RequestRepository {
 
   /** Stored audio for a content key; empty if none was stored. */
   public Optional<CachedAudio> findCachedAudio(String contentKey) {
-    return jdbc.sql("SELECT bytes, duration_ms FROM audio_cache WHERE content_key = :key")
+    return jdbc.sql(
+            "SELECT bytes, duration_ms, ssml_marks FROM audio_cache WHERE content_key = :key")
         .param("key", contentKey)
-        .query((rs, row) -> new CachedAudio(rs.getLong("bytes"), rs.getLong("duration_ms")))
+        .query(
+            (rs, row) ->
+                new CachedAudio(
+                    rs.getLong("bytes"), rs.getLong("duration_ms"), rs.getString("ssml_marks")))
         .optional();
   }
 
@@ -529,14 +536,15 @@ public class RequestRepository {
       return found;
     }
     jdbc.sql(
-            "SELECT content_key, bytes, duration_ms FROM audio_cache"
+            "SELECT content_key, bytes, duration_ms, ssml_marks FROM audio_cache"
                 + " WHERE content_key = ANY (CAST(:keys AS text[]))")
         .param("keys", contentKeys.stream().distinct().toArray(String[]::new))
         .query(
             rs -> {
               found.put(
                   rs.getString("content_key"),
-                  new CachedAudio(rs.getLong("bytes"), rs.getLong("duration_ms")));
+                  new CachedAudio(
+                      rs.getLong("bytes"), rs.getLong("duration_ms"), rs.getString("ssml_marks")));
             });
     return found;
   }
@@ -574,7 +582,10 @@ public class RequestRepository {
     jdbc.sql("DELETE FROM audio_cache WHERE content_key = :key").param("key", contentKey).update();
   }
 
-  public record CachedAudio(long bytes, long durationMs) {}
+  /**
+   * @param ssmlMarks for the audio of an SSML document, its marks' times as JSON; else null
+   */
+  public record CachedAudio(long bytes, long durationMs, String ssmlMarks) {}
 
   /** The request's events, oldest first. */
   public List<String> events(UUID id) {

@@ -96,6 +96,9 @@ public class RequestService {
       TtsRequest.Speech speech = speeches.get(i);
       UUID id = ids.next();
       CachedAudio audio = cached.get(speech.contentKey());
+      if (audio != null && speech.ssml() != null) {
+        speech = speech.withSsml(SsmlMarks.merge(speech.ssml(), audio.ssmlMarks()));
+      }
       TtsRequest request =
           audio != null
               ? TtsRequest.fromCache(

@@ -41,6 +41,21 @@ public record TtsRequest(
       int characters,
       String ssml) {
 
+    Speech withSsml(String report) {
+      return new Speech(
+          text,
+          language,
+          voiceRequested,
+          voice,
+          speed,
+          pitch,
+          format,
+          sampleRate,
+          contentKey,
+          characters,
+          report);
+    }
+
     /** Plain text: billed by its length. */
     public Speech(
         String text,

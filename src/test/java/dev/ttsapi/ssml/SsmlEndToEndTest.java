@@ -216,6 +216,26 @@ class SsmlEndToEndTest extends IntegrationTest {
   }
 
   @Test
+  void a_repeat_answered_from_stored_audio_has_the_same_marks() {
+    TestUser user = newUser("ssml-repeat", Caller.Role.USER);
+    String ssml =
+        "<speak>One.<mark name=\"two\"/>Two.<break time=\"400ms\"/><mark name=\"end\"/></speak>";
+    JsonNode first = spoken(user, MARY, ssml);
+    JsonNode marks = first.path("ssml").path("marks");
+    assertThat(marks).hasSize(2);
+    assertThat(marks.get(0).path("time_ms").asLong()).isPositive();
+    assertThat(marks.get(1).path("time_ms").asLong())
+        .isEqualTo(Math.round(first.path("audio").path("duration_seconds").asDouble() * 1000));
+
+    Response repeat = submit(user, MARY, ssml, "ssml");
+    assertThat(repeat.json().path("cache_hit").asBoolean()).isTrue();
+    assertThat(repeat.json().path("ssml").path("marks")).isEqualTo(marks);
+    JsonNode repeated =
+        awaitStatus(user.key(), repeat.json().path("request_id").asString(), "completed");
+    assertThat(repeated.path("ssml").path("marks")).isEqualTo(marks);
+  }
+
+  @Test
   void ssml_and_the_same_text_as_plain_text_are_different_audio() {
     TestUser user = newUser("ssml-key", Caller.Role.USER);
     String text = "<speak>Hello there.</speak>";
