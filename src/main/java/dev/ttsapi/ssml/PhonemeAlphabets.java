@@ -118,8 +118,8 @@ final class PhonemeAlphabets {
       syllables = syllables.stream().flatMap(s -> splitSyllables(s).stream()).toList();
       List<String> said = new ArrayList<>();
       for (List<String> s : syllables) {
-        String joined = String.join(" ", s).replace("' ", "'");
-        said.add(joined.startsWith("'") ? "' " + joined.substring(1) : joined);
+        boolean stressed = s.getFirst().equals("'");
+        said.add((stressed ? "' " : "") + String.join(" ", stressed ? s.subList(1, s.size()) : s));
       }
       words.add(String.join(" - ", said));
     }
