@@ -252,6 +252,31 @@ class SsmlEndToEndTest extends IntegrationTest {
   }
 
   @Test
+  void a_batch_item_of_ssml_is_spoken_as_ssml() {
+    TestUser user = newUser("ssml-batch", Caller.Role.USER);
+    Response created =
+        api.post(
+            "/tts/batches",
+            user.key(),
+            ApiClient.json(
+                Map.of(
+                    "voice_settings",
+                    Map.of("voice", MARY),
+                    "items",
+                    List.of(
+                        Map.of("text", "<speak>One.<mark name=\"m\"/>Two.</speak>"),
+                        Map.of("text", "<speak>as text</speak>", "text_type", "text")))));
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    JsonNode items = created.json().path("items");
+    JsonNode ssml =
+        awaitStatus(user.key(), items.get(0).path("request_id").asString(), "completed");
+    assertThat(ssml.path("ssml").path("marks").get(0).path("name").asString()).isEqualTo("m");
+    JsonNode plain =
+        awaitStatus(user.key(), items.get(1).path("request_id").asString(), "completed");
+    assertThat(plain.path("ssml").isMissingNode()).isTrue();
+  }
+
+  @Test
   void malformed_ssml_is_a_400_that_points_at_line_and_column() {
     TestUser user = newUser("ssml-bad", Caller.Role.USER);
     Response bad = submit(user, MARY, "<speak>\n  <s>one</p>\n</speak>", "ssml");
