@@ -64,6 +64,7 @@ class SubmitGuard {
     check(errors, "user_id", body.userId());
     check(errors, "format", body.format());
     check(errors, "priority", body.priority());
+    check(errors, "text_type", body.textType());
     if (body.voiceSettings() != null) {
       check(errors, "voice_settings.language", body.voiceSettings().language());
       check(errors, "voice_settings.voice", body.voiceSettings().voice());

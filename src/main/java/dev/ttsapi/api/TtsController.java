@@ -36,6 +36,7 @@ import dev.ttsapi.request.Utterance;
 import dev.ttsapi.request.Utterances;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
+import dev.ttsapi.ssml.Ssml;
 import dev.ttsapi.web.ForbiddenException;
 import dev.ttsapi.web.InvalidInputException;
 import dev.ttsapi.web.InvalidInputException.FieldError;
@@ -257,9 +258,16 @@ class TtsController {
         errors.add(new FieldError("priority", "must be one of " + names(Priority.values())));
       }
     }
+    String textType =
+        body.textType() == null ? null : body.textType().strip().toLowerCase(Locale.ROOT);
+    if (textType != null && !textType.equals("text") && !textType.equals("ssml")) {
+      errors.add(new FieldError("text_type", "must be one of text, ssml"));
+    }
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
+    // Left out, a text whose root is <speak> is SSML; "text" reads it aloud as it is.
+    boolean ssml = "ssml".equals(textType) || (textType == null && Ssml.looksLikeSsml(body.text()));
     String language = blankToNull(settings.language());
     String voice = blankToNull(settings.voice());
     if (language == null && voice == null) {
@@ -268,8 +276,16 @@ class TtsController {
     return new Submission(
         owner(caller, body.userId()),
         priority,
-        utterances.of(
-            body.text(), voice, language, new SpeechSettings(speed, pitch), format, sampleRate));
+        ssml
+            ? utterances.ofSsml(
+                body.text(), voice, language, new SpeechSettings(speed, pitch), format, sampleRate)
+            : utterances.of(
+                body.text(),
+                voice,
+                language,
+                new SpeechSettings(speed, pitch),
+                format,
+                sampleRate));
   }
 
   /**

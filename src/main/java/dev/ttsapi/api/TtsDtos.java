@@ -4,6 +4,7 @@ import dev.ttsapi.engine.Voice;
 import dev.ttsapi.request.RequestService;
 import dev.ttsapi.request.StatusSnapshot;
 import dev.ttsapi.request.TtsRequest;
+import dev.ttsapi.ssml.SsmlReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +19,8 @@ final class TtsDtos {
 
   /**
    * The seed's body, plus optional {@code format}, {@code priority} and {@code callback_url} (where
-   * to POST the status document when the request ends).
+   * to POST the status document when the request ends), and {@code text_type}: {@code text} or
+   * {@code ssml}; left out, a text whose root is {@code <speak>} is SSML.
    */
   record SubmitBody(
       String text,
@@ -27,7 +29,8 @@ final class TtsDtos {
       String format,
       Integer sampleRate,
       String priority,
-      String callbackUrl) {}
+      String callbackUrl,
+      String textType) {}
 
   record VoiceSettingsBody(String language, String voice, Double speed, Double pitch) {}
 
@@ -48,7 +51,8 @@ final class TtsDtos {
       String priority,
       boolean cacheHit,
       Instant createdAt,
-      Links links) {
+      Links links,
+      SsmlReport ssml) {
 
     static SubmitResponse of(RequestService.Accepted accepted) {
       TtsRequest r = accepted.request();
@@ -63,7 +67,8 @@ final class TtsDtos {
           r.priority().wireName(),
           accepted.cacheHit(),
           r.createdAt(),
-          Links.of(r));
+          Links.of(r),
+          SsmlReport.fromJson(r.ssml()));
     }
   }
 
@@ -80,7 +85,8 @@ final class TtsDtos {
       Instant completedAt,
       String error,
       AudioInfo audio,
-      QueueInfo queue) {
+      QueueInfo queue,
+      SsmlReport ssml) {
 
     static StatusResponse of(StatusSnapshot s) {
       return of(s, null);
@@ -105,7 +111,8 @@ final class TtsDtos {
           s.completedAt(),
           s.error(),
           audio,
-          queue);
+          queue,
+          SsmlReport.fromJson(s.ssml()));
     }
   }
 

@@ -13,6 +13,8 @@ import dev.ttsapi.queue.Priority;
 import dev.ttsapi.request.InvalidTextException;
 import dev.ttsapi.request.Submission;
 import dev.ttsapi.request.Utterances;
+import dev.ttsapi.ssml.InvalidSsmlException;
+import dev.ttsapi.ssml.Ssml;
 import dev.ttsapi.text.TextNormalizer;
 import dev.ttsapi.web.InvalidInputException;
 import dev.ttsapi.web.InvalidInputException.FieldError;
@@ -37,8 +39,8 @@ import org.springframework.stereotype.Component;
 @Component
 class BatchItems {
 
-  /** Text types the submit path takes (SSML joins it when the submit path speaks SSML). */
-  static final Set<String> TEXT_TYPES = Set.of("text");
+  /** Text types the submit path takes; left out, a text whose root is {@code <speak>} is SSML. */
+  static final Set<String> TEXT_TYPES = Set.of("text", "ssml");
 
   private static final String DEFAULT_LANGUAGE = "en-US";
   private static final int MAX_FIELD_LENGTH = 200;
@@ -180,13 +182,18 @@ class BatchItems {
     if (language == null && voice == null) {
       language = DEFAULT_LANGUAGE;
     }
+    boolean ssml =
+        "ssml".equals(item.textType())
+            || (item.textType() == null && Ssml.looksLikeSsml(item.text()));
+    SpeechSettings settings = new SpeechSettings(speed, pitch);
     try {
       return new Submission(
           owner,
           priority,
-          utterances.of(
-              item.text(), voice, language, new SpeechSettings(speed, pitch), format, sampleRate));
-    } catch (InvalidTextException | NothingToSpeakException e) {
+          ssml
+              ? utterances.ofSsml(item.text(), voice, language, settings, format, sampleRate)
+              : utterances.of(item.text(), voice, language, settings, format, sampleRate));
+    } catch (InvalidTextException | NothingToSpeakException | InvalidSsmlException e) {
       errors.add(new FieldError(at + ".text", e.getMessage()));
     } catch (UnknownVoiceException e) {
       errors.add(new FieldError(at + ".voice_settings.voice", e.getMessage()));

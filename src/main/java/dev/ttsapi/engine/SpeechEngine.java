@@ -46,6 +46,18 @@ public interface SpeechEngine {
   Pcm synthesize(String text, Voice voice, SpeechSettings settings);
 
   /**
+   * Speaks phonemes written in this engine's own notation, for SSML's {@code <phoneme>} ({@code
+   * ssml.Ssml#enginePhonemes} maps IPA to it): espeak-ng's phoneme mnemonics ({@code t@m'A:toU});
+   * for MaryTTS its allophones, phones separated by spaces, syllables by {@code " - "}, {@code '}
+   * before a stressed syllable and words by {@code " | "}. {@code text} is the words they are the
+   * sound of. The default, for engines that take no phonemes, speaks {@code text}.
+   */
+  default Pcm synthesizePhonemes(
+      String phonemes, String text, Voice voice, SpeechSettings settings) {
+    return synthesize(text, voice, settings);
+  }
+
+  /**
    * The model that serves this engine's voices ({@code gemini-2.5-flash-preview-tts}), recorded
    * with each request for cost reports; null for engines without one (MaryTTS, espeak-ng).
    */

@@ -12,9 +12,21 @@ import dev.ttsapi.engine.SynthesisUsage;
  * @param synthesisMs time spent making and storing the audio (synthesis, encoding, store), 0 when
  *     none was made (the audio was already stored); recorded with the completed event so the time a
  *     request spent elsewhere (queue, state changes) can be told apart
+ * @param ssml for SSML, the request's report with the marks' times in this audio (JSON), replacing
+ *     the one it was accepted with; null to leave it
  */
 public record Completion(
-    long audioBytes, long durationMs, String model, SynthesisUsage usage, double synthesisMs) {
+    long audioBytes,
+    long durationMs,
+    String model,
+    SynthesisUsage usage,
+    double synthesisMs,
+    String ssml) {
+
+  public Completion(
+      long audioBytes, long durationMs, String model, SynthesisUsage usage, double synthesisMs) {
+    this(audioBytes, durationMs, model, usage, synthesisMs, null);
+  }
 
   /** Audio that was not made by this attempt (taken from the store). */
   public Completion(long audioBytes, long durationMs, String model, SynthesisUsage usage) {

@@ -25,6 +25,7 @@ final class ContentKey {
       double pitch,
       String format,
       int sampleRate,
+      boolean ssml,
       String normalizedText) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -32,7 +33,9 @@ final class ContentKey {
       String material =
           String.join(
               "\0",
-              owner == null ? "v2" : "v2/user:" + owner,
+              // SSML is marked so a document never shares audio with the same text read aloud
+              // as plain text (markup and all); plain text keeps the keys it always had.
+              (owner == null ? "v2" : "v2/user:" + owner) + (ssml ? "/ssml" : ""),
               voiceId,
               engineVersion,
               Double.toString(speed),

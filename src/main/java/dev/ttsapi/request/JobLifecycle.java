@@ -65,10 +65,18 @@ public class JobLifecycle {
    * The audio of {@code contentKey} if another request has already had it made: a job for it can
    * complete without synthesis, and costs nothing.
    */
-  public Optional<Completion> alreadySynthesized(String contentKey) {
+  public Optional<Completion> alreadySynthesized(TtsRequest request) {
     return cacheHits
-        .take(contentKey)
-        .map(c -> new Completion(c.bytes(), c.durationMs(), null, SynthesisUsage.NONE));
+        .take(request.contentKey())
+        .map(
+            c ->
+                new Completion(
+                    c.bytes(),
+                    c.durationMs(),
+                    null,
+                    SynthesisUsage.NONE,
+                    0,
+                    SsmlMarks.merge(request.ssml(), c.ssmlMarks())));
   }
 
   /** Makes freshly stored audio findable by its content key before the request completes. */

@@ -32,7 +32,7 @@ public class RequestRepository {
       """
       id, created_at, user_id, status, priority, text, language, voice_requested, voice, speed,
       pitch, format, sample_rate, content_key, cache_hit, attempt, progress, error, audio_bytes,
-      audio_duration_ms, started_at, completed_at, updated_at""";
+      audio_duration_ms, started_at, completed_at, updated_at, text_length, ssml""";
 
   private final JdbcClient jdbc;
   private final NamedParameterJdbcTemplate batches;
@@ -50,11 +50,12 @@ public class RequestRepository {
         INSERT INTO requests (id, created_at, user_id, status, priority, text, text_length,
           language, voice_requested, voice, engine, speed, pitch, format, sample_rate,
           content_key, cache_hit,
-          progress, audio_bytes, audio_duration_ms, started_at, completed_at, updated_at)
+          progress, audio_bytes, audio_duration_ms, started_at, completed_at, updated_at, ssml)
         VALUES (:id, :createdAt, :userId, :status, :priority, :text, :textLength, :language,
           :voiceRequested, :voice, :engine, :speed, :pitch, :format, :sampleRate,
           :contentKey, :cacheHit,
-          :progress, :audioBytes, :audioDurationMs, :startedAt, :completedAt, :createdAt)
+          :progress, :audioBytes, :audioDurationMs, :startedAt, :completedAt, :createdAt,
+          CAST(:ssml AS jsonb))
         RETURNING id)
       INSERT INTO logs (request_id, timestamp, event, attempt, detail)
       SELECT id, :createdAt, :status, 0, :detail FROM inserted
@@ -91,7 +92,8 @@ public class RequestRepository {
         .addValue("status", r.status().wireName())
         .addValue("priority", r.priority().wireName())
         .addValue("text", r.text())
-        .addValue("textLength", r.text().codePointCount(0, r.text().length()))
+        .addValue("textLength", r.characters())
+        .addValue("ssml", r.ssml(), java.sql.Types.VARCHAR)
         .addValue("language", r.language())
         .addValue("voiceRequested", r.voiceRequested())
         .addValue("voice", r.voice())
@@ -172,7 +174,8 @@ public class RequestRepository {
                     rs.getString("error"),
                     nullableLong(rs, "audio_bytes"),
                     nullableLong(rs, "audio_duration_ms"),
-                    Priority.parse(rs.getString("priority")).orElse(null)))
+                    Priority.parse(rs.getString("priority")).orElse(null),
+                    null))
         .list();
   }
 
@@ -263,7 +266,7 @@ public class RequestRepository {
                   UPDATE requests SET status = :to, progress = 1, completed_at = :now,
                     updated_at = :now, audio_bytes = :bytes, audio_duration_ms = :durationMs,
                     model = :model, billable_characters = :billed, input_tokens = :inputTokens,
-                    output_tokens = :outputTokens
+                    output_tokens = :outputTokens, ssml = COALESCE(CAST(:ssml AS jsonb), ssml)
                   WHERE id = :id AND created_at = :createdAt AND status = :from
                     AND attempt = :attempt
                   RETURNING %s),
@@ -271,8 +274,10 @@ public class RequestRepository {
                   INSERT INTO logs (request_id, timestamp, event, attempt, detail)
                   SELECT id, :now, :event, :attempt, :detail FROM done),
                 indexed AS (
-                  INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at)
-                  SELECT content_key, format, :bytes, :durationMs, :now FROM done
+                  INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at,
+                    ssml_marks)
+                  SELECT content_key, format, :bytes, :durationMs, :now,
+                    CAST(:ssml AS jsonb) -> 'marks' FROM done
                   ON CONFLICT (content_key) DO NOTHING),
                 charged AS (
                   SELECT add_usage(user_id, :day, :characters, :seconds, :inputTokens,
@@ -296,7 +301,8 @@ public class RequestRepository {
         .param("createdAt", time(r.createdAt()))
         .param("attempt", r.attempt())
         .param("day", now.atOffset(ZoneOffset.UTC).toLocalDate())
-        .param("characters", (long) r.text().codePointCount(0, r.text().length()))
+        .param("characters", (long) r.characters())
+        .param("ssml", done.ssml(), java.sql.Types.VARCHAR)
         .param("seconds", done.durationMs() / 1000.0)
         .query(RequestRepository::map)
         .optional()
@@ -500,10 +506,11 @@ public class RequestRepository {
   public void indexAudio(TtsRequest r, Completion done, Instant now) {
     jdbc.sql(
             """
-            INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at)
-            VALUES (:key, :format, :bytes, :durationMs, :now)
+            INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at, ssml_marks)
+            VALUES (:key, :format, :bytes, :durationMs, :now, CAST(:ssml AS jsonb) -> 'marks')
             ON CONFLICT (content_key) DO NOTHING
             """)
+        .param("ssml", done.ssml(), java.sql.Types.VARCHAR)
         .param("key", r.contentKey())
         .param("format", r.format().extension())
         .param("bytes", done.audioBytes())
@@ -514,9 +521,13 @@ public class RequestRepository {
 
   /** Stored audio for a content key; empty if none was stored. */
   public Optional<CachedAudio> findCachedAudio(String contentKey) {
-    return jdbc.sql("SELECT bytes, duration_ms FROM audio_cache WHERE content_key = :key")
+    return jdbc.sql(
+            "SELECT bytes, duration_ms, ssml_marks FROM audio_cache WHERE content_key = :key")
         .param("key", contentKey)
-        .query((rs, row) -> new CachedAudio(rs.getLong("bytes"), rs.getLong("duration_ms")))
+        .query(
+            (rs, row) ->
+                new CachedAudio(
+                    rs.getLong("bytes"), rs.getLong("duration_ms"), rs.getString("ssml_marks")))
         .optional();
   }
 
@@ -527,14 +538,15 @@ public class RequestRepository {
       return found;
     }
     jdbc.sql(
-            "SELECT content_key, bytes, duration_ms FROM audio_cache"
+            "SELECT content_key, bytes, duration_ms, ssml_marks FROM audio_cache"
                 + " WHERE content_key = ANY (CAST(:keys AS text[]))")
         .param("keys", contentKeys.stream().distinct().toArray(String[]::new))
         .query(
             rs -> {
               found.put(
                   rs.getString("content_key"),
-                  new CachedAudio(rs.getLong("bytes"), rs.getLong("duration_ms")));
+                  new CachedAudio(
+                      rs.getLong("bytes"), rs.getLong("duration_ms"), rs.getString("ssml_marks")));
             });
     return found;
   }
@@ -599,7 +611,10 @@ public class RequestRepository {
     jdbc.sql("DELETE FROM audio_cache WHERE content_key = :key").param("key", contentKey).update();
   }
 
-  public record CachedAudio(long bytes, long durationMs) {}
+  /**
+   * @param ssmlMarks for the audio of an SSML document, its marks' times as JSON; else null
+   */
+  public record CachedAudio(long bytes, long durationMs, String ssmlMarks) {}
 
   /** The request's events, oldest first. */
   public List<String> events(UUID id) {
@@ -654,7 +669,9 @@ public class RequestRepository {
             rs.getDouble("pitch"),
             AudioFormat.parse(rs.getString("format")).orElseThrow(),
             rs.getInt("sample_rate"),
-            rs.getString("content_key")),
+            rs.getString("content_key"),
+            rs.getInt("text_length"),
+            rs.getString("ssml")),
         new TtsRequest.Outcome(
             rs.getBoolean("cache_hit"),
             rs.getInt("attempt"),

@@ -96,6 +96,9 @@ public class RequestService {
       TtsRequest.Speech speech = speeches.get(i);
       UUID id = ids.next();
       CachedAudio audio = cached.get(speech.contentKey());
+      if (audio != null && speech.ssml() != null) {
+        speech = speech.withSsml(SsmlMarks.merge(speech.ssml(), audio.ssmlMarks()));
+      }
       TtsRequest request =
           audio != null
               ? TtsRequest.fromCache(
@@ -139,6 +142,7 @@ public class RequestService {
             utterance.settings().pitch(),
             utterance.format().extension(),
             utterance.sampleRate(),
+            utterance.ssml() != null,
             utterance.text());
     return new TtsRequest.Speech(
         utterance.text(),
@@ -149,7 +153,9 @@ public class RequestService {
         utterance.settings().pitch(),
         utterance.format(),
         utterance.sampleRate(),
-        contentKey);
+        contentKey,
+        utterance.characters(),
+        utterance.ssml() == null ? null : utterance.ssml().toJson());
   }
 
   /** "user/contentKey" of each stored audio a submitting user asked for before. */

@@ -8,6 +8,7 @@ import java.util.UUID;
  * What a status poll shows; served from Redis, or from PostgreSQL when Redis has nothing.
  *
  * @param priority the queue it waits in; null in a status hash written before it was kept there
+ * @param ssml the SSML report (what was honoured and dropped) as JSON; null for plain text
  */
 public record StatusSnapshot(
     UUID id,
@@ -22,7 +23,8 @@ public record StatusSnapshot(
     String error,
     Long audioBytes,
     Long audioDurationMs,
-    Priority priority) {
+    Priority priority,
+    String ssml) {
 
   static StatusSnapshot of(TtsRequest r) {
     return new StatusSnapshot(
@@ -38,6 +40,7 @@ public record StatusSnapshot(
         r.error(),
         r.audioBytes(),
         r.audioDurationMs(),
-        r.priority());
+        r.priority(),
+        r.ssml());
   }
 }

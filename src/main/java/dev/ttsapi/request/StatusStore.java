@@ -72,6 +72,8 @@ public class StatusStore {
     put(fields, "error", s.error());
     put(fields, "audio_bytes", s.audioBytes());
     put(fields, "audio_duration_ms", s.audioDurationMs());
+    // Never cleared: a request's SSML report only gains its marks.
+    put(fields, "ssml", s.ssml());
     // A field that is empty now (the error of an earlier attempt) must not linger in the hash.
     List<String> cleared = OPTIONAL_FIELDS.stream().filter(f -> !fields.containsKey(f)).toList();
     List<String> args = new ArrayList<>();
@@ -139,7 +141,8 @@ public class StatusStore {
             h.get("error"),
             longValue(h.get("audio_bytes")),
             longValue(h.get("audio_duration_ms")),
-            h.get("priority") == null ? null : Priority.parse(h.get("priority")).orElse(null)));
+            h.get("priority") == null ? null : Priority.parse(h.get("priority")).orElse(null),
+            h.get("ssml")));
   }
 
   private static void put(Map<String, String> fields, String name, Object value) {

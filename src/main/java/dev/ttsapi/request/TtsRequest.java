@@ -24,6 +24,9 @@ public record TtsRequest(
    *
    * @param sampleRate the sample rate of the audio, in Hz
    * @param contentKey names the audio: the same key is the same sound ({@code ContentKey})
+   * @param characters the spoken characters: what is billed (for SSML the words, not the markup)
+   * @param ssml for SSML, its report as JSON ({@code ssml.SsmlReport}): what the engine honoured
+   *     and dropped, and once completed the marks' times; null for plain text
    */
   public record Speech(
       String text,
@@ -34,7 +37,50 @@ public record TtsRequest(
       double pitch,
       AudioFormat format,
       int sampleRate,
-      String contentKey) {}
+      String contentKey,
+      int characters,
+      String ssml) {
+
+    Speech withSsml(String report) {
+      return new Speech(
+          text,
+          language,
+          voiceRequested,
+          voice,
+          speed,
+          pitch,
+          format,
+          sampleRate,
+          contentKey,
+          characters,
+          report);
+    }
+
+    /** Plain text: billed by its length. */
+    public Speech(
+        String text,
+        String language,
+        String voiceRequested,
+        String voice,
+        double speed,
+        double pitch,
+        AudioFormat format,
+        int sampleRate,
+        String contentKey) {
+      this(
+          text,
+          language,
+          voiceRequested,
+          voice,
+          speed,
+          pitch,
+          format,
+          sampleRate,
+          contentKey,
+          text.codePointCount(0, text.length()),
+          null);
+    }
+  }
 
   /** How far the request got: changed by each transition of its life. */
   public record Outcome(
@@ -109,6 +155,16 @@ public record TtsRequest(
 
   public String contentKey() {
     return speech.contentKey();
+  }
+
+  /** The characters billed for this request: the spoken ones. */
+  public int characters() {
+    return speech.characters();
+  }
+
+  /** The SSML report as JSON, or null for plain text. */
+  public String ssml() {
+    return speech.ssml();
   }
 
   public boolean cacheHit() {

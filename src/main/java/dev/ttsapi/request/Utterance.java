@@ -3,19 +3,23 @@ package dev.ttsapi.request;
 import dev.ttsapi.audio.AudioFormat;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.Voice;
+import dev.ttsapi.ssml.SsmlReport;
 
 /**
  * What to say and how, checked and resolved once ({@link Utterances#of}), from whichever endpoint's
  * body: the text normalized, the voice found, and what the client asked for kept beside what it
  * gets.
  *
- * @param text the normalized text (see {@code TextNormalizer}): what is hashed, stored and spoken
- * @param characters the text's length in code points: what the daily quota is charged
+ * @param text the normalized text (see {@code TextNormalizer}): what is hashed, stored and spoken;
+ *     for SSML the document itself
+ * @param characters the spoken text's length in code points (for SSML the words, not the markup):
+ *     what the daily quota is charged
  * @param voice the installed voice that speaks it
  * @param engineVersion the version of that voice's engine, part of the content key
  * @param languageRequested the language the client named, or null
  * @param voiceRequested the voice name the client gave, or null
  * @param sampleRate the audio's sample rate in Hz: the one asked for, else the voice's own
+ * @param ssml for SSML, what the voice's engine honours and drops of it; null for plain text
  */
 public record Utterance(
     String text,
@@ -26,7 +30,32 @@ public record Utterance(
     String voiceRequested,
     SpeechSettings settings,
     AudioFormat format,
-    int sampleRate) {
+    int sampleRate,
+    SsmlReport ssml) {
+
+  /** Plain text. */
+  public Utterance(
+      String text,
+      int characters,
+      Voice voice,
+      String engineVersion,
+      String languageRequested,
+      String voiceRequested,
+      SpeechSettings settings,
+      AudioFormat format,
+      int sampleRate) {
+    this(
+        text,
+        characters,
+        voice,
+        engineVersion,
+        languageRequested,
+        voiceRequested,
+        settings,
+        format,
+        sampleRate,
+        null);
+  }
 
   /** The language spoken: the one asked for, else the voice's. */
   public String language() {

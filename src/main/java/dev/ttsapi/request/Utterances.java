@@ -6,6 +6,9 @@ import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.engine.VoiceDirectory;
+import dev.ttsapi.ssml.Ssml;
+import dev.ttsapi.ssml.SsmlDocument;
+import dev.ttsapi.ssml.SsmlReport;
 import dev.ttsapi.text.TextNormalizer;
 import org.springframework.stereotype.Component;
 
@@ -62,5 +65,54 @@ public class Utterances {
         settings,
         format,
         sampleRate != null ? sampleRate : resolved.sampleRate());
+  }
+
+  /**
+   * The same for an SSML document: parsed (hardened, see {@code ssml.Ssml}) with the voice's
+   * language as the one say-as speaks; the spoken words, not the markup, are what is checked for
+   * length and something to say, and what is billed. The document itself is what is stored and
+   * hashed.
+   *
+   * @throws dev.ttsapi.ssml.InvalidSsmlException when it is not SSML this service speaks
+   */
+  public Utterance ofSsml(
+      String rawSsml,
+      String voice,
+      String language,
+      SpeechSettings settings,
+      AudioFormat format,
+      Integer sampleRate) {
+    String source = TextNormalizer.normalize(rawSsml);
+    if (source.isBlank()) {
+      throw new InvalidTextException("text is empty");
+    }
+    VoiceCatalog catalog = voices.forResolving();
+    Voice resolved = catalog.resolve(voice, language);
+    SsmlDocument document = Ssml.parse(source, language != null ? language : resolved.language());
+    String spoken = document.spokenText();
+    int length = document.characters();
+    if (length > properties.maxTextLength()) {
+      throw new InvalidTextException(
+          "the SSML speaks " + length + " characters; the limit is " + properties.maxTextLength());
+    }
+    NothingToSpeakException.check(spoken, resolved);
+    SsmlReport report =
+        Ssml.report(
+            document,
+            resolved.engine(),
+            resolved.language(),
+            lang ->
+                catalog.voices(lang).stream().anyMatch(v -> v.engine().equals(resolved.engine())));
+    return new Utterance(
+        source,
+        length,
+        resolved,
+        catalog.versionOf(resolved),
+        language,
+        voice,
+        settings,
+        format,
+        sampleRate != null ? sampleRate : resolved.sampleRate(),
+        report);
   }
 }

@@ -15,6 +15,7 @@ import dev.ttsapi.request.InvalidCursorException;
 import dev.ttsapi.request.InvalidTextException;
 import dev.ttsapi.request.RequestNotFoundException;
 import dev.ttsapi.request.RequestStateException;
+import dev.ttsapi.ssml.InvalidSsmlException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,16 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     return fieldErrors(
         ProblemType.INVALID_REQUEST.detail(e.getMessage()),
         List.of(Map.of("field", "text", "message", e.getMessage())));
+  }
+
+  /** SSML that is not well-formed or not speakable: where, so the client can find it. */
+  @ExceptionHandler(InvalidSsmlException.class)
+  ProblemDetail invalidSsml(InvalidSsmlException e) {
+    ProblemDetail problem = ProblemType.INVALID_SSML.detail(e.getMessage());
+    problem.setProperty("field", "text");
+    problem.setProperty("line", e.line());
+    problem.setProperty("column", e.column());
+    return problem;
   }
 
   @ExceptionHandler(InvalidCursorException.class)

@@ -14,6 +14,7 @@ public enum ProblemType {
   INVALID_REQUEST("invalid-request", HttpStatus.BAD_REQUEST, "Invalid request"),
   MALFORMED_BODY("malformed-body", HttpStatus.BAD_REQUEST, "Malformed body"),
   MALFORMED_REQUEST("malformed-request", HttpStatus.BAD_REQUEST, "Bad Request"),
+  INVALID_SSML("invalid-ssml", HttpStatus.BAD_REQUEST, "Invalid SSML"),
   NOTHING_TO_SPEAK("nothing-to-speak", HttpStatus.BAD_REQUEST, "Nothing to speak"),
   UNKNOWN_VOICE("unknown-voice", HttpStatus.BAD_REQUEST, "Unknown voice"),
   UNKNOWN_LANGUAGE("unknown-language", HttpStatus.BAD_REQUEST, "Unknown language"),

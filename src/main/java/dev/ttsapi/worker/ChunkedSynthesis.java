@@ -59,12 +59,61 @@ public class ChunkedSynthesis {
     SpeechEngine engine = voices.engineFor(voice);
     int chunkLimit = Math.min(properties.chunkCharacters(), engine.maxInputCharacters());
     Locale locale = Locale.forLanguageTag(voice.language());
-    return new ChunkStream(chunks(text, chunkLimit, locale), engine, voice, settings, sampleRate);
+    return new ChunkStream(
+        chunks(text, chunkLimit, locale).stream()
+            .map(chunk -> Piece.of(chunk, voice, settings))
+            .toList(),
+        engine,
+        sampleRate);
   }
 
   /** The same, for chunks already cut by the caller. */
   ChunkStream open(List<String> chunks, Voice voice, SpeechSettings settings, int sampleRate) {
-    return new ChunkStream(chunks, voices.engineFor(voice), voice, settings, sampleRate);
+    return new ChunkStream(
+        chunks.stream().map(text -> Piece.of(text, voice, settings)).toList(),
+        voices.engineFor(voice),
+        sampleRate);
+  }
+
+  /** The same, for pieces that each say how they are spoken (SSML's spans, pauses). */
+  ChunkStream openPieces(List<Piece> pieces, Voice voice, int sampleRate) {
+    return new ChunkStream(pieces, voices.engineFor(voice), sampleRate);
+  }
+
+  /**
+   * One step of a stream: words for an engine call, or silence.
+   *
+   * @param phonemes the words in the engine's phoneme notation, or null to speak {@code text}
+   * @param gain what the samples are multiplied by after the loudness is evened (SSML volume)
+   * @param silenceMs for a pause, its length; then nothing is synthesized
+   * @param trimLead cut the engine's own silence before the words (a pause comes before them)
+   * @param trimTrail cut the engine's own silence after the words (a pause follows them)
+   */
+  record Piece(
+      String text,
+      String phonemes,
+      Voice voice,
+      SpeechSettings settings,
+      double gain,
+      int silenceMs,
+      boolean trimLead,
+      boolean trimTrail) {
+
+    static Piece of(String text, Voice voice, SpeechSettings settings) {
+      return new Piece(text, null, voice, settings, 1.0, 0, false, false);
+    }
+
+    static Piece silence(int millis) {
+      return new Piece(null, null, null, null, 1.0, millis, false, false);
+    }
+
+    boolean isSilence() {
+      return text == null;
+    }
+
+    Piece trimmed(boolean lead, boolean trail) {
+      return new Piece(text, phonemes, voice, settings, gain, silenceMs, lead, trail);
+    }
   }
 
   /**
@@ -87,10 +136,8 @@ public class ChunkedSynthesis {
   /** The chunks of one text, in order; not thread-safe (one reader). */
   public final class ChunkStream implements AutoCloseable {
 
-    private final List<String> chunks;
+    private final List<Piece> chunks;
     private final SpeechEngine engine;
-    private final Voice voice;
-    private final SpeechSettings settings;
     private final int sampleRate;
     private final Deque<Future<Pcm>> inFlight = new ArrayDeque<>();
     private final AtomicReference<SynthesisUsage> usage =
@@ -100,16 +147,9 @@ public class ChunkedSynthesis {
     private int handedOut;
     private volatile boolean closed;
 
-    private ChunkStream(
-        List<String> chunks,
-        SpeechEngine engine,
-        Voice voice,
-        SpeechSettings settings,
-        int sampleRate) {
+    private ChunkStream(List<Piece> chunks, SpeechEngine engine, int sampleRate) {
       this.chunks = chunks;
       this.engine = engine;
-      this.voice = voice;
-      this.settings = settings;
       this.sampleRate = sampleRate;
       fill();
     }
@@ -138,22 +178,38 @@ public class ChunkedSynthesis {
     private void fill() {
       int window = pool.size() * 2;
       while (!closed && submitted < chunks.size() && inFlight.size() < window) {
-        String chunk = chunks.get(submitted++);
+        Piece chunk = chunks.get(submitted++);
         inFlight.add(pool.submit(() -> synthesize(chunk)));
       }
     }
 
-    private Pcm synthesize(String chunk) {
+    private Pcm synthesize(Piece chunk) {
       if (closed) {
         throw new SynthesisException("stream closed");
       }
+      if (chunk.isSilence()) {
+        return SpanAudio.silence(chunk.silenceMs(), sampleRate);
+      }
+      SpeechEngine speaker = voices.engineFor(chunk.voice());
       Pcm pcm;
       try (EngineLogs.Scope held = EngineLogs.during(heldBack)) {
-        pcm =
-            engine.synthesize(
-                chunk, voice, settings, used -> usage.accumulateAndGet(used, SynthesisUsage::plus));
+        if (chunk.phonemes() != null) {
+          pcm =
+              speaker.synthesizePhonemes(
+                  chunk.phonemes(), chunk.text(), chunk.voice(), chunk.settings());
+          usage.accumulateAndGet(SynthesisUsage.ofCharacters(chunk.text()), SynthesisUsage::plus);
+        } else {
+          pcm =
+              speaker.synthesize(
+                  chunk.text(),
+                  chunk.voice(),
+                  chunk.settings(),
+                  used -> usage.accumulateAndGet(used, SynthesisUsage::plus));
+        }
       }
-      return Loudness.normalize(Resampler.resample(pcm, sampleRate));
+      Pcm even = Loudness.normalize(Resampler.resample(pcm, sampleRate));
+      return SpanAudio.gain(
+          SpanAudio.trim(even, chunk.trimLead(), chunk.trimTrail()), chunk.gain());
     }
 
     /**

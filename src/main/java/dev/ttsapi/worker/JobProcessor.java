@@ -132,7 +132,7 @@ class JobProcessor {
     }
     metrics.processed(
         request.voice(),
-        request.text().codePointCount(0, request.text().length()),
+        request.characters(),
         Duration.ofNanos(System.nanoTime() - start),
         result.durationMs());
     boolean completed;
@@ -228,10 +228,7 @@ class JobProcessor {
       queue.ack(delivery);
       return;
     }
-    limiter.refundCharacters(
-        request.userId(),
-        request.text().codePointCount(0, request.text().length()),
-        request.createdAt());
+    limiter.refundCharacters(request.userId(), request.characters(), request.createdAt());
     log.info("Request {} failed, not charged: {}", request.id(), e.getMessage());
     queue.finish(delivery);
   }

@@ -48,7 +48,7 @@ class OnceOnlySynthesis {
   Completion run(TtsRequest request, DoubleConsumer progress) throws IOException {
     String key = request.contentKey();
     while (true) {
-      Optional<Completion> done = stored(key);
+      Optional<Completion> done = stored(request);
       if (done.isPresent()) {
         return done.get();
       }
@@ -67,11 +67,11 @@ class OnceOnlySynthesis {
     }
   }
 
-  private Optional<Completion> stored(String key) {
-    if (store.find(key).isEmpty()) {
+  private Optional<Completion> stored(TtsRequest request) {
+    if (store.find(request.contentKey()).isEmpty()) {
       return Optional.empty();
     }
-    return lifecycle.alreadySynthesized(key);
+    return lifecycle.alreadySynthesized(request);
   }
 
   private void waitWhileHeld(String key) throws IOException {

@@ -14,6 +14,7 @@ import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.request.Completion;
 import dev.ttsapi.request.TtsRequest;
+import dev.ttsapi.ssml.SsmlReport;
 import dev.ttsapi.text.SentenceSplitter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -90,23 +92,40 @@ class SynthesisPipeline {
     SpeechEngine engine = voices.engineFor(voice);
     SpeechSettings settings = new SpeechSettings(request.speed(), request.pitch());
     int rate = request.sampleRate() > 0 ? request.sampleRate() : voice.sampleRate();
-    int chunkLimit = chunkLimit(request.text().length(), engine.maxInputCharacters());
-    List<String> texts =
-        SentenceSplitter.split(
-            request.text(), chunkLimit, Locale.forLanguageTag(request.language()));
+    int chunkLimit = chunkLimit(request.characters(), engine.maxInputCharacters());
+    SsmlPieces ssml = null;
+    List<ChunkedSynthesis.Piece> pieces;
+    if (request.ssml() != null) {
+      ssml =
+          SsmlPieces.of(
+              request.text(), request.language(), voice, engine, voices, settings, chunkLimit);
+      pieces = ssml.pieces();
+    } else {
+      pieces =
+          SentenceSplitter.split(
+                  request.text(), chunkLimit, Locale.forLanguageTag(request.language()))
+              .stream()
+              .map(text -> ChunkedSynthesis.Piece.of(text, voice, settings))
+              .toList();
+    }
+    List<SsmlReport.MarkTime> marks = new ArrayList<>();
     Path pcmFile = Files.createTempFile("tts-" + request.id(), ".pcm");
     SynthesisUsage usage;
     LevelMeter level = new LevelMeter();
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(pcmFile));
-          ChunkedSynthesis.ChunkStream stream = chunks.open(texts, voice, settings, rate)) {
+          ChunkedSynthesis.ChunkStream stream = chunks.openPieces(pieces, voice, rate)) {
         int written = 0;
+        long samples = 0;
         for (Optional<Pcm> pcm = stream.next(); pcm.isPresent(); pcm = stream.next()) {
+          samples = markAt(ssml, written, samples, rate, marks);
           out.write(pcm.get().samples());
           level.add(pcm.get());
+          samples += pcm.get().sampleCount();
           written++;
-          progress.accept(SYNTHESIS_SHARE * written / texts.size());
+          progress.accept(SYNTHESIS_SHARE * written / pieces.size());
         }
+        markAt(ssml, written, samples, rate, marks);
         usage = stream.usage();
       }
       if (!level.audible()) {
@@ -129,9 +148,21 @@ class SynthesisPipeline {
           pcmBytes / 2 * 1000 / rate,
           engine.model(),
           usage,
-          (System.nanoTime() - start) / 1e6);
+          (System.nanoTime() - start) / 1e6,
+          ssml == null ? null : SsmlReport.fromJson(request.ssml()).withMarks(marks).toJson());
     } finally {
       Files.deleteIfExists(pcmFile);
     }
+  }
+
+  /** The marks that come before piece {@code index} fall where the audio so far ends. */
+  private static long markAt(
+      SsmlPieces ssml, int index, long samples, int rate, List<SsmlReport.MarkTime> marks) {
+    if (ssml != null) {
+      for (String name : ssml.marksBefore().getOrDefault(index, List.of())) {
+        marks.add(new SsmlReport.MarkTime(name, samples * 1000 / rate));
+      }
+    }
+    return samples;
   }
 }

@@ -261,7 +261,7 @@ class BatchTest extends IntegrationTest {
     Map<String, Object> slow = item("1", "x");
     slow.put("voice_settings", Map.of("voice", MarkerEngine.VOICE, "speed", 9.0));
     Map<String, Object> ssml = item("2", "y");
-    ssml.put("text_type", "ssml");
+    ssml.put("text_type", "ssml"); // not SSML: "y" has no <speak> root
     var refused =
         api.post(
             "/tts/batches",
@@ -273,7 +273,7 @@ class BatchTest extends IntegrationTest {
             "items[1].voice_settings.speed",
             "items[2].text",
             "items[3].client_id",
-            "items[4].text_type");
+            "items[4].text");
     assertThat(api.get("/tts/requests", user.key()).json().path("items").size()).isZero();
 
     Map<String, Object>[] tooMany = manyItems(1001, "1");

@@ -142,6 +142,10 @@ final class ApiInputs {
     if ((mask & 8) != 0) body.put("user_id", userId);
     if ((mask & 16) != 0 && (mask & 64) != 0) body.remove("text");
     if ((mask & 32) != 0) body.put("unexpected_" + mask, List.of(1, "two", Map.of()));
+    if (random.between(0, 3) == 0) {
+      body.put(
+          "text_type", random.oneOf(() -> random.pick("ssml", "text", "SSML", "xml"), this::odd));
+    }
     return body;
   }
 
@@ -152,7 +156,75 @@ final class ApiInputs {
             2,
             () -> random.pick("Hello.", "مرحبا", "שלום", "Tiếng Việt", "🎉🔊", "e\u0301", "日本語")),
         weight(1, () -> random.anyString(5001, 5001)),
+        weight(2, this::ssml),
         weight(1, this::odd));
+  }
+
+  /** SSML: well-formed or cut, with odd attribute values, foreign elements or a hostile DOCTYPE. */
+  private String ssml() {
+    StringBuilder doc = new StringBuilder();
+    doc.append(
+        random.frequency(
+            weight(6, () -> ""),
+            weight(1, () -> "<?xml version=\"1.0\"?>"),
+            weight(
+                1,
+                () ->
+                    random.pick(
+                        "<!DOCTYPE speak [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>",
+                        "<!DOCTYPE speak [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]>",
+                        "<!DOCTYPE speak SYSTEM \"http://127.0.0.1:9/x.dtd\">"))));
+    doc.append("<speak>");
+    int parts = random.between(0, 8);
+    for (int i = 0; i < parts; i++) {
+      doc.append(
+          random.pick(
+              "Hello. ",
+              "Tiếng Việt ",
+              "<break time=\"" + random.pick("300ms", "2s", "11s", "-1s", "x", "") + "\"/>",
+              "<break strength=\"" + random.pick("weak", "x-strong", "loud") + "\"/>",
+              "<prosody rate=\""
+                  + random.pick("50%", "x-fast", "0", "-50%", "fastest")
+                  + "\">a</prosody>",
+              "<prosody pitch=\""
+                  + random.pick("+2st", "-10%", "+20Hz", "up")
+                  + "\" volume=\""
+                  + random.pick("-6dB", "silent", "loud", "9")
+                  + "\">b</prosody>",
+              "<say-as interpret-as=\""
+                  + random.pick(
+                      "cardinal",
+                      "ordinal",
+                      "date",
+                      "time",
+                      "telephone",
+                      "digits",
+                      "characters",
+                      "unit")
+                  + "\">"
+                  + random.pick("12", "99999999999999999999", "2/9/1945", "25:99", "+84 90", "x")
+                  + "</say-as>",
+              "<sub alias=\"World\">W</sub>",
+              "<phoneme alphabet=\"ipa\" ph=\""
+                  + random.pick("təˈmɑːtoʊ", "ʔ", "", "]]")
+                  + "\">t</phoneme>",
+              "<lang xml:lang=\""
+                  + random.pick("vi", "en-GB", "not a tag", "")
+                  + "\">xin chào</lang>",
+              "<mark name=\"" + random.pick("m", "", "\u0000") + "\"/>",
+              "<emphasis level=\"" + random.pick("strong", "none", "huge") + "\">c</emphasis>",
+              "<voice name=\"x\">d</voice>",
+              "&x;",
+              "&amp;",
+              "<s>unclosed",
+              "</p>",
+              random.anyString(10)));
+    }
+    doc.append("</speak>");
+    String text = doc.toString();
+    return random.frequency(
+        weight(5, () -> text),
+        weight(1, () -> text.substring(0, random.between(0, text.length()))));
   }
 
   private Map<String, Object> voiceSettings() {

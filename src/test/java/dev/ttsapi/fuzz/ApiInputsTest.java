@@ -55,6 +55,13 @@ class ApiInputsTest {
     assertGenerated(calls, "no key", c -> c.auth() == null);
     assertGenerated(calls, "another user's key", c -> "Bearer OTHER".equals(c.auth()));
     assertGenerated(calls, "a repeated idempotency key", c -> "k1".equals(c.idem()));
+    assertGenerated(calls, "SSML", c -> c.body().contains("<speak><break"));
+    assertGenerated(calls, "SSML with a DOCTYPE", c -> c.body().contains("<!DOCTYPE speak"));
+    assertGenerated(
+        calls,
+        "SSML cut short",
+        c -> c.body().contains("<speak>") && !c.body().contains("</speak>"));
+    assertGenerated(calls, "text_type ssml", c -> c.body().contains("\"text_type\":\"ssml\""));
   }
 
   private static void assertGenerated(List<Call> calls, String kind, Predicate<Call> is) {

@@ -147,12 +147,31 @@ public final class EspeakEngine implements SpeechEngine {
 
   @Override
   public Pcm synthesize(String text, Voice voice, SpeechSettings settings) {
+    if (text == null || text.isBlank()) {
+      checkVoice(voice);
+      return new Pcm(new byte[0], SAMPLE_RATE);
+    }
+    return speak(withoutPhonemeInput(text), voice, settings);
+  }
+
+  /** espeak-ng reads phoneme mnemonics between {@code [[ ]]}; only these, never a client's text. */
+  @Override
+  public Pcm synthesizePhonemes(
+      String phonemes, String text, Voice voice, SpeechSettings settings) {
+    if (phonemes == null || phonemes.isBlank() || phonemes.contains("]]")) {
+      return synthesize(text, voice, settings);
+    }
+    return speak("[[" + phonemes + "]]", voice, settings);
+  }
+
+  private void checkVoice(Voice voice) {
     if (!ID.equals(voice.engine()) || voices.stream().noneMatch(v -> v.id().equals(voice.id()))) {
       throw new SynthesisException("espeak-ng has no voice '" + voice.id() + "'");
     }
-    if (text == null || text.isBlank()) {
-      return new Pcm(new byte[0], SAMPLE_RATE);
-    }
+  }
+
+  private Pcm speak(String input, Voice voice, SpeechSettings settings) {
+    checkVoice(voice);
     int wpm = wordsPerMinute(settings.speed());
     int pitch = pitch(settings.pitch());
     double pitchLeft = settings.pitch() - semitonesOf(pitch);
@@ -169,7 +188,7 @@ public final class EspeakEngine implements SpeechEngine {
             Integer.toString(pitch));
     Pcm pcm;
     try {
-      pcm = WavDecoder.decode(run(args, withoutPhonemeInput(text), timeout));
+      pcm = WavDecoder.decode(run(args, input, timeout));
     } catch (IllegalArgumentException e) {
       throw new SynthesisException("espeak-ng wrote no usable WAV: " + e.getMessage(), e);
     }

@@ -126,6 +126,87 @@ public final class MaryEngine implements SpeechEngine {
     return PcmEffects.apply(pcm, settings.speed(), settings.pitch());
   }
 
+  /**
+   * MaryTTS takes phonemes as MaryXML tokens with a {@code ph} attribute (its allophone set), which
+   * its lexicon and letter-to-sound rules then leave alone.
+   */
+  @Override
+  public Pcm synthesizePhonemes(
+      String phonemes, String text, Voice voice, SpeechSettings settings) {
+    marytts.modules.synthesis.Voice maryVoice = maryVoices.get(voice.name());
+    if (!ID.equals(voice.engine()) || maryVoice == null) {
+      throw new SynthesisException("MaryTTS has no voice '" + voice.id() + "'");
+    }
+    if (phonemes == null || phonemes.isBlank()) {
+      return synthesize(text, voice, settings);
+    }
+    int rate = (int) maryVoice.dbAudioFormat().getSampleRate();
+    Pcm pcm;
+    try {
+      pcm = toPcm(generateTokens(phonemeTokens(phonemes, text, maryVoice), maryVoice), rate);
+    } catch (SynthesisException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new SynthesisException(
+          "MaryTTS could not synthesize the phonemes: " + e.getMessage(), e);
+    }
+    return PcmEffects.apply(pcm, settings.speed(), settings.pitch());
+  }
+
+  /**
+   * One {@code <t ph>} per phoneme word, the words of {@code text} beside them where they match.
+   */
+  static String phonemeTokens(String phonemes, String text, marytts.modules.synthesis.Voice voice) {
+    String[] words = phonemes.split("\\s*\\|\\s*");
+    String[] spelled = text == null ? new String[0] : text.strip().split("\\s+");
+    StringBuilder xml =
+        new StringBuilder(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><maryxml version=\"0.5\""
+                    + " xmlns=\"http://mary.dfki.de/2002/MaryXML\" xml:lang=\"")
+            .append(escape(voice.getLocale().toLanguageTag()))
+            .append("\"><p><s>");
+    for (int i = 0; i < words.length; i++) {
+      String word = words.length == spelled.length ? spelled[i] : i == 0 ? text : "";
+      xml.append("<t ph=\"").append(escape(words[i].strip())).append("\">");
+      xml.append(escape(word == null || word.isBlank() ? "x" : word)).append("</t>");
+    }
+    return xml.append("</s></p></maryxml>").toString();
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+
+  private static AudioInputStream generateTokens(
+      String maryXml, marytts.modules.synthesis.Voice voice) throws Exception {
+    Request request = request(MaryDataType.RAWMARYXML, voice);
+    MaryData input = new MaryData(MaryDataType.RAWMARYXML, voice.getLocale());
+    input.setDocument(marytts.util.dom.DomUtils.parseDocument(maryXml));
+    request.setInputData(input);
+    request.process();
+    return request.getOutputData().getAudio();
+  }
+
+  private static Request request(MaryDataType inputType, marytts.modules.synthesis.Voice voice) {
+    AudioFileFormat fileFormat =
+        new AudioFileFormat(
+            AudioFileFormat.Type.WAVE, voice.dbAudioFormat(), AudioSystem.NOT_SPECIFIED);
+    return new Request(
+        inputType,
+        MaryDataType.AUDIO,
+        voice.getLocale(),
+        voice,
+        null, // effects
+        null, // style
+        1,
+        fileFormat,
+        false, // streaming
+        null); // output type parameters
+  }
+
   private static AudioInputStream generate(String text, marytts.modules.synthesis.Voice voice)
       throws Exception {
     AudioFileFormat fileFormat =

@@ -43,6 +43,21 @@ class EspeakEngineTest {
   }
 
   @Test
+  void phonemes_are_spoken_as_espeak_spells_the_word_and_client_text_never_as_phonemes() {
+    // What espeak-ng itself reads "tomato" as (espeak-ng -x), given with other words beside it.
+    Pcm word = espeak.synthesize("tomato", voice("en-us"), SpeechSettings.NORMAL);
+    Pcm phonemes =
+        espeak.synthesizePhonemes("t@m'eIt#oU", "xyzzy", voice("en-us"), SpeechSettings.NORMAL);
+    Pcm fallback = espeak.synthesize("xyzzy", voice("en-us"), SpeechSettings.NORMAL);
+
+    assertThat(phonemes.samples()).isEqualTo(word.samples());
+    assertThat(fallback.samples()).isNotEqualTo(word.samples());
+    assertThat(espeak.synthesize("[[t@m'eIt#oU]]", voice("en-us"), SpeechSettings.NORMAL).samples())
+        .as("brackets in a client's text stay text")
+        .isNotEqualTo(word.samples());
+  }
+
+  @Test
   void speaks_vietnamese() {
     Pcm pcm = espeak.synthesize("Xin chào", voice("vi"), SpeechSettings.NORMAL);
 

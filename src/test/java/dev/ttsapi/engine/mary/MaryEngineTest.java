@@ -102,4 +102,14 @@ class MaryEngineTest {
     }
     return file;
   }
+
+  @Test
+  void phonemes_replace_what_the_lexicon_would_say() {
+    Pcm hello = mary.synthesize("hello", slt, SpeechSettings.NORMAL);
+    Pcm asHello = mary.synthesizePhonemes("h @ - ' l @U", "xyzzy", slt, SpeechSettings.NORMAL);
+    Pcm xyzzy = mary.synthesize("xyzzy", slt, SpeechSettings.NORMAL);
+
+    assertThat(asHello.durationSeconds()).isCloseTo(hello.durationSeconds(), within(0.1));
+    assertThat(Math.abs(xyzzy.durationSeconds() - hello.durationSeconds())).isGreaterThan(0.15);
+  }
 }
