@@ -7,8 +7,10 @@ import dev.ttsapi.cache.CacheInvalidation;
 import dev.ttsapi.console.EventStreamClient;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.queue.QueuePartitions;
+import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.ApiClient.Response;
 import dev.ttsapi.support.IntegrationTest;
+import dev.ttsapi.support.MarkerEngine;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.RedisClusterServers;
 import dev.ttsapi.support.SharedRedisCluster;
@@ -36,7 +38,9 @@ import tools.jackson.databind.JsonNode;
  * status events and cache invalidation (pub/sub), health of every master. No command may fail on
  * MOVED or CROSSSLOT; a limit that failed open would show in tts_limits_failed_open_total.
  */
-@TestPropertySource(properties = "tts.queue.partitions=3")
+// Streamed speech goes through the live queue and a blocking XREAD, as on an API-only node.
+@TestPropertySource(
+    properties = {"tts.queue.partitions=3", "tts.openai-api.synthesize-locally=false"})
 class RedisClusterRequestPathTest extends IntegrationTest {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -70,7 +74,8 @@ class RedisClusterRequestPathTest extends IntegrationTest {
     List<String> ids = new ArrayList<>();
     Set<Integer> partitionsUsed = new HashSet<>();
     Set<Integer> mastersUsed = new HashSet<>();
-    for (int i = 0; users.size() < 9; i++) {
+    // user ids are random: users are made until every partition has some
+    for (int i = 0; users.size() < 6 || partitionsUsed.size() < 3; i++) {
       TestUser user = newUser("cluster-user-" + i, Caller.Role.USER);
       var partition = partitions.of(user.caller().userId());
       partitionsUsed.add(partition.index());
@@ -81,7 +86,7 @@ class RedisClusterRequestPathTest extends IntegrationTest {
       assertThat(submitted.status()).as(submitted.text()).isEqualTo(200);
       ids.add(submitted.json().path("request_id").asString());
     }
-    assertThat(partitionsUsed).as("nine users spread over the partitions").hasSize(3);
+    assertThat(partitionsUsed).hasSize(3);
     assertThat(mastersUsed).as("the partitions sit on every master").hasSize(3);
 
     for (int i = 0; i < ids.size(); i++) {
@@ -97,6 +102,25 @@ class RedisClusterRequestPathTest extends IntegrationTest {
             "/tts/request", users.getFirst().key(), Payloads.submit("Cluster words 0.", "wav"));
     assertThat(again.json().path("cache_hit").asBoolean()).as("the repeat is a cache hit").isTrue();
     assertThat(failedOpen()).as("no limit failed open").isZero();
+  }
+
+  @Test
+  void streamed_speech_goes_through_the_live_queue_and_a_blocking_read_on_the_cluster() {
+    TestUser user = newUser("cluster-speech", Caller.Role.USER);
+    Response speech =
+        api.post(
+            "/v1/audio/speech",
+            user.key(),
+            ApiClient.json(
+                java.util.Map.of(
+                    "model", "tts-1",
+                    "input", "Streamed 3 times. Over 5 masters and replicas.",
+                    "voice", MarkerEngine.VOICE,
+                    "response_format", "wav")));
+
+    assertThat(speech.status()).as(speech.text()).isEqualTo(200);
+    assertThat(new String(speech.body(), 0, 4)).isEqualTo("RIFF");
+    assertThat(speech.body().length).isGreaterThan(44 + 2 * 30);
   }
 
   @Test
