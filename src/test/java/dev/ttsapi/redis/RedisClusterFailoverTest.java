@@ -71,9 +71,20 @@ class RedisClusterFailoverTest extends IntegrationTest {
   @Test
   void a_master_killed_under_load_loses_no_job_and_runs_none_twice() throws Exception {
     assertThat(redis.cluster()).isTrue();
+    // The master holding the first partition's streams (and every third user's jobs).
+    int victim = cluster.masterOf(partitions.all().getFirst().stream(Priority.NORMAL));
+    // Six users, two of whose rate-limit keys live on that master: their limits must fail open
+    // (and be counted) while it is gone, whatever the other masters answer meanwhile.
     List<TestUser> users = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      users.add(newUser("failover-" + i, Caller.Role.USER));
+    int onVictim = 0;
+    for (int i = 0; users.size() < 6; i++) {
+      TestUser user = newUser("failover-" + i, Caller.Role.USER);
+      boolean limitsOnVictim =
+          cluster.masterOf("{rl:" + user.caller().userId() + "}:submit") == victim;
+      if (limitsOnVictim ? onVictim < 2 : users.size() - onVictim < 4) {
+        users.add(user);
+        onVictim += limitsOnVictim ? 1 : 0;
+      }
     }
     // Opened before the kill: its subscription must outlive the master it may sit on.
     TestUser watcher = newUser("failover-watcher", Caller.Role.USER);
@@ -106,8 +117,6 @@ class RedisClusterFailoverTest extends IntegrationTest {
                 });
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= REQUESTS / 4);
 
-    // The master holding the first partition's streams (and every third user's jobs).
-    int victim = cluster.masterOf(partitions.all().getFirst().stream(Priority.NORMAL));
     Instant killed = Instant.now();
     cluster.kill(victim);
     cluster.awaitFailover(victim, 3);
@@ -152,6 +161,8 @@ class RedisClusterFailoverTest extends IntegrationTest {
     long charged =
         jdbc.sql("SELECT coalesce(sum(requests), 0) FROM usage_daily").query(Long.class).single();
     assertThat(charged).as("usage charged once per request").isEqualTo(all.size());
+    // Submits while the master was gone passed their limits unchecked: counted, for the alert.
+    assertThat(failedOpen()).as("calls let through while the master was gone").isPositive();
     log.info(
         "Failover: master {} killed; cluster healthy again after {} ms; all {} accepted requests"
             + " ({}) completed {} ms after the kill",
@@ -160,6 +171,17 @@ class RedisClusterFailoverTest extends IntegrationTest {
         ids.size(),
         answers,
         recovered.toMillis());
+  }
+
+  /** Calls let through unchecked since the start, summed over the limits. */
+  private double failedOpen() {
+    double sum = 0;
+    for (String line : api.get("/metrics", null).text().split("\n")) {
+      if (line.startsWith("tts_limits_failed_open_total{")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   private long count(String condition, List<UUID> ids) {
