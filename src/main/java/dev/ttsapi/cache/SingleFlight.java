@@ -26,8 +26,13 @@ public class SingleFlight {
   /** A held lease on one content key. */
   public record Lease(String key, String token) {}
 
+  /**
+   * No hash tag: each lease is one key touched alone, and every job takes one, so on a Redis
+   * Cluster they spread over all masters instead of loading the master of {@code {tts}} with every
+   * job.
+   */
   static String leaseKey(String contentKey) {
-    return "{tts}:synth:" + contentKey;
+    return "tts_synth:" + contentKey;
   }
 
   /** The lease on {@code contentKey}, if nobody holds it now. */

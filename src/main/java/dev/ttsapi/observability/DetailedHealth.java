@@ -64,14 +64,26 @@ class DetailedHealth {
     stores.checkNow();
     router.check();
     Map<String, Object> body = new LinkedHashMap<>();
-    List<String> warnings = redisWarnings();
+    List<Redis.Master> masters = masters();
+    List<String> warnings = redisWarnings(masters);
     warnings.addAll(replicaWarnings());
     body.put("status", ready() ? (warnings.isEmpty() ? "healthy" : "degraded") : "unhealthy");
     body.put("system", system());
     body.put("application", application());
-    body.put("stores", storesInfo());
+    Map<String, Object> storesInfo = storesInfo();
+    storesInfo.put("redis_mode", redis.cluster() ? "cluster" : "standalone");
+    storesInfo.put("redis_masters", mastersInfo(masters));
+    body.put("stores", storesInfo);
     body.put("warnings", warnings);
     return body;
+  }
+
+  private List<Redis.Master> masters() {
+    try {
+      return redis.masters();
+    } catch (RuntimeException e) {
+      return List.of(new Redis.Master("?", false, 0, 0, "", false, e.getMessage()));
+    }
   }
 
   private boolean ready() {
@@ -172,28 +184,54 @@ class DetailedHealth {
     return m;
   }
 
-  /** Queued jobs live only in Redis until done: eviction or a restart without AOF loses them. */
-  private List<String> redisWarnings() {
+  /**
+   * Queued jobs live only in Redis until done: eviction or a restart without AOF loses them. Read
+   * from every master (on a Cluster each holds a share of the keys), with INFO only, which managed
+   * Redis services allow where CONFIG GET is often refused.
+   */
+  private List<String> redisWarnings(List<Redis.Master> masters) {
     List<String> warnings = new ArrayList<>();
-    try {
-      Map<String, String> policy = redis.sync().configGet("maxmemory-policy");
-      String value = policy.get("maxmemory-policy");
-      if (value != null && !"noeviction".equals(value)) {
+    for (Redis.Master master : masters) {
+      String which = masters.size() > 1 ? "Redis master " + master.address() : "Redis";
+      if (!master.up()) {
+        warnings.add(which + " could not be read: " + master.error());
+        continue;
+      }
+      if (!"noeviction".equals(master.maxMemoryPolicy())) {
         warnings.add(
-            "Redis maxmemory-policy is "
-                + value
+            which
+                + " maxmemory-policy is "
+                + master.maxMemoryPolicy()
                 + ": under memory pressure it may evict queued jobs; set noeviction");
       }
-      String aof = redis.sync().configGet("appendonly").get("appendonly");
-      if (!"yes".equals(aof)) {
+      if (!master.appendOnly()) {
         warnings.add(
-            "Redis appendonly is off: a restart loses queued jobs until the sweeper re-enqueues"
+            which
+                + " appendonly is off: a restart loses queued jobs until the sweeper re-enqueues"
                 + " them; set appendonly yes");
       }
-    } catch (RuntimeException e) {
-      warnings.add("Redis configuration could not be read: " + e.getMessage());
     }
     return warnings;
+  }
+
+  /** Each master's memory, as INFO tells it. */
+  private static List<Map<String, Object>> mastersInfo(List<Redis.Master> masters) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Redis.Master master : masters) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("address", master.address());
+      m.put("status", master.up() ? "up" : "down");
+      if (master.up()) {
+        m.put("used_memory_bytes", master.usedMemoryBytes());
+        m.put("maxmemory_bytes", master.maxMemoryBytes());
+        m.put("maxmemory_policy", master.maxMemoryPolicy());
+        m.put("appendonly", master.appendOnly());
+      } else {
+        m.put("error", master.error());
+      }
+      list.add(m);
+    }
+    return list;
   }
 
   private static double millis(Duration d) {

@@ -13,10 +13,11 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * Pings PostgreSQL ({@code SELECT 1}), Redis ({@code PING}) and the audio store (a HeadBucket, or
- * the audio directory) every {@code tts.observability.store-check-interval}, off the request path,
- * and keeps the last result and round-trip time of each. Readiness reads it, so a node that loses a
- * store turns not-ready within one interval and ready again once the store answers, by itself.
+ * Pings PostgreSQL ({@code SELECT 1}), Redis ({@code PING} to every master of a Cluster) and the
+ * audio store (a HeadBucket, or the audio directory) every {@code
+ * tts.observability.store-check-interval}, off the request path, and keeps the last result and
+ * round-trip time of each. Readiness reads it, so a node that loses a store turns not-ready within
+ * one interval and ready again once the store answers, by itself.
  */
 @Component
 public class StoreProbe extends PeriodicTasks {
@@ -57,7 +58,12 @@ public class StoreProbe extends PeriodicTasks {
   /** Checks every store now and keeps the results. */
   public void checkNow() {
     Check pg = time(() -> jdbc.sql("SELECT 1").query(Integer.class).single());
-    Check rd = time(() -> redis.sync().ping());
+    Check rd =
+        time(
+            () -> {
+              redis.pingEveryMaster();
+              return null;
+            });
     Check au =
         time(
             () -> {

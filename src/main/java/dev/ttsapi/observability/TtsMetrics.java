@@ -40,6 +40,31 @@ public class TtsMetrics {
     // Counters an alert reads exist from the start, at 0, so rate() and increase() see them.
     deadLetteredCounter();
     reclaimedCounter();
+    for (String limit : FAIL_OPEN_LIMITS) {
+      failedOpenCounter(limit);
+    }
+  }
+
+  /** The limits that let a call through when Redis cannot answer (the label's values). */
+  private static final java.util.List<String> FAIL_OPEN_LIMITS =
+      java.util.List.of("submit", "poll", "failed_login", "quota");
+
+  /**
+   * A limit let a call through because Redis could not answer it (down, timed out, or a misrouted
+   * key): the call went unlimited. Alerted on, since limits that fail open quietly are limits that
+   * are off.
+   *
+   * @param limit submit, poll, failed_login or quota
+   */
+  public void limitFailedOpen(String limit) {
+    failedOpenCounter(limit).increment();
+  }
+
+  private Counter failedOpenCounter(String limit) {
+    return Counter.builder("tts.limits.failed.open")
+        .description("Calls let through unlimited because Redis could not answer a limit's check")
+        .tag("limit", limit)
+        .register(registry);
   }
 
   /** A request was accepted (status {@code received}, the seed's label). */

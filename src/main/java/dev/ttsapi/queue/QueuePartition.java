@@ -11,7 +11,7 @@ import java.util.UUID;
  *
  * @param index 0 to the number of partitions - 1
  * @param tag the hash tag, braces included: {@code {tts}} for the only partition, else {@code
- *     {tts:<index>}}
+ *     {tts:<index>}} or {@code {tts:<index>.<k>}} ({@link QueuePartitions#tag})
  */
 public record QueuePartition(int index, String tag) {
 

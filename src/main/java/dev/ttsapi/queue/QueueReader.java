@@ -55,12 +55,19 @@ public final class QueueReader implements AutoCloseable {
    * group (Redis restarted empty) is created again; PostgreSQL's sweeper re-enqueues what waited.
    */
   public Optional<Delivery> next() {
+    return next(properties.blockTimeout());
+  }
+
+  /** {@link #next()}, blocking at most {@code block} (at most the block timeout). */
+  public Optional<Delivery> next(java.time.Duration block) {
     if (!alreadyRead.isEmpty()) {
       return Optional.of(alreadyRead.poll());
     }
     Priority[] order = (++reads % properties.fairnessInterval() == 0) ? LOW_FIRST : HIGH_FIRST;
     try {
-      return read(order);
+      return read(
+          order,
+          block.compareTo(properties.blockTimeout()) < 0 ? block : properties.blockTimeout());
     } catch (RuntimeException e) {
       if (QueueGroups.lost(e)) {
         groups.ensure();
@@ -70,7 +77,7 @@ public final class QueueReader implements AutoCloseable {
     }
   }
 
-  private Optional<Delivery> read(Priority[] order) {
+  private Optional<Delivery> read(Priority[] order, java.time.Duration block) {
     RedisClusterCommands<String, String> redis = connection.commands();
     for (Priority priority : order) {
       List<StreamMessage<String, String>> messages =
@@ -91,8 +98,7 @@ public final class QueueReader implements AutoCloseable {
       offsets[i] = StreamOffset.lastConsumed(partition.stream(HIGH_FIRST[i]));
     }
     List<StreamMessage<String, String>> messages =
-        redis.xreadgroup(
-            consumer, XReadArgs.Builder.block(properties.blockTimeout()).count(1), offsets);
+        redis.xreadgroup(consumer, XReadArgs.Builder.block(block).count(1), offsets);
     for (StreamMessage<String, String> message : messages) {
       for (Priority priority : Priority.values()) {
         if (partition.stream(priority).equals(message.getStream())) {

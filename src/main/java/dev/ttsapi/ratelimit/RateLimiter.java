@@ -1,5 +1,6 @@
 package dev.ttsapi.ratelimit;
 
+import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.ratelimit.RateLimitExceededException.Kind;
 import dev.ttsapi.redis.Redis;
 import dev.ttsapi.redis.RedisScript;
@@ -26,8 +27,9 @@ import org.springframework.stereotype.Service;
  * atomically, on Redis's clock); the quota is a counter per user and UTC day. All keys of a user
  * share the hash tag {@code {rl:<user>}}, so one script touches one Redis Cluster slot.
  *
- * <p>If Redis cannot answer, calls are let through (and logged): the limiter protects the service,
- * it must not take it down.
+ * <p>If Redis cannot answer, calls are let through (logged, and counted in {@code
+ * tts_limits_failed_open_total}, which an alert watches): the limiter protects the service, it must
+ * not take it down.
  */
 @Service
 public class RateLimiter {
@@ -40,14 +42,17 @@ public class RateLimiter {
   private final UsageAudit audit;
   private final RateLimitProperties properties;
   private final Clock clock;
+  private final TtsMetrics metrics;
 
   RateLimiter(
       Redis redis,
+      TtsMetrics metrics,
       UserLimitsService limits,
       org.springframework.beans.factory.ObjectProvider<UsageAudit> audit,
       RateLimitProperties properties,
       Clock clock) {
     this.redis = redis;
+    this.metrics = metrics;
     this.limits = limits;
     this.audit = audit.getIfAvailable();
     this.properties = properties;
@@ -100,6 +105,7 @@ public class RateLimiter {
       result = redis.eval(RedisScript.GCRA, keys, args);
     } catch (RuntimeException e) {
       log.warn("Rate limiter unavailable, letting the call through: {}", e.toString());
+      metrics.limitFailedOpen(budget == Budget.POLL ? "poll" : "submit");
       return Decision.unlimited(limit);
     }
     boolean allowed = result.get(0) == 1;
@@ -132,6 +138,7 @@ public class RateLimiter {
               List.of(Long.toString(PERIOD_MS), Long.toString(limit)));
     } catch (RuntimeException e) {
       log.warn("Failed-login limit unavailable, letting the call through: {}", e.toString());
+      metrics.limitFailedOpen("failed_login");
       return Decision.unlimited(limit);
     }
     boolean allowed = result.get(0) == 1;
@@ -169,6 +176,7 @@ public class RateLimiter {
                   Long.toString(untilMidnight + Duration.ofDays(1).toSeconds())));
     } catch (RuntimeException e) {
       log.warn("Character quota unavailable, letting the call through: {}", e.toString());
+      metrics.limitFailedOpen("quota");
       return;
     }
     if (result.get(0) != 1) {

@@ -15,7 +15,9 @@ import org.springframework.validation.annotation.Validated;
  *     ({@code DATABASE_URL})
  * @param databaseReplicaUrls streaming replicas of that database, in the same forms ({@code
  *     DATABASE_REPLICA_URLS}, comma-separated); lists and status fallbacks read from them
- * @param redisUrl {@code redis://[:pass@]host:6379[/db]} ({@code REDIS_URL})
+ * @param redisUrl {@code redis://[:pass@]host:6379[/db]}, {@code redis-cluster://host1:port,…},
+ *     {@code redis-sentinel://s1:26379,…?master=name}, or the {@code rediss…} form of each for TLS
+ *     ({@code REDIS_URL}; read by the {@code redis} package's {@code RedisUrl})
  * @param redisCommandTimeout longest wait for one Redis command; must exceed the queue's blocking
  *     read ({@code tts.queue.block-timeout})
  * @param embeddedDurable whether the embedded PostgreSQL flushes every commit to disk (fsync,

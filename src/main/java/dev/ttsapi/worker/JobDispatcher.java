@@ -84,7 +84,9 @@ class JobDispatcher implements SmartLifecycle {
     this.identity = identity;
     this.slotCount = properties.effectiveSlots();
     this.shutdownGrace = properties.shutdownGrace();
-    this.slots = new Semaphore(slotCount);
+    // Fair: a loop that read nothing queues behind the others, so with fewer slots than
+    // partitions every partition gets its turn.
+    this.slots = new Semaphore(slotCount, true);
     this.liveSlots = new Semaphore(liveSlots);
     this.heap = heap;
     this.outage = outage;
@@ -141,7 +143,7 @@ class JobDispatcher implements SmartLifecycle {
           if (source == null) {
             source = lane.open().get();
           }
-          next = source.next();
+          next = source.next(lane.slots().hasQueuedThreads());
           if (!backoff.isZero()) {
             log.info("Worker {} reads the queue again ({})", identity.consumerName(), lane.name());
             backoff = Duration.ZERO;

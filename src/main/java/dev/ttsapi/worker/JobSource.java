@@ -9,8 +9,13 @@ import java.util.Optional;
  */
 interface JobSource<J> extends AutoCloseable {
 
-  /** The next job, waiting up to the queue's block timeout; empty if none came. */
-  Optional<J> next();
+  /**
+   * The next job, waiting up to the queue's block timeout; empty if none came.
+   *
+   * @param slotWanted another loop waits for the slot this read holds: wait only briefly, so an
+   *     empty partition does not keep a slot from one with work
+   */
+  Optional<J> next(boolean slotWanted);
 
   /** Runs one job to its end, on a thread of its own; failures are the source's to settle. */
   void run(J job);

@@ -45,7 +45,7 @@ final class LiveJobs implements JobSource<LiveJob> {
   }
 
   @Override
-  public Optional<LiveJob> next() {
+  public Optional<LiveJob> next(boolean slotWanted) {
     return queue.take(connection, consumer, block);
   }
 

@@ -12,6 +12,13 @@ final class StoredJobs implements JobSource<Delivery> {
 
   private static final Logger log = LoggerFactory.getLogger(StoredJobs.class);
 
+  /**
+   * How long a read waits while another partition's loop waits for its slot: short, so the slot
+   * goes round every partition (the slots' semaphore is fair) instead of sitting in one empty
+   * partition's blocking read for the whole block timeout.
+   */
+  private static final java.time.Duration SHARED_SLOT_WAIT = java.time.Duration.ofMillis(100);
+
   private final QueueReader reader;
   private final QueueConsumer queue;
   private final JobProcessor processor;
@@ -25,8 +32,8 @@ final class StoredJobs implements JobSource<Delivery> {
   }
 
   @Override
-  public Optional<Delivery> next() {
-    Optional<Delivery> next = reader.next();
+  public Optional<Delivery> next(boolean slotWanted) {
+    Optional<Delivery> next = slotWanted ? reader.next(SHARED_SLOT_WAIT) : reader.next();
     // Counted as in flight from the moment it is ours, so its claim is renewed while it waits.
     next.ifPresent(inFlight::add);
     return next;

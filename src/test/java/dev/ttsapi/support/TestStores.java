@@ -29,6 +29,9 @@ public final class TestStores {
    */
   public static final int REDIS_PORT = Integer.getInteger("tts.test.redis-port", 6379);
 
+  /** A REDIS_URL that replaces the local test Redis for the contexts started while it is set. */
+  public static final String REDIS_URL_PROPERTY = "tts.test.redis-url";
+
   private TestStores() {}
 
   public static void register(DynamicPropertyRegistry registry) {
@@ -43,9 +46,12 @@ public final class TestStores {
       registry.add(
           "tts.stores.database-url", () -> "postgresql://postgres@127.0.0.1:5432/" + DATABASE);
     }
-    if (reachable(TestStores.REDIS_PORT)) {
-      registry.add("tts.stores.redis-url", () -> redisUrl());
-    }
+    // Read when the context starts, so a test class can point its context at a Redis of its own
+    // (a Cluster, Sentinels) by setting it in @BeforeAll; -Dtts.test.redis-url=… runs any test
+    // against another Redis.
+    registry.add(
+        "tts.stores.redis-url",
+        () -> System.getProperty(REDIS_URL_PROPERTY, reachable(REDIS_PORT) ? redisUrl() : ""));
   }
 
   public static String redisUrl() {
