@@ -1,5 +1,6 @@
 package dev.ttsapi.lexicon;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -20,6 +21,8 @@ public enum LexiconFormat {
     return mediaType;
   }
 
+  /** Its name on the wire and in the table: {@code pls}, {@code json}. */
+  @JsonValue
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
   }

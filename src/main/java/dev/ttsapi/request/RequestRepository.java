@@ -32,7 +32,7 @@ public class RequestRepository {
       """
       id, created_at, user_id, status, priority, text, language, voice_requested, voice, speed,
       pitch, format, sample_rate, content_key, cache_hit, attempt, progress, error, audio_bytes,
-      audio_duration_ms, started_at, completed_at, updated_at""";
+      audio_duration_ms, started_at, completed_at, updated_at, spoken_text""";
 
   private final JdbcClient jdbc;
   private final NamedParameterJdbcTemplate batches;
@@ -50,11 +50,13 @@ public class RequestRepository {
         INSERT INTO requests (id, created_at, user_id, status, priority, text, text_length,
           language, voice_requested, voice, engine, speed, pitch, format, sample_rate,
           content_key, cache_hit,
-          progress, audio_bytes, audio_duration_ms, started_at, completed_at, updated_at)
+          progress, audio_bytes, audio_duration_ms, started_at, completed_at, updated_at,
+          spoken_text)
         VALUES (:id, :createdAt, :userId, :status, :priority, :text, :textLength, :language,
           :voiceRequested, :voice, :engine, :speed, :pitch, :format, :sampleRate,
           :contentKey, :cacheHit,
-          :progress, :audioBytes, :audioDurationMs, :startedAt, :completedAt, :createdAt)
+          :progress, :audioBytes, :audioDurationMs, :startedAt, :completedAt, :createdAt,
+          :spokenText)
         RETURNING id)
       INSERT INTO logs (request_id, timestamp, event, attempt, detail)
       SELECT id, :createdAt, :status, 0, :detail FROM inserted
@@ -91,6 +93,7 @@ public class RequestRepository {
         .addValue("status", r.status().wireName())
         .addValue("priority", r.priority().wireName())
         .addValue("text", r.text())
+        .addValue("spokenText", r.speech().spokenText())
         .addValue("textLength", r.text().codePointCount(0, r.text().length()))
         .addValue("language", r.language())
         .addValue("voiceRequested", r.voiceRequested())
@@ -626,7 +629,8 @@ public class RequestRepository {
             rs.getDouble("pitch"),
             AudioFormat.parse(rs.getString("format")).orElseThrow(),
             rs.getInt("sample_rate"),
-            rs.getString("content_key")),
+            rs.getString("content_key"),
+            rs.getString("spoken_text")),
         new TtsRequest.Outcome(
             rs.getBoolean("cache_hit"),
             rs.getInt("attempt"),

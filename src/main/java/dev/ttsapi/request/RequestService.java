@@ -139,7 +139,9 @@ public class RequestService {
             utterance.settings().pitch(),
             utterance.format().extension(),
             utterance.sampleRate(),
-            utterance.text());
+            utterance.spokenText(),
+            utterance.lexicons() == null ? null : utterance.lexicons().versionKey());
+    String spoken = utterance.spokenText();
     return new TtsRequest.Speech(
         utterance.text(),
         utterance.language(),
@@ -149,7 +151,8 @@ public class RequestService {
         utterance.settings().pitch(),
         utterance.format(),
         utterance.sampleRate(),
-        contentKey);
+        contentKey,
+        spoken.equals(utterance.text()) ? null : spoken);
   }
 
   /** "user/contentKey" of each stored audio a submitting user asked for before. */

@@ -24,6 +24,8 @@ public record TtsRequest(
    *
    * @param sampleRate the sample rate of the audio, in Hz
    * @param contentKey names the audio: the same key is the same sound ({@code ContentKey})
+   * @param spokenText what the engine is given when it is not {@code text} (pronunciation lexicons
+   *     replaced words), else null
    */
   public record Speech(
       String text,
@@ -34,7 +36,37 @@ public record TtsRequest(
       double pitch,
       AudioFormat format,
       int sampleRate,
-      String contentKey) {}
+      String contentKey,
+      String spokenText) {
+
+    public Speech(
+        String text,
+        String language,
+        String voiceRequested,
+        String voice,
+        double speed,
+        double pitch,
+        AudioFormat format,
+        int sampleRate,
+        String contentKey) {
+      this(
+          text,
+          language,
+          voiceRequested,
+          voice,
+          speed,
+          pitch,
+          format,
+          sampleRate,
+          contentKey,
+          null);
+    }
+
+    /** What the engine is to speak: the spoken text if there is one, else the text. */
+    public String textToSpeak() {
+      return spokenText != null ? spokenText : text;
+    }
+  }
 
   /** How far the request got: changed by each transition of its life. */
   public record Outcome(

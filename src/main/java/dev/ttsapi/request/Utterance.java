@@ -3,6 +3,7 @@ package dev.ttsapi.request;
 import dev.ttsapi.audio.AudioFormat;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.Voice;
+import dev.ttsapi.lexicon.LexiconUse;
 
 /**
  * What to say and how, checked and resolved once ({@link Utterances#of}), from whichever endpoint's
@@ -16,6 +17,8 @@ import dev.ttsapi.engine.Voice;
  * @param languageRequested the language the client named, or null
  * @param voiceRequested the voice name the client gave, or null
  * @param sampleRate the audio's sample rate in Hz: the one asked for, else the voice's own
+ * @param lexicons the pronunciation lexicons applied to the text, or null when none was named
+ *     ({@link Utterances#withLexicons})
  */
 public record Utterance(
     String text,
@@ -26,7 +29,50 @@ public record Utterance(
     String voiceRequested,
     SpeechSettings settings,
     AudioFormat format,
-    int sampleRate) {
+    int sampleRate,
+    LexiconUse lexicons) {
+
+  public Utterance(
+      String text,
+      int characters,
+      Voice voice,
+      String engineVersion,
+      String languageRequested,
+      String voiceRequested,
+      SpeechSettings settings,
+      AudioFormat format,
+      int sampleRate) {
+    this(
+        text,
+        characters,
+        voice,
+        engineVersion,
+        languageRequested,
+        voiceRequested,
+        settings,
+        format,
+        sampleRate,
+        null);
+  }
+
+  /** What the engine is given: the text, with the lexicons' rules applied if any were named. */
+  public String spokenText() {
+    return lexicons == null ? text : lexicons.spokenText();
+  }
+
+  Utterance withLexicons(LexiconUse use) {
+    return new Utterance(
+        text,
+        characters,
+        voice,
+        engineVersion,
+        languageRequested,
+        voiceRequested,
+        settings,
+        format,
+        sampleRate,
+        use);
+  }
 
   /** The language spoken: the one asked for, else the voice's. */
   public String language() {

@@ -90,10 +90,11 @@ class SynthesisPipeline {
     SpeechEngine engine = voices.engineFor(voice);
     SpeechSettings settings = new SpeechSettings(request.speed(), request.pitch());
     int rate = request.sampleRate() > 0 ? request.sampleRate() : voice.sampleRate();
-    int chunkLimit = chunkLimit(request.text().length(), engine.maxInputCharacters());
+    // the text with the request's pronunciation lexicons applied, if it named any
+    String spoken = request.speech().textToSpeak();
+    int chunkLimit = chunkLimit(spoken.length(), engine.maxInputCharacters());
     List<String> texts =
-        SentenceSplitter.split(
-            request.text(), chunkLimit, Locale.forLanguageTag(request.language()));
+        SentenceSplitter.split(spoken, chunkLimit, Locale.forLanguageTag(request.language()));
     Path pcmFile = Files.createTempFile("tts-" + request.id(), ".pcm");
     SynthesisUsage usage;
     LevelMeter level = new LevelMeter();

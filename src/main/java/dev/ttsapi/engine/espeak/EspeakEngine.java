@@ -5,6 +5,7 @@ import dev.ttsapi.audio.PcmEffects;
 import dev.ttsapi.audio.WavDecoder;
 import dev.ttsapi.engine.Gender;
 import dev.ttsapi.engine.LanguageTags;
+import dev.ttsapi.engine.PhonemeMarkup;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
@@ -169,7 +170,7 @@ public final class EspeakEngine implements SpeechEngine {
             Integer.toString(pitch));
     Pcm pcm;
     try {
-      pcm = WavDecoder.decode(run(args, withoutPhonemeInput(text), timeout));
+      pcm = WavDecoder.decode(run(args, input(text), timeout));
     } catch (IllegalArgumentException e) {
       throw new SynthesisException("espeak-ng wrote no usable WAV: " + e.getMessage(), e);
     }
@@ -211,6 +212,22 @@ public final class EspeakEngine implements SpeechEngine {
       }
     }
     return t[t.length - 1][1];
+  }
+
+  /**
+   * What espeak-ng reads: the client's words with their {@code [[} defused, and the pronunciations
+   * a lexicon put in ({@link PhonemeMarkup}, already in espeak-ng's mnemonics) as its phoneme input
+   * {@code [[...]]}.
+   */
+  static String input(String text) {
+    if (!PhonemeMarkup.contains(text)) {
+      return withoutPhonemeInput(text);
+    }
+    return PhonemeMarkup.render(
+        text,
+        // a "[" just before the span would run into its "[["
+        words -> withoutPhonemeInput(words).replaceAll("\\[$", "[ "),
+        phonemes -> "[[" + phonemes + "]]");
   }
 
   /** {@code [[...]]} would be read as phoneme codes; a client's text is always words. */
