@@ -23,7 +23,14 @@ import tools.jackson.databind.JsonNode;
  */
 class LexiconSpeechTest extends IntegrationTest {
 
-  static final String VIETNAMESE = "Tôi sống ở TP.HCM.";
+  /**
+   * A number new to each run: the audio store keeps its files between runs (content-addressed,
+   * never overwritten), so audio compared byte for byte must be of text no earlier run spoke.
+   */
+  static final String RUN = Long.toString(System.nanoTime() % 1_000_000);
+
+  static final String VIETNAMESE = "Tôi sống ở TP.HCM, số " + RUN + ".";
+  static final String VIETNAMESE_REPLACED = "Tôi sống ở Thành phố Hồ Chí Minh, số " + RUN + ".";
   static final String LONG_WORD_IPA = "ˌsuːpərˌkælɪfrædʒɪlɪstɪkˌɛkspiːæliˈdoʊʃəs";
 
   private void lexicon(TestUser user, String name, String json) {
@@ -77,11 +84,11 @@ class LexiconSpeechTest extends IntegrationTest {
     assertThat(replaced.path("lexicons").path("phoneme_rules_dropped").asInt()).isZero();
     assertThat(replaced.path("lexicons").path("versions").get(0).asString()).isEqualTo("vn@1");
     assertThat(column("text", replaced)).isEqualTo(VIETNAMESE);
-    assertThat(column("spoken_text", replaced)).isEqualTo("Tôi sống ở Thành phố Hồ Chí Minh.");
+    assertThat(column("spoken_text", replaced)).isEqualTo(VIETNAMESE_REPLACED);
     assertThat(column("spoken_text", plain)).isNull();
     // espeak-ng is deterministic: the engine got the replaced text if its audio is, byte for
     // byte, the audio of that text submitted as it is (and not the audio of the original)
-    JsonNode direct = submit(user, "Tôi sống ở Thành phố Hồ Chí Minh.", "espeak:vi", null);
+    JsonNode direct = submit(user, VIETNAMESE_REPLACED, "espeak:vi", null);
     spokenSeconds(user, plain);
     spokenSeconds(user, replaced);
     spokenSeconds(user, direct);
@@ -93,7 +100,7 @@ class LexiconSpeechTest extends IntegrationTest {
                 .param("user", user.caller().userId())
                 .query(Long.class)
                 .single())
-        .isEqualTo(2L * VIETNAMESE.length() + "Tôi sống ở Thành phố Hồ Chí Minh.".length());
+        .isEqualTo(2L * VIETNAMESE.length() + VIETNAMESE_REPLACED.length());
   }
 
   @Test
@@ -111,7 +118,7 @@ class LexiconSpeechTest extends IntegrationTest {
     assertThat(changed.path("cache_hit").asBoolean()).isFalse();
     assertThat(changed.path("lexicons").path("versions").get(0).asString()).isEqualTo("vn@2");
     assertThat(column("content_key", changed)).isNotEqualTo(column("content_key", first));
-    assertThat(column("spoken_text", changed)).isEqualTo("Tôi sống ở Sài Gòn.");
+    assertThat(column("spoken_text", changed)).isEqualTo("Tôi sống ở Sài Gòn, số " + RUN + ".");
     double changedSeconds = spokenSeconds(user, changed);
     assertThat(changedSeconds).isLessThan(firstSeconds - 0.3);
     assertThat(audio(user, changed)).isNotEqualTo(audio(user, first));
