@@ -25,10 +25,27 @@ import java.util.function.Function;
  *   <li><b>Text.</b> Both sides are NFC (lexicons are normalized when stored, text when submitted),
  *       so Vietnamese diacritics match as single code points and stay as they are.
  * </ul>
+ *
+ * <p>Immutable once built, so one matcher serves concurrent requests.
  */
 final class LexiconMatcher {
 
-  private final Map<Integer, List<Candidate>> byFirstCharacter = new HashMap<>();
+  /**
+   * Rules by their grapheme folded to one case, character by character (so its length stays), in
+   * {@link #ORDER}; looked up once per grapheme length at each place a match may begin, which costs
+   * the same with ten rules or fifty thousand.
+   */
+  private final Map<String, List<Candidate>> byFoldedGrapheme = new HashMap<>();
+
+  /** The lengths of the graphemes, longest first. */
+  private final int[] lengths;
+
+  private final int ruleCount;
+
+  private static final Comparator<Candidate> ORDER =
+      Comparator.comparingInt(Candidate::lexicon)
+          .thenComparing(c -> -c.rule().grapheme().length())
+          .thenComparingInt(Candidate::index);
 
   private record Candidate(LexiconRule rule, int lexicon, int index, boolean matchCase) {}
 
@@ -52,31 +69,36 @@ final class LexiconMatcher {
    * @param lexicons the rules of each lexicon, in the order the request named them
    */
   LexiconMatcher(List<List<LexiconRule>> lexicons) {
+    java.util.TreeSet<Integer> distinct = new java.util.TreeSet<>(Comparator.reverseOrder());
     for (int l = 0; l < lexicons.size(); l++) {
       List<LexiconRule> rules = lexicons.get(l);
       for (int r = 0; r < rules.size(); r++) {
         LexiconRule rule = rules.get(r);
         boolean matchCase = hasCapital(rule.grapheme());
-        byFirstCharacter
-            .computeIfAbsent(fold(rule.grapheme().codePointAt(0)), k -> new ArrayList<>())
+        byFoldedGrapheme
+            .computeIfAbsent(fold(rule.grapheme()), k -> new ArrayList<>())
             .add(new Candidate(rule, l, r, matchCase));
+        distinct.add(rule.grapheme().length());
       }
     }
-    Comparator<Candidate> order =
-        Comparator.comparingInt(Candidate::lexicon)
-            .thenComparing(c -> -c.rule().grapheme().length())
-            .thenComparingInt(Candidate::index);
-    byFirstCharacter.values().forEach(list -> list.sort(order));
+    byFoldedGrapheme.values().forEach(list -> list.sort(ORDER));
+    this.lengths = distinct.stream().mapToInt(Integer::intValue).toArray();
+    this.ruleCount = lexicons.stream().mapToInt(List::size).sum();
+  }
+
+  int ruleCount() {
+    return ruleCount;
   }
 
   Result apply(String text, PhonemeWriter phonemes) {
+    String folded = fold(text);
     StringBuilder out = new StringBuilder(text.length());
     int applied = 0;
     int dropped = 0;
     int i = 0;
     while (i < text.length()) {
       int c = text.codePointAt(i);
-      Candidate match = matchAt(text, i, c);
+      Candidate match = matchAt(text, folded, i, c);
       if (match == null) {
         out.appendCodePoint(c);
         i += Character.charCount(c);
@@ -101,20 +123,38 @@ final class LexiconMatcher {
     return new Result(out.toString(), applied, dropped);
   }
 
-  private Candidate matchAt(String text, int i, int c) {
-    List<Candidate> candidates = byFirstCharacter.get(fold(c));
-    if (candidates == null) {
-      return null;
-    }
+  private Candidate matchAt(String text, String folded, int i, int c) {
     boolean wordBefore = i > 0 && isWordCharacter(text.codePointBefore(i));
+    if (wordBefore && isWordCharacter(c)) {
+      return null; // inside a word: no grapheme may begin here
+    }
+    Candidate best = null;
+    for (int length : lengths) {
+      if (i + length > text.length()) {
+        continue;
+      }
+      List<Candidate> candidates = byFoldedGrapheme.get(folded.substring(i, i + length));
+      if (candidates == null) {
+        continue;
+      }
+      Candidate found = firstMatch(candidates, text, i, wordBefore);
+      if (found != null && (best == null || ORDER.compare(found, best) < 0)) {
+        best = found;
+      }
+    }
+    return best;
+  }
+
+  /** The first of {@code candidates} (same folded grapheme, in {@link #ORDER}) that fits here. */
+  private static Candidate firstMatch(
+      List<Candidate> candidates, String text, int i, boolean wordBefore) {
     for (Candidate candidate : candidates) {
       String grapheme = candidate.rule().grapheme();
       int end = i + grapheme.length();
-      if (end > text.length()
-          || !text.regionMatches(!candidate.matchCase(), i, grapheme, 0, grapheme.length())) {
+      if (wordBefore && isWordCharacter(grapheme.codePointAt(0))) {
         continue;
       }
-      if (wordBefore && isWordCharacter(grapheme.codePointAt(0))) {
+      if (candidate.matchCase() && !text.startsWith(grapheme, i)) {
         continue;
       }
       if (end < text.length()
@@ -141,7 +181,16 @@ final class LexiconMatcher {
     return s.codePoints().anyMatch(c -> Character.isUpperCase(c) || Character.isTitleCase(c));
   }
 
-  private static int fold(int c) {
-    return Character.toLowerCase(Character.toUpperCase(c));
+  /**
+   * One case, character by character, as {@link String#regionMatches(boolean, int, String, int,
+   * int)} compares: the length never changes, so offsets into the folded text are offsets into the
+   * text.
+   */
+  private static String fold(String s) {
+    char[] chars = s.toCharArray();
+    for (int i = 0; i < chars.length; i++) {
+      chars[i] = Character.toLowerCase(Character.toUpperCase(chars[i]));
+    }
+    return new String(chars);
   }
 }
