@@ -184,8 +184,19 @@ class BatchItems {
       return new Submission(
           owner,
           priority,
-          utterances.of(
-              item.text(), voice, language, new SpeechSettings(speed, pitch), format, sampleRate));
+          utterances.withLexicons(
+              utterances.of(
+                  item.text(),
+                  voice,
+                  language,
+                  new SpeechSettings(speed, pitch),
+                  format,
+                  sampleRate),
+              owner,
+              item.lexicons() != null ? item.lexicons() : batch.lexicons(),
+              at + ".lexicons"));
+    } catch (InvalidInputException e) {
+      errors.addAll(e.errors());
     } catch (InvalidTextException | NothingToSpeakException e) {
       errors.add(new FieldError(at + ".text", e.getMessage()));
     } catch (UnknownVoiceException e) {

@@ -155,6 +155,30 @@ class LexiconSpeechTest extends IntegrationTest {
   }
 
   @Test
+  void batches_take_lexicons_for_the_batch_and_per_item() {
+    TestUser user = newUser("lex-batch", Caller.Role.USER);
+    lexicon(user, "en", "[{\"grapheme\": \"count\", \"alias\": \"37\"}]");
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("voice_settings", Map.of("voice", "marker:chunks"));
+    body.put("lexicons", List.of("en"));
+    body.put(
+        "items",
+        List.of(Map.of("text", "count one"), Map.of("text", "count two", "lexicons", List.of())));
+    Response created = api.post("/tts/batches", user.key(), ApiClient.json(body));
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    JsonNode items = created.json().path("items");
+    assertThat(column("spoken_text", items.get(0))).isEqualTo("37 one");
+    assertThat(column("spoken_text", items.get(1))).isNull();
+
+    body.put(
+        "items", List.of(Map.of("text", "a"), Map.of("text", "b", "lexicons", List.of("none"))));
+    Response refused = api.post("/tts/batches", user.key(), ApiClient.json(body));
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().path("errors").get(0).path("field").asString())
+        .isEqualTo("items[1].lexicons");
+  }
+
+  @Test
   void openai_speech_applies_lexicons_too() {
     TestUser user = newUser("lex-openai", Caller.Role.USER);
     lexicon(user, "en", "[{\"grapheme\": \"bob\", \"phoneme\": \"" + LONG_WORD_IPA + "\"}]");
