@@ -149,7 +149,9 @@ class TtsController {
           // Charged once the text is known to be speakable; given back if it is refused after all.
           try (QuotaCharge charge =
               limiter.charge(submission.userId(), submission.utterance().characters())) {
-            SubmitResponse answer = SubmitResponse.of(requests.submit(submission, callback));
+            SubmitResponse answer =
+                SubmitResponse.of(
+                    requests.submit(submission, callback), submission.utterance().lexicons());
             charge.keep();
             return answer;
           }
@@ -273,19 +275,16 @@ class TtsController {
     if (language == null && voice == null) {
       language = DEFAULT_LANGUAGE;
     }
-    return new Submission(
-        owner(caller, body.userId()),
-        priority,
+    UUID owner = owner(caller, body.userId());
+    Utterance utterance =
         ssml
             ? utterances.ofSsml(
                 body.text(), voice, language, new SpeechSettings(speed, pitch), format, sampleRate)
             : utterances.of(
-                body.text(),
-                voice,
-                language,
-                new SpeechSettings(speed, pitch),
-                format,
-                sampleRate));
+                body.text(), voice, language, new SpeechSettings(speed, pitch), format, sampleRate);
+    // the owner's lexicons (an admin submitting for a user uses that user's)
+    return new Submission(
+        owner, priority, utterances.withLexicons(utterance, owner, body.lexicons(), "lexicons"));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.ttsapi.api;
 
 import dev.ttsapi.engine.Voice;
+import dev.ttsapi.lexicon.LexiconUse;
 import dev.ttsapi.request.RequestService;
 import dev.ttsapi.request.StatusSnapshot;
 import dev.ttsapi.request.TtsRequest;
@@ -30,7 +31,8 @@ final class TtsDtos {
       Integer sampleRate,
       String priority,
       String callbackUrl,
-      String textType) {}
+      String textType,
+      List<String> lexicons) {}
 
   record VoiceSettingsBody(String language, String voice, Double speed, Double pitch) {}
 
@@ -52,9 +54,14 @@ final class TtsDtos {
       boolean cacheHit,
       Instant createdAt,
       Links links,
-      SsmlReport ssml) {
+      SsmlReport ssml,
+      LexiconsApplied lexicons) {
 
     static SubmitResponse of(RequestService.Accepted accepted) {
+      return of(accepted, null);
+    }
+
+    static SubmitResponse of(RequestService.Accepted accepted, LexiconUse lexicons) {
       TtsRequest r = accepted.request();
       return new SubmitResponse(
           r.id().toString(),
@@ -68,7 +75,21 @@ final class TtsDtos {
           accepted.cacheHit(),
           r.createdAt(),
           Links.of(r),
-          SsmlReport.fromJson(r.ssml()));
+          SsmlReport.fromJson(r.ssml()),
+          LexiconsApplied.of(lexicons));
+    }
+  }
+
+  /**
+   * What the named pronunciation lexicons did to the text: {@code applied} places replaced, {@code
+   * phoneme_rules_dropped} places a phoneme-only rule matched but the voice's engine takes no
+   * phonemes, and the lexicons' {@code versions} used ({@code name@version}).
+   */
+  record LexiconsApplied(int applied, int phonemeRulesDropped, List<String> versions) {
+    static LexiconsApplied of(LexiconUse use) {
+      return use == null
+          ? null
+          : new LexiconsApplied(use.applied(), use.phonemeRulesDropped(), use.versions());
     }
   }
 

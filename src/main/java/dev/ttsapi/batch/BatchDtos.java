@@ -21,13 +21,16 @@ final class BatchDtos {
       String format,
       Integer sampleRate,
       String priority,
-      String callbackUrl) {}
+      String callbackUrl,
+      List<String> lexicons) {}
 
   /**
    * One text to speak.
    *
    * @param textType {@code text} (the default); the kinds the submit path takes
    * @param clientId the caller's own name for the item: file name in the zip, chapter title
+   * @param lexicons the pronunciation lexicons of this item, in place of the batch's ({@code []}
+   *     for none)
    */
   record ItemBody(
       String text,
@@ -35,7 +38,8 @@ final class BatchDtos {
       VoiceSettingsBody voiceSettings,
       String format,
       Integer sampleRate,
-      String clientId) {}
+      String clientId,
+      List<String> lexicons) {}
 
   record VoiceSettingsBody(String language, String voice, Double speed, Double pitch) {}
 

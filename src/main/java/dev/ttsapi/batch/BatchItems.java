@@ -190,9 +190,15 @@ class BatchItems {
       return new Submission(
           owner,
           priority,
-          ssml
-              ? utterances.ofSsml(item.text(), voice, language, settings, format, sampleRate)
-              : utterances.of(item.text(), voice, language, settings, format, sampleRate));
+          utterances.withLexicons(
+              ssml
+                  ? utterances.ofSsml(item.text(), voice, language, settings, format, sampleRate)
+                  : utterances.of(item.text(), voice, language, settings, format, sampleRate),
+              owner,
+              item.lexicons() != null ? item.lexicons() : batch.lexicons(),
+              at + ".lexicons"));
+    } catch (InvalidInputException e) {
+      errors.addAll(e.errors());
     } catch (InvalidTextException | NothingToSpeakException | InvalidSsmlException e) {
       errors.add(new FieldError(at + ".text", e.getMessage()));
     } catch (UnknownVoiceException e) {

@@ -16,6 +16,10 @@ final class ContentKey {
   /**
    * @param owner the user the audio is kept for when it is not shared ({@link
    *     AudioCacheScope#PER_USER}); null when every user shares it
+   * @param ssml whether the text is an SSML document
+   * @param spokenText the text the engine is given (the normalized text, with lexicons applied)
+   * @param lexiconVersions the lexicons applied ({@code name@version,...}), or null for none: a
+   *     lexicon changed since is another key, so its old audio is never served
    */
   static String of(
       java.util.UUID owner,
@@ -26,7 +30,8 @@ final class ContentKey {
       String format,
       int sampleRate,
       boolean ssml,
-      String normalizedText) {
+      String spokenText,
+      String lexiconVersions) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       // Fields are separated by NUL, which normalized text never contains.
@@ -42,7 +47,11 @@ final class ContentKey {
               Double.toString(pitch),
               format,
               Integer.toString(sampleRate),
-              normalizedText);
+              spokenText);
+      if (lexiconVersions != null) {
+        // only then, so that the keys of audio made without lexicons stay what they were
+        material += "\0lexicons:" + lexiconVersions;
+      }
       return HexFormat.of().formatHex(sha.digest(material.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);

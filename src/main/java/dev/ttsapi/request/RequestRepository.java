@@ -32,7 +32,7 @@ public class RequestRepository {
       """
       id, created_at, user_id, status, priority, text, language, voice_requested, voice, speed,
       pitch, format, sample_rate, content_key, cache_hit, attempt, progress, error, audio_bytes,
-      audio_duration_ms, started_at, completed_at, updated_at, text_length, ssml""";
+      audio_duration_ms, started_at, completed_at, updated_at, text_length, ssml, spoken_text""";
 
   private final JdbcClient jdbc;
   private final NamedParameterJdbcTemplate batches;
@@ -50,12 +50,13 @@ public class RequestRepository {
         INSERT INTO requests (id, created_at, user_id, status, priority, text, text_length,
           language, voice_requested, voice, engine, speed, pitch, format, sample_rate,
           content_key, cache_hit,
-          progress, audio_bytes, audio_duration_ms, started_at, completed_at, updated_at, ssml)
+          progress, audio_bytes, audio_duration_ms, started_at, completed_at, updated_at, ssml,
+          spoken_text)
         VALUES (:id, :createdAt, :userId, :status, :priority, :text, :textLength, :language,
           :voiceRequested, :voice, :engine, :speed, :pitch, :format, :sampleRate,
           :contentKey, :cacheHit,
           :progress, :audioBytes, :audioDurationMs, :startedAt, :completedAt, :createdAt,
-          CAST(:ssml AS jsonb))
+          CAST(:ssml AS jsonb), :spokenText)
         RETURNING id)
       INSERT INTO logs (request_id, timestamp, event, attempt, detail)
       SELECT id, :createdAt, :status, 0, :detail FROM inserted
@@ -94,6 +95,7 @@ public class RequestRepository {
         .addValue("text", r.text())
         .addValue("textLength", r.characters())
         .addValue("ssml", r.ssml(), java.sql.Types.VARCHAR)
+        .addValue("spokenText", r.speech().spokenText())
         .addValue("language", r.language())
         .addValue("voiceRequested", r.voiceRequested())
         .addValue("voice", r.voice())
@@ -671,7 +673,8 @@ public class RequestRepository {
             rs.getInt("sample_rate"),
             rs.getString("content_key"),
             rs.getInt("text_length"),
-            rs.getString("ssml")),
+            rs.getString("ssml"),
+            rs.getString("spoken_text")),
         new TtsRequest.Outcome(
             rs.getBoolean("cache_hit"),
             rs.getInt("attempt"),

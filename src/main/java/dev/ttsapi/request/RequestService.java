@@ -143,7 +143,9 @@ public class RequestService {
             utterance.format().extension(),
             utterance.sampleRate(),
             utterance.ssml() != null,
-            utterance.text());
+            utterance.spokenText(),
+            utterance.lexicons() == null ? null : utterance.lexicons().versionKey());
+    String spoken = utterance.spokenText();
     return new TtsRequest.Speech(
         utterance.text(),
         utterance.language(),
@@ -155,7 +157,8 @@ public class RequestService {
         utterance.sampleRate(),
         contentKey,
         utterance.characters(),
-        utterance.ssml() == null ? null : utterance.ssml().toJson());
+        utterance.ssml() == null ? null : utterance.ssml().toJson(),
+        spoken.equals(utterance.text()) ? null : spoken);
   }
 
   /** "user/contentKey" of each stored audio a submitting user asked for before. */

@@ -27,6 +27,8 @@ public record TtsRequest(
    * @param characters the spoken characters: what is billed (for SSML the words, not the markup)
    * @param ssml for SSML, its report as JSON ({@code ssml.SsmlReport}): what the engine honoured
    *     and dropped, and once completed the marks' times; null for plain text
+   * @param spokenText what the engine is given when it is not {@code text} (pronunciation lexicons
+   *     replaced words), else null
    */
   public record Speech(
       String text,
@@ -39,7 +41,8 @@ public record TtsRequest(
       int sampleRate,
       String contentKey,
       int characters,
-      String ssml) {
+      String ssml,
+      String spokenText) {
 
     Speech withSsml(String report) {
       return new Speech(
@@ -53,7 +56,8 @@ public record TtsRequest(
           sampleRate,
           contentKey,
           characters,
-          report);
+          report,
+          spokenText);
     }
 
     /** Plain text: billed by its length. */
@@ -78,7 +82,13 @@ public record TtsRequest(
           sampleRate,
           contentKey,
           text.codePointCount(0, text.length()),
+          null,
           null);
+    }
+
+    /** What the engine is to speak: the spoken text if there is one, else the text. */
+    public String textToSpeak() {
+      return spokenText != null ? spokenText : text;
     }
   }
 

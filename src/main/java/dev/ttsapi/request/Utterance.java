@@ -3,6 +3,7 @@ package dev.ttsapi.request;
 import dev.ttsapi.audio.AudioFormat;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.Voice;
+import dev.ttsapi.lexicon.LexiconUse;
 import dev.ttsapi.ssml.SsmlReport;
 
 /**
@@ -20,6 +21,8 @@ import dev.ttsapi.ssml.SsmlReport;
  * @param voiceRequested the voice name the client gave, or null
  * @param sampleRate the audio's sample rate in Hz: the one asked for, else the voice's own
  * @param ssml for SSML, what the voice's engine honours and drops of it; null for plain text
+ * @param lexicons the pronunciation lexicons applied to the text, or null when none was named
+ *     ({@link Utterances#withLexicons})
  */
 public record Utterance(
     String text,
@@ -31,7 +34,8 @@ public record Utterance(
     SpeechSettings settings,
     AudioFormat format,
     int sampleRate,
-    SsmlReport ssml) {
+    SsmlReport ssml,
+    LexiconUse lexicons) {
 
   /** Plain text. */
   public Utterance(
@@ -54,7 +58,54 @@ public record Utterance(
         settings,
         format,
         sampleRate,
+        null,
         null);
+  }
+
+  /** SSML, with what the voice's engine honours and drops of it. */
+  public Utterance(
+      String text,
+      int characters,
+      Voice voice,
+      String engineVersion,
+      String languageRequested,
+      String voiceRequested,
+      SpeechSettings settings,
+      AudioFormat format,
+      int sampleRate,
+      SsmlReport ssml) {
+    this(
+        text,
+        characters,
+        voice,
+        engineVersion,
+        languageRequested,
+        voiceRequested,
+        settings,
+        format,
+        sampleRate,
+        ssml,
+        null);
+  }
+
+  /** What the engine is given: the text, with the lexicons' rules applied if any were named. */
+  public String spokenText() {
+    return lexicons == null ? text : lexicons.spokenText();
+  }
+
+  Utterance withLexicons(LexiconUse use) {
+    return new Utterance(
+        text,
+        characters,
+        voice,
+        engineVersion,
+        languageRequested,
+        voiceRequested,
+        settings,
+        format,
+        sampleRate,
+        ssml,
+        use);
   }
 
   /** The language spoken: the one asked for, else the voice's. */

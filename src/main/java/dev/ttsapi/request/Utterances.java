@@ -6,10 +6,13 @@ import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.engine.VoiceDirectory;
+import dev.ttsapi.lexicon.Lexicons;
 import dev.ttsapi.ssml.Ssml;
 import dev.ttsapi.ssml.SsmlDocument;
 import dev.ttsapi.ssml.SsmlReport;
 import dev.ttsapi.text.TextNormalizer;
+import java.util.List;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,10 +26,42 @@ public class Utterances {
 
   private final VoiceDirectory voices;
   private final RequestProperties properties;
+  private final Lexicons lexicons;
 
-  Utterances(VoiceDirectory voices, RequestProperties properties) {
+  Utterances(VoiceDirectory voices, RequestProperties properties, Lexicons lexicons) {
     this.voices = voices;
     this.properties = properties;
+    this.lexicons = lexicons;
+  }
+
+  /**
+   * The utterance with the user's pronunciation lexicons {@code names} applied, in order, for its
+   * voice's engine; the utterance itself when none is named. Its text (what is billed and shown)
+   * stays as it was; the engine gets {@link Utterance#spokenText}.
+   *
+   * @param field the body's field that named the lexicons, for errors
+   * @throws dev.ttsapi.web.InvalidInputException when a lexicon does not exist or too many are
+   *     named
+   */
+  public Utterance withLexicons(
+      Utterance utterance, UUID userId, List<String> names, String field) {
+    if (names == null || names.isEmpty()) {
+      return utterance;
+    }
+    if (utterance.ssml() != null) {
+      // Rules applied to the document would rewrite its markup too; SSML has its own sub and
+      // phoneme elements for what a lexicon does.
+      throw new dev.ttsapi.web.InvalidInputException(
+          field, "lexicons apply to plain text; in SSML use <sub alias> or <phoneme>");
+    }
+    return utterance.withLexicons(
+        lexicons.apply(
+            userId,
+            names,
+            utterance.voice().engine(),
+            utterance.language(),
+            utterance.text(),
+            field));
   }
 
   /**

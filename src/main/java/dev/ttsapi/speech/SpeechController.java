@@ -17,6 +17,7 @@ import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.text.TextNormalizer;
 import dev.ttsapi.usage.UsageRecorder;
+import dev.ttsapi.web.InvalidInputException;
 import dev.ttsapi.web.Problem;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -89,14 +90,16 @@ class SpeechController {
       String responseFormat,
       Double speed,
       String instructions,
-      String streamFormat) {}
+      String streamFormat,
+      List<String> lexicons) {}
 
   /**
    * A validated body. {@code instructions} are accepted and not used: no engine here takes them.
    */
   private record Speak(Utterance utterance, boolean sse) {
+    /** What the engine speaks: the input with the caller's lexicons applied. */
     String text() {
-      return utterance.text();
+      return utterance.spokenText();
     }
 
     long characters() {
@@ -119,7 +122,7 @@ class SpeechController {
   @PostMapping(path = "/v1/audio/speech", consumes = MediaType.APPLICATION_JSON_VALUE)
   void speech(Caller caller, @RequestBody SpeechBody body, HttpServletResponse response)
       throws IOException {
-    Speak speak = validate(body);
+    Speak speak = validate(caller, body);
     // Taken before the quota is charged (a refused stream costs nothing) and held until the
     // stream has ended, however it ends.
     try (SpeechStreams.Slot slot =
@@ -177,6 +180,14 @@ class SpeechController {
         speak.sse() ? MediaType.TEXT_EVENT_STREAM_VALUE : speak.format().contentType());
     response.setHeader("Cache-Control", "no-cache");
     response.setHeader("X-Voice", speak.voice().id());
+    if (speak.utterance().lexicons() != null) {
+      // what the named lexicons did, as /tts/request says it in its body
+      response.setHeader(
+          "X-Lexicons-Applied", Integer.toString(speak.utterance().lexicons().applied()));
+      response.setHeader(
+          "X-Lexicons-Phoneme-Rules-Dropped",
+          Integer.toString(speak.utterance().lexicons().phonemeRulesDropped()));
+    }
     response.setHeader("X-Accel-Buffering", "no"); // nginx: pass chunks on as they come
     OutputStream out = response.getOutputStream();
     long samples = 0;
@@ -256,7 +267,7 @@ class SpeechController {
     }
   }
 
-  private Speak validate(SpeechBody body) {
+  private Speak validate(Caller caller, SpeechBody body) {
     if (body.model() == null || body.model().isBlank()) {
       throw SpeechProblem.invalid("model", "model is required; one of " + properties.models());
     }
@@ -306,19 +317,22 @@ class SpeechController {
           "speed must be between " + SpeechSettings.MIN_SPEED + " and " + SpeechSettings.MAX_SPEED);
     }
     try {
-      return new Speak(
+      Utterance utterance =
           utterances.of(
               body.input(),
               speech.voiceName(body.voice()),
               SpeechService.LANGUAGE,
               new SpeechSettings(speed, 0),
               format,
-              properties.sampleRate()),
-          sse);
+              properties.sampleRate());
+      return new Speak(
+          utterances.withLexicons(utterance, caller.userId(), body.lexicons(), "lexicons"), sse);
     } catch (InvalidTextException e) {
       throw SpeechProblem.invalid("input", "input: " + e.getMessage());
     } catch (NothingToSpeakException e) {
       throw SpeechProblem.nothingToSpeak(e.getMessage());
+    } catch (InvalidInputException e) {
+      throw SpeechProblem.invalid("lexicons", e.getMessage());
     }
   }
 

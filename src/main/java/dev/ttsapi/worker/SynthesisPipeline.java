@@ -92,18 +92,20 @@ class SynthesisPipeline {
     SpeechEngine engine = voices.engineFor(voice);
     SpeechSettings settings = new SpeechSettings(request.speed(), request.pitch());
     int rate = request.sampleRate() > 0 ? request.sampleRate() : voice.sampleRate();
-    int chunkLimit = chunkLimit(request.characters(), engine.maxInputCharacters());
     SsmlPieces ssml = null;
     List<ChunkedSynthesis.Piece> pieces;
     if (request.ssml() != null) {
+      int chunkLimit = chunkLimit(request.characters(), engine.maxInputCharacters());
       ssml =
           SsmlPieces.of(
               request.text(), request.language(), voice, engine, voices, settings, chunkLimit);
       pieces = ssml.pieces();
     } else {
+      // the text with the request's pronunciation lexicons applied, if it named any
+      String spoken = request.speech().textToSpeak();
+      int chunkLimit = chunkLimit(spoken.length(), engine.maxInputCharacters());
       pieces =
-          SentenceSplitter.split(
-                  request.text(), chunkLimit, Locale.forLanguageTag(request.language()))
+          SentenceSplitter.split(spoken, chunkLimit, Locale.forLanguageTag(request.language()))
               .stream()
               .map(text -> ChunkedSynthesis.Piece.of(text, voice, settings))
               .toList();

@@ -5,6 +5,7 @@ import dev.ttsapi.audio.PcmEffects;
 import dev.ttsapi.audio.WavDecoder;
 import dev.ttsapi.engine.Gender;
 import dev.ttsapi.engine.LanguageTags;
+import dev.ttsapi.engine.PhonemeMarkup;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
@@ -151,7 +152,8 @@ public final class EspeakEngine implements SpeechEngine {
       checkVoice(voice);
       return new Pcm(new byte[0], SAMPLE_RATE);
     }
-    return speak(withoutPhonemeInput(text), voice, settings);
+    // the client's words defused, a lexicon's pronunciations as phoneme input
+    return speak(input(text), voice, settings);
   }
 
   /** espeak-ng reads phoneme mnemonics between {@code [[ ]]}; only these, never a client's text. */
@@ -230,6 +232,22 @@ public final class EspeakEngine implements SpeechEngine {
       }
     }
     return t[t.length - 1][1];
+  }
+
+  /**
+   * What espeak-ng reads: the client's words with their {@code [[} defused, and the pronunciations
+   * a lexicon put in ({@link PhonemeMarkup}, already in espeak-ng's mnemonics) as its phoneme input
+   * {@code [[...]]}.
+   */
+  static String input(String text) {
+    if (!PhonemeMarkup.contains(text)) {
+      return withoutPhonemeInput(text);
+    }
+    return PhonemeMarkup.render(
+        text,
+        // a "[" just before the span would run into its "[["
+        words -> withoutPhonemeInput(words).replaceAll("\\[$", "[ "),
+        phonemes -> "[[" + phonemes + "]]");
   }
 
   /** {@code [[...]]} would be read as phoneme codes; a client's text is always words. */

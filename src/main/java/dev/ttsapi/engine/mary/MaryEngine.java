@@ -5,6 +5,7 @@ import dev.ttsapi.audio.PcmEffects;
 import dev.ttsapi.engine.EngineLogs;
 import dev.ttsapi.engine.Gender;
 import dev.ttsapi.engine.LanguageTags;
+import dev.ttsapi.engine.PhonemeMarkup;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
@@ -212,9 +213,13 @@ public final class MaryEngine implements SpeechEngine {
     AudioFileFormat fileFormat =
         new AudioFileFormat(
             AudioFileFormat.Type.WAVE, voice.dbAudioFormat(), AudioSystem.NOT_SPECIFIED);
+    // Pronunciations from a lexicon go in as MaryXML tokens that carry their transcription, which
+    // MaryTTS's phonemiser keeps instead of looking the word up
+    boolean phonemes = PhonemeMarkup.contains(text);
+    MaryDataType inputType = phonemes ? MaryDataType.RAWMARYXML : MaryDataType.TEXT;
     Request request =
         new Request(
-            MaryDataType.TEXT,
+            inputType,
             MaryDataType.AUDIO,
             voice.getLocale(),
             voice,
@@ -224,11 +229,38 @@ public final class MaryEngine implements SpeechEngine {
             fileFormat,
             false, // streaming
             null); // output type parameters
-    MaryData input = new MaryData(MaryDataType.TEXT, voice.getLocale());
-    input.setData(text);
+    MaryData input = new MaryData(inputType, voice.getLocale());
+    if (phonemes) {
+      input.setData(maryXml(text, voice.getLocale()));
+    } else {
+      input.setData(text);
+    }
     request.setInputData(input);
     request.process();
     return request.getOutputData().getAudio();
+  }
+
+  /**
+   * The text as a MaryXML paragraph: words as text for MaryTTS to tokenize, each lexicon
+   * pronunciation as a token with its transcription ({@code <t ph="t @ - ' m EI - t @U">}).
+   */
+  static String maryXml(String text, java.util.Locale locale) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+        + "<maryxml xmlns=\"http://mary.dfki.de/2002/MaryXML\" version=\"0.5\" xml:lang=\""
+        + escapeXml(locale.toLanguageTag())
+        + "\"><p>"
+        + PhonemeMarkup.render(
+            text,
+            MaryEngine::escapeXml,
+            transcription -> " <t ph=\"" + escapeXml(transcription) + "\">word</t> ")
+        + "</p></maryxml>";
+  }
+
+  private static String escapeXml(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 
   /**
