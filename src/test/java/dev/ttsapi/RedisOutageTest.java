@@ -108,6 +108,52 @@ class RedisOutageTest {
     assertThat(replay.header("Idempotent-Replayed")).isEqualTo("true");
   }
 
+  @Test
+  void the_node_stays_ready_and_serves_from_postgresql_while_the_shared_redis_is_down() {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> api.get("/health/ready", null).status() == 200);
+    Response accepted = api.post("/tts/request", key, Payloads.submit("Before the outage.", "wav"));
+    String id = accepted.json().path("request_id").asString();
+
+    redis.kill();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                "down"
+                    .equals(
+                        api.get("/health/ready", null)
+                            .json()
+                            .path("checks")
+                            .path("redis")
+                            .asString()));
+    Response ready = api.get("/health/ready", null);
+    assertThat(ready.status()).as(ready.text()).isEqualTo(200);
+    assertThat(ready.json().path("degraded").toString()).contains("redis");
+    // What it stays ready for: submits are accepted into PostgreSQL, status is answered from it.
+    Response submitted =
+        api.post("/tts/request", key, Payloads.submit("During the outage.", "wav"));
+    assertThat(submitted.status()).as(submitted.text()).isEqualTo(200);
+    assertThat(api.get("/tts/status/" + id, key).status()).isEqualTo(200);
+    assertThat(
+            api.get("/tts/status/" + submitted.json().path("request_id").asString(), key).status())
+        .isEqualTo(200);
+
+    redis.startAgain();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                "up"
+                    .equals(
+                        api.get("/health/ready", null)
+                            .json()
+                            .path("checks")
+                            .path("redis")
+                            .asString()));
+  }
+
   private static Response submit(String idempotencyKey, String text) {
     return api.postWithHeaders(
         "/tts/request", key, Payloads.submit(text, "wav"), "Idempotency-Key", idempotencyKey);

@@ -66,7 +66,8 @@ class DetailedHealth {
     Map<String, Object> body = new LinkedHashMap<>();
     List<String> warnings = redisWarnings();
     warnings.addAll(replicaWarnings());
-    body.put("status", ready() ? (warnings.isEmpty() ? "healthy" : "degraded") : "unhealthy");
+    boolean degraded = !warnings.isEmpty() || !stores.redis().up();
+    body.put("status", ready() ? (degraded ? "degraded" : "healthy") : "unhealthy");
     body.put("system", system());
     body.put("application", application());
     body.put("stores", storesInfo());
@@ -75,7 +76,7 @@ class DetailedHealth {
   }
 
   private boolean ready() {
-    return warmUp.done() && stores.allUp();
+    return warmUp.done() && stores.canServe();
   }
 
   private Map<String, Object> system() {
