@@ -14,8 +14,9 @@ import org.springframework.web.bind.annotation.RestController;
  * PostgreSQL and the audio store answered their last check ({@link StoreProbe}); 503 otherwise,
  * with the reason. Redis is reported but does not decide: every node shares it, so its outage would
  * pull every node out of rotation at once, while each can still accept requests into PostgreSQL,
- * answer status and serve audio; the body then says {@code "degraded": ["redis"]}. Neither probe
- * does I/O of its own.
+ * answer status and serve audio; the body then says {@code "degraded": ["redis"]}. A stopping node
+ * answers 503 ({@code "shutdown": "draining"}) through its {@link DrainWindow} while it still
+ * serves. Neither probe does I/O of its own.
  */
 @RestController
 @PublicEndpoint
@@ -23,10 +24,12 @@ class HealthProbes {
 
   private final WarmUp warmUp;
   private final StoreProbe stores;
+  private final DrainWindow drain;
 
-  HealthProbes(WarmUp warmUp, StoreProbe stores) {
+  HealthProbes(WarmUp warmUp, StoreProbe stores, DrainWindow drain) {
     this.warmUp = warmUp;
     this.stores = stores;
+    this.drain = drain;
   }
 
   @GetMapping("/health/live")
@@ -41,7 +44,10 @@ class HealthProbes {
     checks.put("postgresql", stores.postgres().up() ? "up" : "down");
     checks.put("redis", stores.redis().up() ? "up" : "down");
     checks.put("audio_store", stores.audio().up() ? "up" : "down");
-    boolean ready = warmUp.done() && stores.canServe();
+    if (drain.draining()) {
+      checks.put("shutdown", "draining");
+    }
+    boolean ready = warmUp.done() && stores.canServe() && !drain.draining();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", ready ? "UP" : "DOWN");
     body.put("checks", checks);
