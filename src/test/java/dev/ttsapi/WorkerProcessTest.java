@@ -109,9 +109,9 @@ class WorkerProcessTest {
       String id;
       try {
         // An API-only node resolves voices from what workers published (a process start can take
-        // a minute on a loaded machine).
+        // minutes on a loaded machine).
         await()
-            .atMost(Duration.ofSeconds(180))
+            .atMost(Duration.ofSeconds(300))
             .until(() -> api.get("/tts/voices", key).json().path("voices").size() > 0);
         id =
             api.post("/tts/request", key, Payloads.submit(text, "mary:cmu-slt-hsmm", "normal"))
