@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.auth.UserService;
+import dev.ttsapi.console.EventStreamClient;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.ApiClient.Response;
 import dev.ttsapi.support.Payloads;
@@ -49,6 +50,9 @@ class RedisOutageTest {
             "--tts.stores.redis-command-timeout=1s",
             "--tts.queue.block-timeout=500ms",
             "--tts.observability.store-check-interval=200ms",
+            // What Redis lost is queued again soon after it returns.
+            "--tts.maintenance.sweep-interval=1s",
+            "--tts.maintenance.sweep-age=3s",
             "--tts.ratelimit.requests-per-minute=100000",
             "--tts.ratelimit.poll-requests-per-minute=100000");
     node = new SpringApplicationBuilder(TtsApiApplication.class).run(args.toArray(String[]::new));
@@ -152,6 +156,69 @@ class RedisOutageTest {
                             .path("checks")
                             .path("redis")
                             .asString()));
+  }
+
+  @Test
+  void event_streams_resume_after_an_outage_and_get_what_they_missed() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> api.get("/health/ready", null).status() == 200);
+    try (EventStreamClient events = new EventStreamClient(api.base(), key)) {
+      assertThat(events.status()).isEqualTo(200);
+      events.awaitReady();
+
+      redis.kill();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  "down"
+                      .equals(
+                          api.get("/health/ready", null)
+                              .json()
+                              .path("checks")
+                              .path("redis")
+                              .asString()));
+      // Accepted into PostgreSQL and cancelled there while Redis is down: both events go nowhere,
+      // and nothing will ever happen to the request again to send another.
+      Response during = api.post("/tts/request", key, Payloads.submit("Said in the dark.", "wav"));
+      assertThat(during.status()).as(during.text()).isEqualTo(200);
+      String missed = during.json().path("request_id").asString();
+      Response cancelled = api.delete("/tts/request/" + missed, key);
+      assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
+      redis.startAgain();
+
+      assertThat(statusReaching(events, missed, "cancelled", Duration.ofSeconds(60)))
+          .as("the open stream learns what happened while Redis was down")
+          .isTrue();
+
+      // And live events flow again: the subscription is back.
+      String after =
+          api.post("/tts/request", key, Payloads.submit("Said after the dark.", "wav"))
+              .json()
+              .path("request_id")
+              .asString();
+      assertThat(statusReaching(events, after, "completed", Duration.ofSeconds(60)))
+          .as("a request submitted after the outage is followed to the end")
+          .isTrue();
+    }
+  }
+
+  /** Whether the stream sends {@code status} for request {@code id} within {@code within}. */
+  private static boolean statusReaching(
+      EventStreamClient events, String id, String status, Duration within)
+      throws InterruptedException {
+    long until = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < until) {
+      EventStreamClient.Event event = events.next(Duration.ofSeconds(1));
+      if (event != null
+          && event.name().equals("status")
+          && event.json().path("request_id").asString().equals(id)
+          && event.json().path("status").asString().equals(status)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Response submit(String idempotencyKey, String text) {

@@ -17,10 +17,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Reads {@code GET /tts/events} over plain HTTP as a non-browser client would. */
-final class EventStreamClient implements AutoCloseable {
+public final class EventStreamClient implements AutoCloseable {
 
-  record Event(String name, String data) {
-    JsonNode json() {
+  public record Event(String name, String data) {
+    public JsonNode json() {
       return JSON.readTree(data);
     }
   }
@@ -31,7 +31,7 @@ final class EventStreamClient implements AutoCloseable {
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final HttpResponse<Stream<String>> response;
 
-  EventStreamClient(String base, String key) throws IOException, InterruptedException {
+  public EventStreamClient(String base, String key) throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + "/tts/events"))
             .header("Accept", "text/event-stream")
@@ -45,7 +45,7 @@ final class EventStreamClient implements AutoCloseable {
     }
   }
 
-  int status() {
+  public int status() {
     return response.statusCode();
   }
 
@@ -76,11 +76,11 @@ final class EventStreamClient implements AutoCloseable {
   }
 
   /** The next event, or null after the timeout. */
-  Event next(Duration timeout) throws InterruptedException {
+  public Event next(Duration timeout) throws InterruptedException {
     return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  Event awaitReady() throws InterruptedException {
+  public Event awaitReady() throws InterruptedException {
     Event first = next(Duration.ofSeconds(10));
     if (first == null || !first.name().equals("ready")) {
       throw new AssertionError("expected a ready event, got " + first);
