@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 /**
  * One synthesis per piece of audio at a time, across every worker node: whoever holds the lease for
  * a content key synthesizes it; the others wait for the lease to go and then find the audio stored.
- * The lease expires by itself, so a holder that dies only delays the others.
+ * The lease is short and renewed by its holder while it works, so a holder that dies only delays
+ * the others until the lease runs out.
  */
 @Component
 public class SingleFlight {
@@ -46,6 +47,19 @@ public class SingleFlight {
   /** Whether someone holds the lease on {@code contentKey} now. */
   public boolean held(String contentKey) {
     return redis.sync().exists(leaseKey(contentKey)) > 0;
+  }
+
+  /**
+   * Extends the lease to {@code ttl} from now if it is still ours; a holder that keeps working
+   * renews it well before it runs out, so the lease can be short and a dead holder's goes soon.
+   */
+  public boolean renew(Lease lease, Duration ttl) {
+    Long renewed =
+        redis.eval(
+            RedisScript.RENEW_IF_OWNER,
+            List.of(lease.key()),
+            List.of(lease.token(), Long.toString(ttl.toMillis())));
+    return renewed != null && renewed == 1L;
   }
 
   /** Deletes the lease only if it is still ours (it may have expired and been taken since). */

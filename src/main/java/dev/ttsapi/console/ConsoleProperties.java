@@ -19,8 +19,6 @@ import org.springframework.validation.annotation.Validated;
  *     that has gone is noticed: the servlet container learns of a closed connection only when a
  *     write to it fails (the second after the close), so a stream's slot is freed within about two
  *     heartbeats of its client leaving
- * @param workerAliveWithin a worker (stream consumer) that touched its queues within this window
- *     counts as alive on the admin page
  * @param deadLettersShown newest dead letters listed on the admin page
  */
 @Validated
@@ -31,5 +29,4 @@ public record ConsoleProperties(
     @Min(1) int streamBuffer,
     @NotNull Duration streamTimeout,
     @NotNull Duration heartbeat,
-    @NotNull Duration workerAliveWithin,
     @Min(1) int deadLettersShown) {}

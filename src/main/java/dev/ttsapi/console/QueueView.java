@@ -9,8 +9,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the admin page shows of Redis: the workers as the queues' consumer group sees them, and the
- * newest dead letters. There is no worker registry: a worker is a consumer of the group, alive if
- * it read or renewed its jobs lately, busy if it holds unacknowledged jobs.
+ * newest dead letters. There is no worker registry: a worker is a consumer of the group, alive
+ * while its heartbeat key lasts (tts.worker.heartbeat-ttl), busy if alive and holding
+ * unacknowledged jobs. Its idle time is shown but decides nothing: Redis before 7.2 does not reset
+ * it on an empty blocking read, so an idle worker would look dead.
  */
 @Component
 class QueueView {
@@ -31,16 +33,16 @@ class QueueView {
 
   /** Every consumer of the workers' group, its pending jobs summed over the three streams. */
   List<Worker> workers() {
-    Map<String, long[]> byName = new TreeMap<>(); // name -> {pending, least idle}
+    // name -> {pending, least idle, alive (1) or not (0)}
+    Map<String, long[]> byName = new TreeMap<>();
     for (QueueInspector.GroupConsumer consumer : queue.consumers()) {
       byName.merge(
           consumer.name(),
-          new long[] {consumer.pending(), consumer.idleMillis()},
-          (a, b) -> new long[] {a[0] + b[0], Math.min(a[1], b[1])});
+          new long[] {consumer.pending(), consumer.idleMillis(), consumer.alive() ? 1 : 0},
+          (a, b) -> new long[] {a[0] + b[0], Math.min(a[1], b[1]), Math.max(a[2], b[2])});
     }
-    long aliveWithin = properties.workerAliveWithin().toMillis();
     List<Worker> workers = new ArrayList<>();
-    byName.forEach((name, v) -> workers.add(new Worker(name, v[0], v[1], v[1] <= aliveWithin)));
+    byName.forEach((name, v) -> workers.add(new Worker(name, v[0], v[1], v[2] == 1)));
     return workers;
   }
 

@@ -1,14 +1,21 @@
 package dev.ttsapi.console;
 
+import dev.ttsapi.request.RequestService;
 import dev.ttsapi.request.StatusEvents;
+import dev.ttsapi.request.StatusStore;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -28,15 +35,30 @@ class StatusEventHub implements SmartLifecycle {
     USER_FULL
   }
 
+  private static final Logger log = LoggerFactory.getLogger(StatusEventHub.class);
+
+  /** Most statuses sent again to one user's streams after an outage. */
+  private static final int RESENT_MAX = 100;
+
   private final StatusEvents events;
   private final ConsoleProperties properties;
+  private final RequestService requests;
+  private final StatusStore statuses;
   private final ConcurrentHashMap<UUID, Set<EventStream>> streams = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
   private volatile boolean running;
+  private volatile StatusEvents.Subscription gaps;
 
-  StatusEventHub(StatusEvents events, ConsoleProperties properties, MeterRegistry registry) {
+  StatusEventHub(
+      StatusEvents events,
+      ConsoleProperties properties,
+      MeterRegistry registry,
+      RequestService requests,
+      StatusStore statuses) {
     this.events = events;
     this.properties = properties;
+    this.requests = requests;
+    this.statuses = statuses;
     Gauge.builder("tts.console.streams", open, AtomicInteger::get)
         .description("Open GET /tts/events streams on this node")
         .register(registry);
@@ -89,14 +111,43 @@ class StatusEventHub implements SmartLifecycle {
     }
   }
 
+  /**
+   * Sends each open stream the current status of its user's unfinished requests and of those
+   * changed since {@code since}: the events of that time are lost (Redis was away), and the page
+   * would otherwise show them running forever.
+   */
+  void resend(Instant since) {
+    for (Map.Entry<UUID, Set<EventStream>> entry : streams.entrySet()) {
+      List<String> missed;
+      try {
+        missed =
+            requests.unfinishedOrChangedSince(entry.getKey(), since, RESENT_MAX).stream()
+                .map(statuses::event)
+                .toList()
+                .reversed(); // oldest first, as they happened
+      } catch (RuntimeException e) {
+        log.warn("Could not read the statuses an event stream missed: {}", e.toString());
+        continue;
+      }
+      for (EventStream stream : entry.getValue()) {
+        missed.forEach(stream::offer);
+      }
+    }
+  }
+
   @Override
   public void start() {
     running = true;
+    gaps = events.afterGaps(this::resend);
   }
 
   @Override
   public void stop() {
     running = false;
+    StatusEvents.Subscription g = gaps;
+    if (g != null) {
+      g.close();
+    }
     streams.values().forEach(set -> set.forEach(EventStream::close));
   }
 

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -20,6 +22,9 @@ import org.springframework.stereotype.Service;
  * call with the same key and body, for {@code tts.idempotency.ttl}. State lives in Redis, so it
  * holds across API nodes: {@code SET NX} claims the key with a fingerprint of the body, the first
  * call stores its answer there, and a concurrent second call waits for that answer.
+ *
+ * <p>While Redis is unreachable no action runs: {@link IdempotencyUnavailableException} (a 503 with
+ * Retry-After). Once an action has run, its answer is returned even if Redis fails to keep it.
  *
  * <p>If the action fails, the claim is released so a retry can run it again. If the node dies
  * mid-action the claim expires after the wait timeout's double, never blocking the key for a day.
@@ -38,6 +43,8 @@ public class Idempotency {
 
   /** The answer an action gave, and whether this call replays it. */
   public record Outcome(String answer, boolean replayed) {}
+
+  private static final Logger log = LoggerFactory.getLogger(Idempotency.class);
 
   private final Redis redis;
   private final IdempotencyProperties properties;
@@ -59,16 +66,12 @@ public class Idempotency {
     String redisKey = "idem:{" + userId + "}:" + sha256(key);
     String fp = sha256(fingerprint);
     String claim = PENDING + ":" + fp + ":" + UUID.randomUUID();
-    var commands = redis.sync();
     Instant deadline = Instant.now().plus(properties.waitTimeout());
     while (true) {
-      String set =
-          commands.set(
-              redisKey, claim, SetArgs.Builder.nx().px(properties.waitTimeout().toMillis() * 2));
-      if ("OK".equals(set)) {
+      if (claimed(redisKey, claim)) {
         return new Outcome(runClaimed(redisKey, claim, fp, action), false);
       }
-      String existing = commands.get(redisKey);
+      String existing = read(redisKey);
       if (existing == null) {
         continue; // released or expired between SET and GET: try to claim it again
       }
@@ -94,13 +97,47 @@ public class Idempotency {
       release(redisKey, claim);
       throw e;
     }
-    redis
-        .sync()
-        .set(
-            redisKey,
-            DONE + ":" + fp + ":" + answer,
-            SetArgs.Builder.px(properties.ttl().toMillis()));
+    try {
+      redis
+          .sync()
+          .set(
+              redisKey,
+              DONE + ":" + fp + ":" + answer,
+              SetArgs.Builder.px(properties.ttl().toMillis()));
+    } catch (RuntimeException e) {
+      // The work is done (the request is accepted): its answer is the client's, whatever Redis
+      // says. Until the claim expires a repeat waits and gets a 409; after that a repeat runs
+      // again.
+      log.warn("Could not keep the answer of an Idempotency-Key in Redis: {}", e.toString());
+    }
     return answer;
+  }
+
+  /**
+   * Claims the key for this call. Redis unreachable: nothing has run, so the client is told to come
+   * back (a 503), never answered with an error after the fact.
+   */
+  private boolean claimed(String redisKey, String claim) {
+    try {
+      return "OK"
+          .equals(
+              redis
+                  .sync()
+                  .set(
+                      redisKey,
+                      claim,
+                      SetArgs.Builder.nx().px(properties.waitTimeout().toMillis() * 2)));
+    } catch (RuntimeException e) {
+      throw new IdempotencyUnavailableException(e);
+    }
+  }
+
+  private String read(String redisKey) {
+    try {
+      return redis.sync().get(redisKey);
+    } catch (RuntimeException e) {
+      throw new IdempotencyUnavailableException(e);
+    }
   }
 
   /** Deletes the key only if it still holds this call's own claim. */

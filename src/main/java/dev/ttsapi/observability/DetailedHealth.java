@@ -67,7 +67,8 @@ class DetailedHealth {
     List<Redis.Master> masters = masters();
     List<String> warnings = redisWarnings(masters);
     warnings.addAll(replicaWarnings());
-    body.put("status", ready() ? (warnings.isEmpty() ? "healthy" : "degraded") : "unhealthy");
+    boolean degraded = !warnings.isEmpty() || !stores.redis().up();
+    body.put("status", ready() ? (degraded ? "degraded" : "healthy") : "unhealthy");
     body.put("system", system());
     body.put("application", application());
     Map<String, Object> storesInfo = storesInfo();
@@ -87,7 +88,7 @@ class DetailedHealth {
   }
 
   private boolean ready() {
-    return warmUp.done() && stores.allUp();
+    return warmUp.done() && stores.canServe();
   }
 
   private Map<String, Object> system() {

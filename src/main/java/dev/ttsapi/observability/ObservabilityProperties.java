@@ -12,8 +12,12 @@ import org.springframework.validation.annotation.Validated;
  * @param storeCheckInterval how often PostgreSQL, Redis and the audio store are checked for
  *     readiness and round-trip times
  * @param maxProfileSeconds longest JFR profile {@code POST /admin/profile} records
+ * @param drainWindow how long a stopping API node reports not-ready while it still serves, before
+ *     its shutdown starts
  */
 @Validated
 @ConfigurationProperties("tts.observability")
 public record ObservabilityProperties(
-    @NotNull Duration storeCheckInterval, @Min(1) int maxProfileSeconds) {}
+    @NotNull Duration storeCheckInterval,
+    @Min(1) int maxProfileSeconds,
+    @NotNull Duration drainWindow) {}

@@ -16,8 +16,9 @@ import org.springframework.stereotype.Component;
  * Pings PostgreSQL ({@code SELECT 1}), Redis ({@code PING} to every master of a Cluster) and the
  * audio store (a HeadBucket, or the audio directory) every {@code
  * tts.observability.store-check-interval}, off the request path, and keeps the last result and
- * round-trip time of each. Readiness reads it, so a node that loses a store turns not-ready within
- * one interval and ready again once the store answers, by itself.
+ * round-trip time of each. Readiness reads it, so a node that loses PostgreSQL or the audio store
+ * turns not-ready within one interval and ready again once the store answers, by itself; a lost
+ * Redis only degrades it ({@link #canServe}).
  */
 @Component
 public class StoreProbe extends PeriodicTasks {
@@ -70,9 +71,9 @@ public class StoreProbe extends PeriodicTasks {
               audio.checkReachable();
               return null;
             });
-    report("PostgreSQL", postgres, pg);
-    report("Redis", redisCheck, rd);
-    report("The audio store", audioCheck, au);
+    report("PostgreSQL", postgres, pg, "this node is not ready");
+    report("Redis", redisCheck, rd, "degraded: queues, limits and events wait for it");
+    report("The audio store", audioCheck, au, "this node is not ready");
     postgres = pg;
     redisCheck = rd;
     audioCheck = au;
@@ -95,6 +96,16 @@ public class StoreProbe extends PeriodicTasks {
     return postgres.up() && redisCheck.up() && audioCheck.up();
   }
 
+  /**
+   * Whether this node can serve: PostgreSQL (the truth) and the audio store answered. Redis is left
+   * out on purpose: it is shared by every node, so its outage would take the whole fleet out of
+   * rotation at once, while each node still accepts, answers status and serves audio from
+   * PostgreSQL and the store (queues, limits and events wait for Redis to return).
+   */
+  public boolean canServe() {
+    return postgres.up() && audioCheck.up();
+  }
+
   private static Check time(Supplier<?> call) {
     long start = System.nanoTime();
     try {
@@ -105,9 +116,9 @@ public class StoreProbe extends PeriodicTasks {
     }
   }
 
-  private static void report(String store, Check before, Check now) {
+  private static void report(String store, Check before, Check now, String consequence) {
     if (before.up() && !now.up()) {
-      log.warn("{} is unreachable: this node is not ready ({})", store, now.error());
+      log.warn("{} is unreachable: {} ({})", store, consequence, now.error());
     } else if (!before.up() && now.up() && before != Check.UNKNOWN) {
       log.info("{} answers again", store);
     }

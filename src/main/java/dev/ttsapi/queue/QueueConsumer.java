@@ -2,13 +2,20 @@ package dev.ttsapi.queue;
 
 import dev.ttsapi.redis.Redis;
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessage;
+import io.lettuce.core.models.stream.PendingMessages;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -138,6 +145,78 @@ public class QueueConsumer {
                         .count(max));
         for (StreamMessage<String, String> message : result.getMessages()) {
           delivery(partition, priority, message).ifPresent(claimed::add);
+        }
+      }
+    }
+    return claimed;
+  }
+
+  /**
+   * Announces that {@code consumer} is alive for the next {@code ttl}: one short-lived key per
+   * partition ({@code <tag>:q:alive:<consumer>}), refreshed by a live worker well before it
+   * expires. A worker killed outright stops refreshing it, and {@link #claimFromSilent} hands its
+   * entries to another within about {@code ttl}, long before the visibility timeout.
+   */
+  public void heartbeat(String consumer, Duration ttl) {
+    List<RedisFuture<String>> sets = new ArrayList<>();
+    for (QueuePartition partition : partitions.all()) {
+      sets.add(
+          redis.async().set(partition.alive(consumer), "1", SetArgs.Builder.px(ttl.toMillis())));
+    }
+    sets.forEach(Redis::await);
+  }
+
+  /**
+   * Takes over the entries held by consumers whose heartbeat is gone (their worker was killed, or
+   * lost its host), whatever their idle time: each consumer with pending entries is looked up by
+   * its heartbeat key in the entries' own partition. An entry is claimed only if idle at least
+   * {@code silentFor} (the heartbeat's time to live), so a worker that read it a moment ago, or a
+   * second reclaimer that got there first, keeps it. The caller decides per entry, as for {@link
+   * #claimIdle}.
+   */
+  public List<Delivery> claimFromSilent(String consumer, Duration silentFor, int max) {
+    List<Delivery> claimed = new ArrayList<>();
+    for (QueuePartition partition : partitions.all()) {
+      for (Priority priority : Priority.values()) {
+        String stream = partition.stream(priority);
+        PendingMessages summary;
+        try {
+          summary = redis.sync().xpending(stream, QueueKeys.GROUP);
+        } catch (RedisCommandExecutionException e) {
+          continue; // no stream or group yet
+        }
+        for (String holder : summary.getConsumerMessageCount().keySet()) {
+          if (holder.equals(consumer)
+              || claimed.size() >= max
+              || redis.sync().exists(partition.alive(holder)) > 0) {
+            continue;
+          }
+          String[] ids =
+              redis
+                  .sync()
+                  .xpending(
+                      stream,
+                      Consumer.from(QueueKeys.GROUP, holder),
+                      Range.unbounded(),
+                      Limit.from(max - claimed.size()))
+                  .stream()
+                  .map(PendingMessage::getId)
+                  .toArray(String[]::new);
+          if (ids.length == 0) {
+            continue;
+          }
+          for (StreamMessage<String, String> message :
+              redis
+                  .sync()
+                  .xclaim(
+                      stream,
+                      Consumer.from(QueueKeys.GROUP, consumer),
+                      XClaimArgs.Builder.minIdleTime(silentFor),
+                      ids)) {
+            if (message != null && message.getBody() != null && !message.getBody().isEmpty()) {
+              delivery(partition, priority, message).ifPresent(claimed::add);
+            }
+          }
         }
       }
     }

@@ -50,8 +50,13 @@ public class QueueInspector {
       String error,
       String failedAt) {}
 
-  /** One consumer of the workers' group on one stream, as XINFO CONSUMERS tells it. */
-  public record GroupConsumer(String stream, String name, long pending, long idleMillis) {}
+  /**
+   * One consumer of the workers' group on one stream, as XINFO CONSUMERS tells it, and whether its
+   * worker's heartbeat is there. Liveness comes from the heartbeat, not from {@code idle}: before
+   * Redis 7.2 an empty blocking read does not reset {@code idle}, so a waiting worker looked dead.
+   */
+  public record GroupConsumer(
+      String stream, String name, long pending, long idleMillis, boolean alive) {}
 
   /**
    * Entries waiting or running per priority: what the streams hold. Jobs held back by the per-user
@@ -112,7 +117,9 @@ public class QueueInspector {
 
   /** Every consumer of the workers' group, stream by stream (none for a stream not made yet). */
   public List<GroupConsumer> consumers() {
-    List<GroupConsumer> consumers = new ArrayList<>();
+    record Found(String stream, String name, long pending, long idle) {}
+    List<Found> found = new ArrayList<>();
+    List<RedisFuture<Long>> heartbeats = new ArrayList<>();
     for (QueuePartition partition : partitions.all()) {
       for (String stream : partition.streams()) {
         List<Object> replies;
@@ -132,11 +139,19 @@ public class QueueInspector {
           if (fields.get("name") != null
               && fields.get("pending") instanceof Long pending
               && fields.get("idle") instanceof Long idle) {
-            consumers.add(
-                new GroupConsumer(stream, String.valueOf(fields.get("name")), pending, idle));
+            String name = String.valueOf(fields.get("name"));
+            found.add(new Found(stream, name, pending, idle));
+            heartbeats.add(redis.async().exists(partition.alive(name)));
           }
         }
       }
+    }
+    List<GroupConsumer> consumers = new ArrayList<>();
+    for (int k = 0; k < found.size(); k++) {
+      Found f = found.get(k);
+      consumers.add(
+          new GroupConsumer(
+              f.stream(), f.name(), f.pending(), f.idle(), Redis.await(heartbeats.get(k)) > 0));
     }
     return consumers;
   }

@@ -56,6 +56,15 @@ public record QueuePartition(int index, String tag) {
         held(user, Priority.HIGH), held(user, Priority.NORMAL), held(user, Priority.LOW));
   }
 
+  /**
+   * A worker's heartbeat: present while the worker (a consumer of this partition's streams, by its
+   * consumer name) is alive, expiring soon after it dies. One per partition, so it shares the slot
+   * of the streams whose entries it vouches for.
+   */
+  String alive(String consumer) {
+    return tag + ":q:alive:" + consumer;
+  }
+
   /** The four keys every per-user cap script starts with (KEYS[1..4]). */
   List<String> capKeys() {
     return List.of(admitted(), admittedCount(), holders(), heldCount());

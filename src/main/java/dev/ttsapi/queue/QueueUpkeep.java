@@ -60,7 +60,9 @@ public class QueueUpkeep {
   public int forgetIdleConsumers(Duration idleFor) {
     int removed = 0;
     for (QueueInspector.GroupConsumer consumer : inspector.consumers()) {
-      if (consumer.pending() == 0 && consumer.idleMillis() >= idleFor.toMillis()) {
+      if (consumer.pending() == 0
+          && consumer.idleMillis() >= idleFor.toMillis()
+          && !consumer.alive()) {
         redis
             .sync()
             .xgroupDelconsumer(consumer.stream(), Consumer.from(QueueKeys.GROUP, consumer.name()));

@@ -28,6 +28,8 @@ public enum RedisScript {
   STATUS_PROGRESS(ScriptOutputType.INTEGER, "status-progress.lua"),
   /** Deletes a key only if it still holds the caller's token (leases, idempotency claims). */
   RELEASE_IF_OWNER(ScriptOutputType.INTEGER, "release-if-owner.lua"),
+  /** Extends a key's life only if it still holds the caller's token (a lease its holder keeps). */
+  RENEW_IF_OWNER(ScriptOutputType.INTEGER, "renew-if-owner.lua"),
   /** Keeps the larger of two zero-padded positions and renews the key's life. */
   KEEP_MAX(ScriptOutputType.INTEGER, "keep-max.lua"),
   /** Offers a job to its stream under the per-user cap, or holds it back. */

@@ -181,6 +181,42 @@ public class RequestRepository {
         .list();
   }
 
+  /**
+   * The user's requests still queued or processing, and those changed since {@code since}, newest
+   * first, created after {@code createdAfter} (which prunes old month partitions).
+   */
+  List<StatusSnapshot> unfinishedOrChangedSince(
+      UUID userId, Instant since, Instant createdAfter, int max) {
+    return jdbc.sql(
+            """
+            SELECT id, user_id, status, progress, voice, format, created_at, started_at,
+              completed_at, error, audio_bytes, audio_duration_ms, priority FROM requests
+            WHERE user_id = ? AND created_at >= ?
+              AND (status IN ('queued', 'processing') OR updated_at >= ?)
+            ORDER BY id DESC LIMIT ?""")
+        .params(userId, time(createdAfter), time(since), max)
+        .query(
+            (rs, row) ->
+                new StatusSnapshot(
+                    rs.getObject("id", UUID.class),
+                    rs.getObject("user_id", UUID.class),
+                    RequestStatus.fromWire(rs.getString("status")),
+                    RequestStatus.fromWire(rs.getString("status")) == RequestStatus.COMPLETED
+                        ? 1.0
+                        : rs.getDouble("progress"),
+                    rs.getString("voice"),
+                    rs.getString("format"),
+                    instant(rs, "created_at"),
+                    instant(rs, "started_at"),
+                    instant(rs, "completed_at"),
+                    rs.getString("error"),
+                    nullableLong(rs, "audio_bytes"),
+                    nullableLong(rs, "audio_duration_ms"),
+                    Priority.parse(rs.getString("priority")).orElse(null),
+                    null))
+        .list();
+  }
+
   private JdbcClient.StatementSpec idsQuery(String select, List<UUID> ids) {
     Instant first = ids.stream().map(RequestIds::createdAt).min(Instant::compareTo).orElseThrow();
     Instant last = ids.stream().map(RequestIds::createdAt).max(Instant::compareTo).orElseThrow();

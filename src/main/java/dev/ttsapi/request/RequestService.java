@@ -7,6 +7,7 @@ import dev.ttsapi.queue.QueueProducer;
 import dev.ttsapi.redis.Redis;
 import dev.ttsapi.request.RequestRepository.CachedAudio;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -286,6 +287,16 @@ public class RequestService {
   /** What a status poll shows of each of {@code ids} that exists (PostgreSQL, no text read). */
   public List<StatusSnapshot> storedStatuses(List<UUID> ids) {
     return repository.statuses(ids);
+  }
+
+  /**
+   * What a user's open pages may have missed while status events were lost: the requests still
+   * queued or processing, and those that changed since {@code since} (at most {@code max}, newest
+   * first, none created more than a day before {@code since}).
+   */
+  public List<StatusSnapshot> unfinishedOrChangedSince(UUID userId, Instant since, int max) {
+    return repository.unfinishedOrChangedSince(
+        userId, since, since.minus(java.time.Duration.ofDays(1)), max);
   }
 
   /** The rows of {@code ids} that exist, in no particular order. */

@@ -5,12 +5,19 @@ import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,9 +28,15 @@ import tools.jackson.databind.json.JsonMapper;
  * StatusStore} publishes every write there) and hands each event to this node's listeners of that
  * user: the console's event streams and waiting status polls ({@code Prefer: wait}).
  *
- * <p>Pub/sub is fire and forget: a listener that may have missed an event (Redis reconnected) reads
- * the status again. Every node hears every user's events: simple, and cheap at a few events per
- * request; subscribing per user would cut that traffic when there are many API nodes.
+ * <p>Pub/sub is fire and forget, and a subscription can be lost with Redis (a restarted or
+ * failed-over Redis knows none). So the subscription is checked: every {@code
+ * tts.console.heartbeat} a probe is published on a channel of this node's own under the pattern;
+ * when no probe has come back for a few turns it subscribes again (on a new connection if Lettuce's
+ * is closed), and once probes arrive again the gap listeners ({@link #afterGaps}) hear since when
+ * events were lost, twice (the node's other Redis connection reconnects on its own schedule, so a
+ * status written just after the subscription came back may still have had its event lost). Every
+ * node hears every user's events: simple, and cheap at a few events per request; subscribing per
+ * user would cut that traffic when there are many API nodes.
  */
 @Component
 @ConditionalOnRole(Role.API)
@@ -53,15 +66,43 @@ public class StatusEvents implements SmartLifecycle {
     void close();
   }
 
+  /** Probes missed in a row before the subscription counts as lost. */
+  private static final int MISSED_PROBES = 3;
+
   private final Redis redis;
   private final JsonMapper json;
+  private final TaskScheduler scheduler;
+  private final Clock clock;
+  private final Duration probeEvery;
+  private final UUID probe = UUID.randomUUID();
+  private final Set<Consumer<Instant>> gapListeners = ConcurrentHashMap.newKeySet();
+  private volatile long lastProbeHeard = System.nanoTime();
+  private volatile Instant lostSince;
+  private volatile ScheduledFuture<?> watching;
   private final ConcurrentHashMap<UUID, Set<Listener>> listeners = new ConcurrentHashMap<>();
   private final Set<Listener> everyone = ConcurrentHashMap.newKeySet();
   private volatile StatefulRedisPubSubConnection<String, String> connection;
 
-  StatusEvents(Redis redis, JsonMapper json) {
+  StatusEvents(
+      Redis redis,
+      JsonMapper json,
+      TaskScheduler scheduler,
+      Clock clock,
+      @Value("${tts.console.heartbeat}") Duration probeEvery) {
     this.redis = redis;
     this.json = json;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.probeEvery = probeEvery;
+  }
+
+  /**
+   * Tells {@code listener} when events were lost and arrive again, with the moment they stopped: it
+   * may send its clients the current state of what changed since. Called on a thread of its own.
+   */
+  public Subscription afterGaps(Consumer<Instant> listener) {
+    gapListeners.add(listener);
+    return () -> gapListeners.remove(listener);
   }
 
   /** Starts handing {@code userId}'s status events to {@code listener}. */
@@ -94,6 +135,10 @@ public class StatusEvents implements SmartLifecycle {
     RequestStatus status;
     try {
       userId = UUID.fromString(channel.substring(StatusStore.EVENTS_CHANNEL_PREFIX.length()));
+      if (userId.equals(probe)) {
+        probeHeard();
+        return;
+      }
       Set<Listener> mine = listeners.getOrDefault(userId, Set.of());
       if (mine.isEmpty() && everyone.isEmpty()) {
         return;
@@ -122,14 +167,91 @@ public class StatusEvents implements SmartLifecycle {
             deliver(channel, message);
           }
         });
-    // Lettuce subscribes again by itself after a reconnect.
-    c.sync().psubscribe(PATTERN);
     connection = c;
-    log.info("Listening for status events on {}", PATTERN);
+    try {
+      c.sync().psubscribe(PATTERN);
+      log.info("Listening for status events on {}", PATTERN);
+    } catch (RuntimeException e) {
+      // Redis away at start: the watch below subscribes once it answers.
+      log.warn("Could not subscribe to status events yet: {}", e.toString());
+    }
+    lastProbeHeard = System.nanoTime();
+    watching = scheduler.scheduleWithFixedDelay(this::watch, probeEvery);
+  }
+
+  /**
+   * One turn of the subscription's check: probe it, and subscribe again while probes do not come
+   * back. Lettuce subscribes again by itself after a reconnect, but not to a Redis that lost the
+   * subscription another way, and events sent meanwhile are gone either way.
+   */
+  void watch() {
+    long silentFor = System.nanoTime() - lastProbeHeard;
+    if (lostSince == null && silentFor > probeEvery.toNanos() * MISSED_PROBES) {
+      lostSince = clock.instant().minusNanos(silentFor);
+      log.warn("Status events stopped arriving; subscribing again until they do");
+    }
+    try {
+      if (lostSince != null) {
+        resubscribe();
+      }
+      redis.sync().publish(StatusStore.EVENTS_CHANNEL_PREFIX + probe, "{}");
+    } catch (RuntimeException e) {
+      // Redis away: events are being lost now, however short the outage turns out to be.
+      if (lostSince == null) {
+        lostSince = clock.instant().minusNanos(silentFor);
+        log.warn(
+            "Status events cannot be received ({}); subscribing again once Redis answers",
+            e.toString());
+      }
+    }
+  }
+
+  private void resubscribe() {
+    StatefulRedisPubSubConnection<String, String> c = connection;
+    if (c != null && !c.isOpen()) {
+      ScheduledFuture<?> old = watching;
+      c.close();
+      start(); // a new connection, listener, subscription and watch, which replaces this one
+      if (old != null) {
+        old.cancel(false);
+      }
+      return;
+    }
+    if (c != null) {
+      c.sync().psubscribe(PATTERN);
+    }
+  }
+
+  /** On Lettuce's event loop: only notes the probe, and hands the gap on to a virtual thread. */
+  private void probeHeard() {
+    lastProbeHeard = System.nanoTime();
+    Instant since = lostSince;
+    if (since != null) {
+      lostSince = null;
+      log.info("Status events arrive again; telling listeners what they may have missed");
+      Thread.ofVirtual().name("status-resend").start(() -> gapClosed(since));
+    }
+  }
+
+  private void gapClosed(Instant since) {
+    gapListeners.forEach(listener -> listener.accept(since));
+    try {
+      Thread.sleep(probeEvery.multipliedBy(MISSED_PROBES));
+    } catch (InterruptedException e) {
+      return;
+    }
+    if (lostSince == null) {
+      gapListeners.forEach(listener -> listener.accept(since));
+    }
   }
 
   @Override
   public void stop() {
+    ScheduledFuture<?> w = watching;
+    watching = null;
+    if (w != null) {
+      w.cancel(false);
+    }
     StatefulRedisPubSubConnection<String, String> c = connection;
     connection = null;
     if (c != null) {

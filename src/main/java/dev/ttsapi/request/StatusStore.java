@@ -106,8 +106,11 @@ public class StatusStore {
         List.of(Double.toString(progress), id.toString(), EVENTS_CHANNEL_PREFIX));
   }
 
-  /** The status event: enough for a page to redraw the request, not the whole snapshot. */
-  private String event(StatusSnapshot s) {
+  /**
+   * The status event of {@code s} as it is published: enough for a page to redraw the request, not
+   * the whole snapshot. Also what an event stream sends again after events were lost.
+   */
+  public String event(StatusSnapshot s) {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("request_id", s.id().toString());
     event.put("user_id", s.userId().toString());

@@ -10,6 +10,7 @@ import dev.ttsapi.engine.UnknownVoiceException;
 import dev.ttsapi.engine.VoicesNotKnownYetException;
 import dev.ttsapi.idempotency.IdempotencyKeyInProgressException;
 import dev.ttsapi.idempotency.IdempotencyKeyReusedException;
+import dev.ttsapi.idempotency.IdempotencyUnavailableException;
 import dev.ttsapi.ratelimit.RateLimitExceededException;
 import dev.ttsapi.request.InvalidCursorException;
 import dev.ttsapi.request.InvalidTextException;
@@ -176,6 +177,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> idempotencyKeyInProgress(IdempotencyKeyInProgressException e) {
     return answer(
         ProblemType.IDEMPOTENCY_KEY_IN_PROGRESS.detail(e.getMessage()), Duration.ofSeconds(1));
+  }
+
+  /** Redis cannot say whether an Idempotency-Key was used: nothing ran, come back shortly. */
+  @ExceptionHandler(IdempotencyUnavailableException.class)
+  ResponseEntity<ProblemDetail> idempotencyUnavailable(IdempotencyUnavailableException e) {
+    log.warn("Idempotency-Key not checked: {}", e.getCause() == null ? e : e.getCause().toString());
+    return answer(ProblemType.SERVICE_UNAVAILABLE.detail(e.getMessage()), COME_BACK_SOON);
   }
 
   /** PostgreSQL or Redis unreachable: the client should come back, nothing was accepted. */

@@ -3,7 +3,6 @@ package dev.ttsapi.worker;
 import dev.ttsapi.audio.AudioStore;
 import dev.ttsapi.cache.SingleFlight;
 import dev.ttsapi.cache.SingleFlight.Lease;
-import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.Completion;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.TtsRequest;
@@ -29,20 +28,22 @@ class OnceOnlySynthesis {
   private final JobLifecycle lifecycle;
   private final AudioStore store;
   private final Duration leaseTtl;
+  private final Duration renewEvery;
 
   OnceOnlySynthesis(
       SynthesisPipeline pipeline,
       SingleFlight singleFlight,
       JobLifecycle lifecycle,
       AudioStore store,
-      QueueProperties queue) {
+      WorkerProperties worker) {
     this.pipeline = pipeline;
     this.singleFlight = singleFlight;
     this.lifecycle = lifecycle;
     this.store = store;
-    // As long as a job may run before it counts as dead: the lease never outlives its holder by
-    // more than that.
-    this.leaseTtl = queue.visibilityTimeout();
+    // As long as a worker's heartbeat: renewed while the holder works, so a killed holder's lease
+    // goes about when its jobs are taken over, and the job taken over does not wait behind it.
+    this.leaseTtl = worker.heartbeatTtl();
+    this.renewEvery = worker.heartbeatInterval();
   }
 
   Completion run(TtsRequest request, DoubleConsumer progress) throws IOException {
@@ -54,16 +55,36 @@ class OnceOnlySynthesis {
       }
       Optional<Lease> lease = singleFlight.tryAcquire(key, leaseTtl);
       if (lease.isPresent()) {
+        Thread renewer =
+            Thread.ofVirtual().name("lease-renewer").start(() -> keepRenewing(lease.get()));
         try {
           Completion made = pipeline.run(request, progress);
           // Indexed before the lease goes, so a waiting job finds it the moment it looks.
           lifecycle.audioStored(request, made);
           return made;
         } finally {
+          renewer.interrupt();
           singleFlight.release(lease.get());
         }
       }
       waitWhileHeld(key);
+    }
+  }
+
+  /** Renews the lease until interrupted; a renewal that fails is tried again on the next turn. */
+  private void keepRenewing(Lease lease) {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        Thread.sleep(renewEvery);
+        try {
+          singleFlight.renew(lease, leaseTtl);
+        } catch (RuntimeException e) {
+          // Redis away: the lease may run out and another worker make the same audio too, which
+          // stores the same object under the same content key; nothing a client sees changes.
+        }
+      }
+    } catch (InterruptedException done) {
+      // the holder finished
     }
   }
 

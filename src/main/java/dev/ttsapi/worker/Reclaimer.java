@@ -19,8 +19,9 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes over queue entries idle past the visibility timeout (their worker died) and decides, from
- * the request's row, what each needs:
+ * Keeps this worker's heartbeat, and takes over queue entries whose worker died: at once when its
+ * heartbeat is gone (a kill), else once idle past the visibility timeout (the last resort). It
+ * decides, from the request's row, what each needs:
  *
  * <ul>
  *   <li>row missing or already finished: acknowledge and drop;
@@ -41,6 +42,7 @@ class Reclaimer extends PeriodicTasks {
   private final QueueConsumer queue;
   private final JobLifecycle lifecycle;
   private final QueueProperties properties;
+  private final WorkerProperties worker;
   private final WorkerIdentity identity;
   private final InFlight inFlight;
   private final TtsMetrics metrics;
@@ -50,6 +52,7 @@ class Reclaimer extends PeriodicTasks {
       QueueConsumer queue,
       JobLifecycle lifecycle,
       QueueProperties properties,
+      WorkerProperties worker,
       WorkerIdentity identity,
       InFlight inFlight,
       TaskScheduler scheduler,
@@ -61,6 +64,7 @@ class Reclaimer extends PeriodicTasks {
     this.queue = queue;
     this.lifecycle = lifecycle;
     this.properties = properties;
+    this.worker = worker;
     this.identity = identity;
     this.inFlight = inFlight;
   }
@@ -68,8 +72,38 @@ class Reclaimer extends PeriodicTasks {
   @Override
   protected List<Task> tasks() {
     return List.of(
+        new Task(this::heartbeat, worker.heartbeatInterval()),
+        new Task(this::reclaimFromSilentWorkers, worker.heartbeatInterval()),
         new Task(this::renewRunningJobs, properties.visibilityTimeout().dividedBy(3)),
         new Task(this::reclaim, properties.reclaimInterval()));
+  }
+
+  /** Says this worker is alive: its jobs are its own while the key lasts. */
+  void heartbeat() {
+    try {
+      queue.heartbeat(identity.consumerName(), worker.heartbeatTtl());
+    } catch (RuntimeException e) {
+      log.warn("Could not refresh this worker's heartbeat: {}", e.toString());
+    }
+  }
+
+  /**
+   * Takes the jobs of workers whose heartbeat is gone (killed, or their host lost) within seconds,
+   * where the visibility timeout would keep them waiting minutes; it stays the last resort, for a
+   * worker alive enough to refresh its heartbeat but no longer working.
+   */
+  void reclaimFromSilentWorkers() {
+    List<Delivery> claimed;
+    try {
+      claimed = queue.claimFromSilent(identity.consumerName(), worker.heartbeatTtl(), BATCH);
+    } catch (RuntimeException e) {
+      log.warn("Looking for jobs of silent workers failed, will try again: {}", e.toString());
+      return;
+    }
+    if (!claimed.isEmpty()) {
+      log.info("Took {} job(s) of workers whose heartbeat is gone", claimed.size());
+    }
+    settle(claimed);
   }
 
   /** Resets the idle time of this node's running jobs, well within the visibility timeout. */
@@ -89,6 +123,10 @@ class Reclaimer extends PeriodicTasks {
       log.warn("Reclaiming idle jobs failed, will try again: {}", e.toString());
       return;
     }
+    settle(claimed);
+  }
+
+  private void settle(List<Delivery> claimed) {
     for (Delivery delivery : claimed) {
       metrics.reclaimed();
       try {

@@ -83,6 +83,7 @@ class AdminOverviewTest extends IntegrationTest {
 
     JobQueueReader(dev.ttsapi.queue.TestQueue queue) {
       this.reader = queue.reader("test-consumer");
+      queue.heartbeat("test-consumer", Duration.ofMinutes(1)); // a live worker's
     }
 
     void takeOne() {

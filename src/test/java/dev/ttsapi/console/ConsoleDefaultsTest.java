@@ -22,7 +22,6 @@ class ConsoleDefaultsTest {
     assertThat(console.streamBuffer()).isEqualTo(256);
     assertThat(console.streamTimeout()).isEqualTo(Duration.ofMinutes(30));
     assertThat(console.heartbeat()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(console.workerAliveWithin()).isEqualTo(Duration.ofSeconds(30));
     assertThat(console.deadLettersShown()).isEqualTo(20);
   }
 }

@@ -135,8 +135,8 @@ class ComposeConfigTest {
           .as(role + ": variables the service reads")
           .allMatch(ServiceFacts::readsEnvironmentVariable);
       assertThat(goDuration(service.path("stop_grace_period").asText()))
-          .as(role + ": stop_grace_period covers the shutdown phase")
-          .isGreaterThan(ServiceFacts.shutdownPhaseTimeout());
+          .as(role + ": stop_grace_period covers the drain window and the shutdown phase")
+          .isGreaterThan(ServiceFacts.drainWindow().plus(ServiceFacts.shutdownPhaseTimeout()));
       assertThat(service.path("healthcheck").path("test").toString())
           .contains("/usr/local/bin/tts-healthcheck");
     }

@@ -276,14 +276,19 @@ class DeploymentManifestsTest {
       PodSpec pod = deployment.getSpec().getTemplate().getSpec();
       Container c = container(deployment);
       long preStop = preStopSeconds(c);
+      long drain = ServiceFacts.drainWindow().toSeconds();
       long grace = pod.getTerminationGracePeriodSeconds();
       assertThat(grace)
-          .as(deployment.getMetadata().getName() + ": preStop + shutdown phase + room")
-          .isGreaterThanOrEqualTo(preStop + phase.toSeconds() + 5)
-          .isGreaterThanOrEqualTo(preStop + ServiceFacts.shutdownGrace().toSeconds());
+          .as(
+              deployment.getMetadata().getName()
+                  + ": preStop + drain window + shutdown phase + room")
+          .isGreaterThanOrEqualTo(preStop + drain + phase.toSeconds() + 5)
+          .isGreaterThanOrEqualTo(preStop + drain + ServiceFacts.shutdownGrace().toSeconds());
     }
-    // Nodes behind the Service wait for the endpoint to go before stopping.
-    assertThat(preStopSeconds(container(deployment("tts-api")))).isPositive();
+    // Nodes behind the Service stay not-ready, still serving, while their endpoint goes: the
+    // service's own drain window does it (no preStop sleep, which would add to it).
+    assertThat(ServiceFacts.drainWindow()).isPositive();
+    assertThat(preStopSeconds(container(deployment("tts-api")))).isZero();
   }
 
   @Test

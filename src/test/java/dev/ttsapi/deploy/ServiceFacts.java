@@ -70,6 +70,11 @@ final class ServiceFacts {
     return BINDER.bind("tts.worker.shutdown-grace", Duration.class).get();
   }
 
+  /** How long a stopping API node stays not-ready while it still serves, before shutdown starts. */
+  static Duration drainWindow() {
+    return BINDER.bind("tts.observability.drain-window", Duration.class).get();
+  }
+
   /** How long Spring waits for each shutdown phase: the most a node takes to stop. */
   static Duration shutdownPhaseTimeout() {
     return BINDER.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class).get();

@@ -181,7 +181,7 @@ class StoreProbeTest {
   }
 
   static ObservabilityProperties properties() {
-    return new ObservabilityProperties(Duration.ofSeconds(2), 120);
+    return new ObservabilityProperties(Duration.ofSeconds(2), 120, Duration.ZERO);
   }
 
   private static Process startRedis(int port, Path dir) throws IOException {

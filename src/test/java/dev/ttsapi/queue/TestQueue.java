@@ -101,6 +101,11 @@ public final class TestQueue {
     return inspector.consumers();
   }
 
+  /** Announces {@code consumerName} alive for {@code ttl}, as a worker's heartbeat does. */
+  public void heartbeat(String consumerName, Duration ttl) {
+    consumer.heartbeat(consumerName, ttl);
+  }
+
   public int forgetIdleConsumers(Duration idleFor) {
     return upkeep.forgetIdleConsumers(idleFor);
   }

@@ -27,6 +27,7 @@ class RedisScriptsTest extends IntegrationTest {
     quotaChargesOnlyWhatFits();
     statusWriteSetsTheWholeHashAndClearsStaleFields();
     releaseIfOwnerLeavesSomeoneElsesKey();
+    renewIfOwnerExtendsOnlyItsOwnLease();
     keepMaxKeepsTheLargerPosition();
     queueScriptsAdmitHoldFinishPromoteAndRecount();
 
@@ -86,6 +87,26 @@ class RedisScriptsTest extends IntegrationTest {
     assertThat(hash).containsEntry("status", "queued").containsEntry("progress", "0.5");
     assertThat(hash).doesNotContainKey("error");
     assertThat(redis.sync().ttl(key)).isBetween(1L, 60L);
+  }
+
+  private void renewIfOwnerExtendsOnlyItsOwnLease() {
+    redis.sync().set("renewed-lease", "mine", io.lettuce.core.SetArgs.Builder.px(2000));
+    assertThat(
+            (Long)
+                run(
+                    RedisScript.RENEW_IF_OWNER,
+                    List.of("renewed-lease"),
+                    List.of("theirs", "600000")))
+        .isZero();
+    assertThat(redis.sync().pttl("renewed-lease")).isLessThanOrEqualTo(2000L);
+    assertThat(
+            (Long)
+                run(
+                    RedisScript.RENEW_IF_OWNER,
+                    List.of("renewed-lease"),
+                    List.of("mine", "600000")))
+        .isEqualTo(1L);
+    assertThat(redis.sync().pttl("renewed-lease")).isGreaterThan(2000L);
   }
 
   private void releaseIfOwnerLeavesSomeoneElsesKey() {

@@ -36,6 +36,8 @@ import tools.jackson.databind.JsonNode;
       "tts.maintenance.sweep-age=3s",
       "tts.request.max-text-length=5000",
       "tts.worker.synthesis-threads=2",
+      // Test contexts close at the end of the run: no drain window to wait out.
+      "tts.observability.drain-window=0s",
       // Tests poll and submit fast; rate-limit tests set low limits of their own.
       "tts.ratelimit.requests-per-minute=100000",
       "tts.ratelimit.poll-requests-per-minute=100000",

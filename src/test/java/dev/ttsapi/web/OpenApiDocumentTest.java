@@ -272,11 +272,14 @@ class OpenApiDocumentTest extends IntegrationTest {
   }
 
   /**
-   * The path with its variables filled in. Of the paths with variables, only the admin's user paths
-   * have examples, and their {@code {id}} is a user's; a new one fails here until it has a value.
+   * The path with its variables filled in. Of the paths with variables, the admin's user paths have
+   * examples, their {@code {id}} a user's, and a lexicon's upload, its {@code {name}} any valid
+   * name; a new one fails here until it has a value.
    */
   private static String concrete(String path, String userId) {
     String filled = path.startsWith("/admin/users/{id}") ? path.replace("{id}", userId) : path;
+    filled =
+        filled.startsWith("/tts/lexicons/{name}") ? filled.replace("{name}", "places") : filled;
     assertThat(filled).as("a value for the path variables of %s", path).doesNotContain("{");
     return filled;
   }
