@@ -308,6 +308,11 @@ kill_part() {
     redis-*) kill -9 "$(cat "$(pidfile "$1")")" ;;
     *) kill -9 -- "-$(cat "$(pidfile "$1")")" ;;
   esac
+  # A killed JVM takes a moment to be gone (and to free its port): wait, so a start right after
+  # does not find the port taken.
+  local pid i
+  pid=$(cat "$(pidfile "$1")")
+  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   rm -f "$(pidfile "$1")"
 }
 
