@@ -187,10 +187,25 @@ make_redis() {
     redis-cli --cluster create "${hosts[@]}" --cluster-replicas 1 --cluster-yes >"$DIR/logs/redis-create.log"
   fi
   for _ in $(seq 100); do
-    redis-cli -p "${REDIS_PORTS[0]}" cluster info | grep -q 'cluster_state:ok' && return 0
+    redis-cli -p "${REDIS_PORTS[0]}" cluster info | grep -q 'cluster_state:ok' && break
     sleep 0.2
   done
-  die "the Redis Cluster did not reach cluster_state:ok"
+  redis-cli -p "${REDIS_PORTS[0]}" cluster info | grep -q 'cluster_state:ok' ||
+    die "the Redis Cluster did not reach cluster_state:ok"
+  # A replica that never finished its first sync will not take over from a dead master.
+  local synced
+  for _ in $(seq 300); do
+    synced=1
+    for p in "${REDIS_PORTS[@]}"; do
+      if redis-cli -p "$p" info replication | grep -q 'role:slave' &&
+        ! redis-cli -p "$p" info replication | grep -q 'master_link_status:up'; then
+        synced=0
+      fi
+    done
+    [ $synced = 1 ] && return 0
+    sleep 0.2
+  done
+  die "the Redis Cluster's replicas did not finish their first sync"
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -68,11 +68,40 @@ public final class RedisClusterServers implements AutoCloseable {
         throw new IllegalStateException("redis-cli --cluster create failed:\n" + out);
       }
       cluster.awaitHealthy();
+      cluster.awaitReplicasInSync();
       return cluster;
     } catch (RuntimeException e) {
       cluster.close();
       throw e;
     }
+  }
+
+  /**
+   * Waits until every replica has finished its first sync with its master. A replica that never
+   * synced refuses to take over when its master dies ("disconnected from master for longer than
+   * allowed"), so a test that kills a master right after the cluster was made would wait for a
+   * failover that cannot come.
+   */
+  public void awaitReplicasInSync() {
+    Instant until = Instant.now().plus(START);
+    while (Instant.now().isBefore(until)) {
+      boolean synced = true;
+      for (var node : nodes.entrySet()) {
+        if (!node.getValue().isAlive()) {
+          continue;
+        }
+        String info = cli(node.getKey(), "info", "replication");
+        if (info.contains("role:slave") && !info.contains("master_link_status:up")) {
+          synced = false;
+          break;
+        }
+      }
+      if (synced) {
+        return;
+      }
+      sleep(200);
+    }
+    throw new IllegalStateException("replicas did not finish their first sync");
   }
 
   private void startNode(int port) {
