@@ -186,6 +186,10 @@ class RedisOutageTest {
       String missed = during.json().path("request_id").asString();
       Response cancelled = api.delete("/tts/request/" + missed, key);
       assertThat(cancelled.status()).as(cancelled.text()).isEqualTo(200);
+      // The node notices a lost subscription by its probe, once per tts.console.heartbeat (1 s):
+      // an outage shorter than one probe can pass unnoticed (see the note in StatusEvents), so
+      // this one lasts a few probes, as any outage worth the name does.
+      Thread.sleep(3_000);
       redis.startAgain();
 
       assertThat(statusReaching(events, missed, "cancelled", Duration.ofSeconds(60)))
