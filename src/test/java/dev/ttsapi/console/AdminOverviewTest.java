@@ -28,6 +28,11 @@ class AdminOverviewTest extends IntegrationTest {
     awaitStatus(user.key(), poison, "failed");
     submit(user.key(), Map.of("text", "Hello there.")); // the same again: a cache hit
 
+    // Workers count as alive by their heartbeat key, written every tts.worker.heartbeat-interval;
+    // a test before this one may have emptied Redis since the last beat.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> overview(admin.key()).path("workers").path("alive").asInt() >= 1);
     JsonNode o = overview(admin.key());
     assertThat(o.path("queue_depth").path("normal").asLong()).isZero();
     assertThat(o.path("jobs").path("completed_last_minute").asLong()).isEqualTo(1);
