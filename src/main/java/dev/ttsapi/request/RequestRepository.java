@@ -154,30 +154,8 @@ public class RequestRepository {
     if (ids.isEmpty()) {
       return List.of();
     }
-    return idsQuery(
-            """
-            SELECT id, user_id, status, progress, voice, format, created_at, started_at,
-              completed_at, error, audio_bytes, audio_duration_ms, priority FROM requests""",
-            ids)
-        .query(
-            (rs, row) ->
-                new StatusSnapshot(
-                    rs.getObject("id", UUID.class),
-                    rs.getObject("user_id", UUID.class),
-                    RequestStatus.fromWire(rs.getString("status")),
-                    RequestStatus.fromWire(rs.getString("status")) == RequestStatus.COMPLETED
-                        ? 1.0
-                        : rs.getDouble("progress"),
-                    rs.getString("voice"),
-                    rs.getString("format"),
-                    instant(rs, "created_at"),
-                    instant(rs, "started_at"),
-                    instant(rs, "completed_at"),
-                    rs.getString("error"),
-                    nullableLong(rs, "audio_bytes"),
-                    nullableLong(rs, "audio_duration_ms"),
-                    Priority.parse(rs.getString("priority")).orElse(null),
-                    null))
+    return idsQuery("SELECT " + STATUS_COLUMNS + " FROM requests", ids)
+        .query(RequestRepository::statusSnapshot)
         .list();
   }
 
@@ -188,32 +166,15 @@ public class RequestRepository {
   List<StatusSnapshot> unfinishedOrChangedSince(
       UUID userId, Instant since, Instant createdAfter, int max) {
     return jdbc.sql(
-            """
-            SELECT id, user_id, status, progress, voice, format, created_at, started_at,
-              completed_at, error, audio_bytes, audio_duration_ms, priority FROM requests
+            "SELECT "
+                + STATUS_COLUMNS
+                + """
+             FROM requests
             WHERE user_id = ? AND created_at >= ?
               AND (status IN ('queued', 'processing') OR updated_at >= ?)
             ORDER BY id DESC LIMIT ?""")
         .params(userId, time(createdAfter), time(since), max)
-        .query(
-            (rs, row) ->
-                new StatusSnapshot(
-                    rs.getObject("id", UUID.class),
-                    rs.getObject("user_id", UUID.class),
-                    RequestStatus.fromWire(rs.getString("status")),
-                    RequestStatus.fromWire(rs.getString("status")) == RequestStatus.COMPLETED
-                        ? 1.0
-                        : rs.getDouble("progress"),
-                    rs.getString("voice"),
-                    rs.getString("format"),
-                    instant(rs, "created_at"),
-                    instant(rs, "started_at"),
-                    instant(rs, "completed_at"),
-                    rs.getString("error"),
-                    nullableLong(rs, "audio_bytes"),
-                    nullableLong(rs, "audio_duration_ms"),
-                    Priority.parse(rs.getString("priority")).orElse(null),
-                    null))
+        .query(RequestRepository::statusSnapshot)
         .list();
   }
 
@@ -679,6 +640,35 @@ public class RequestRepository {
 
   private static OffsetDateTime time(Instant instant) {
     return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  /** What a status snapshot reads of a request: everything but its text. */
+  private static final String STATUS_COLUMNS =
+      """
+      id, user_id, status, progress, voice, format, created_at, started_at, completed_at, error,
+      audio_bytes, audio_duration_ms, priority""";
+
+  /**
+   * A status snapshot from a row of {@link #STATUS_COLUMNS}, without the SSML report (a list shows
+   * none).
+   */
+  private static StatusSnapshot statusSnapshot(ResultSet rs, int row) throws SQLException {
+    RequestStatus status = RequestStatus.fromWire(rs.getString("status"));
+    return new StatusSnapshot(
+        rs.getObject("id", UUID.class),
+        rs.getObject("user_id", UUID.class),
+        status,
+        status == RequestStatus.COMPLETED ? 1.0 : rs.getDouble("progress"),
+        rs.getString("voice"),
+        rs.getString("format"),
+        instant(rs, "created_at"),
+        instant(rs, "started_at"),
+        instant(rs, "completed_at"),
+        rs.getString("error"),
+        nullableLong(rs, "audio_bytes"),
+        nullableLong(rs, "audio_duration_ms"),
+        Priority.parse(rs.getString("priority")).orElse(null),
+        null);
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {
