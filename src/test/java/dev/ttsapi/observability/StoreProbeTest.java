@@ -8,6 +8,7 @@ import dev.ttsapi.audio.FileSystemAudioStore;
 import dev.ttsapi.audio.S3AudioStore;
 import dev.ttsapi.redis.Redis;
 import dev.ttsapi.support.S3ProxyServer;
+import dev.ttsapi.support.StoppableRedis;
 import dev.ttsapi.support.TestStores;
 import java.io.File;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
@@ -27,32 +27,12 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
  */
 class StoreProbeTest {
 
-  private Process redisServer;
-
-  @AfterEach
-  void stopRedis() {
-    if (redisServer != null) {
-      redisServer.destroyForcibly();
-    }
-  }
-
   @Test
   void a_lost_redis_turns_the_probe_down_and_its_return_turns_it_up() throws Exception {
     assumeTrue(onPath("redis-server"), "redis-server is not installed");
     assumeTrue(TestStores.reachable(5432), "no local PostgreSQL");
-    int port = TestStores.freePort();
-    Path dir = Files.createTempDirectory("probe-redis");
-    redisServer = startRedis(port, dir);
-    Redis[] connected = new Redis[1];
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              connected[0] = Redis.standalone("redis://127.0.0.1:" + port, Duration.ofSeconds(2));
-              return true;
-            });
-    try (Redis redis = connected[0]) {
+    try (StoppableRedis server = StoppableRedis.start();
+        Redis redis = Redis.standalone(server.url(), Duration.ofSeconds(2))) {
       StoreProbe probe =
           new StoreProbe(
               postgres(),
@@ -65,12 +45,12 @@ class StoreProbeTest {
       assertThat(probe.redis().up()).isTrue();
       assertThat(probe.postgres().up()).isTrue();
 
-      redisServer.destroyForcibly().waitFor();
+      server.kill();
       probe.checkNow();
       assertThat(probe.redis().up()).isFalse();
       assertThat(probe.postgres().up()).isTrue();
 
-      redisServer = startRedis(port, dir);
+      server.startAgain();
       Awaitility.await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(200))
@@ -182,24 +162,6 @@ class StoreProbeTest {
 
   static ObservabilityProperties properties() {
     return new ObservabilityProperties(Duration.ofSeconds(2), 120, Duration.ZERO);
-  }
-
-  private static Process startRedis(int port, Path dir) throws IOException {
-    return new ProcessBuilder(
-            "redis-server",
-            "--port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            dir.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("redis.log").toFile())
-        .start();
   }
 
   static boolean onPath(String command) {
