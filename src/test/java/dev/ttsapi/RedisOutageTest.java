@@ -121,17 +121,7 @@ class RedisOutageTest {
     String id = accepted.json().path("request_id").asString();
 
     redis.kill();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                "down"
-                    .equals(
-                        api.get("/health/ready", null)
-                            .json()
-                            .path("checks")
-                            .path("redis")
-                            .asString()));
+    awaitRedisCheck("down", Duration.ofSeconds(10));
     Response ready = api.get("/health/ready", null);
     assertThat(ready.status()).as(ready.text()).isEqualTo(200);
     assertThat(ready.json().path("degraded").toString()).contains("redis");
@@ -145,17 +135,7 @@ class RedisOutageTest {
         .isEqualTo(200);
 
     redis.startAgain();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                "up"
-                    .equals(
-                        api.get("/health/ready", null)
-                            .json()
-                            .path("checks")
-                            .path("redis")
-                            .asString()));
+    awaitRedisCheck("up", Duration.ofSeconds(20));
   }
 
   @Test
@@ -168,17 +148,7 @@ class RedisOutageTest {
       events.awaitReady();
 
       redis.kill();
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(
-              () ->
-                  "down"
-                      .equals(
-                          api.get("/health/ready", null)
-                              .json()
-                              .path("checks")
-                              .path("redis")
-                              .asString()));
+      awaitRedisCheck("down", Duration.ofSeconds(10));
       // Accepted into PostgreSQL and cancelled there while Redis is down: both events go nowhere,
       // and nothing will ever happen to the request again to send another.
       Response during = api.post("/tts/request", key, Payloads.submit("Said in the dark.", "wav"));
@@ -228,5 +198,15 @@ class RedisOutageTest {
   private static Response submit(String idempotencyKey, String text) {
     return api.postWithHeaders(
         "/tts/request", key, Payloads.submit(text, "wav"), "Idempotency-Key", idempotencyKey);
+  }
+
+  /** Waits until readiness reports Redis {@code state} ("up" or "down"). */
+  private void awaitRedisCheck(String state, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .until(
+            () ->
+                state.equals(
+                    api.get("/health/ready", null).json().path("checks").path("redis").asString()));
   }
 }
