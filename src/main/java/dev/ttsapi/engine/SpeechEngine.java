@@ -46,6 +46,16 @@ public interface SpeechEngine {
   Pcm synthesize(String text, Voice voice, SpeechSettings settings);
 
   /**
+   * Like {@link #synthesize(String, Voice, SpeechSettings)}, and says where each word of {@code
+   * text} is heard in the returned audio, for timings and captions. Engines that can measure it
+   * (MaryTTS from its phone durations, espeak-ng from its word events) override this; the default
+   * measures nothing ({@link TimedPcm#untimed}), and the caller estimates words inside the chunk.
+   */
+  default TimedPcm synthesizeTimed(String text, Voice voice, SpeechSettings settings) {
+    return TimedPcm.untimed(synthesize(text, voice, settings));
+  }
+
+  /**
    * Speaks phonemes written in this engine's own notation, for SSML's {@code <phoneme>} ({@code
    * ssml.Ssml#enginePhonemes} maps IPA to it): espeak-ng's phoneme mnemonics ({@code t@m'A:toU});
    * for MaryTTS its allophones, phones separated by spaces, syllables by {@code " - "}, {@code '}
