@@ -11,12 +11,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -42,6 +45,7 @@ public class RequestService {
   private final Clock clock;
   private final TtsMetrics metrics;
   private final TransactionTemplate transactions;
+  private final Readmissions readmissions;
 
   RequestService(
       RequestRepository repository,
@@ -52,7 +56,9 @@ public class RequestService {
       RequestProperties properties,
       Clock clock,
       TtsMetrics metrics,
-      TransactionTemplate transactions) {
+      TransactionTemplate transactions,
+      Readmissions readmissions) {
+    this.readmissions = readmissions;
     this.metrics = metrics;
     this.transactions = transactions;
     this.repository = repository;
@@ -68,7 +74,7 @@ public class RequestService {
   /**
    * Accepts a request. Audio that is already stored answers it at once; otherwise it is written to
    * PostgreSQL (the truth) and then queued. If Redis fails after the INSERT, the request is still
-   * accepted: the sweeper queues it later.
+   * accepted: it is queued as soon as Redis takes it ({@link Readmissions}).
    */
   public Accepted submit(Submission submission) {
     return submit(submission, AlongsideInsert.NOTHING);
@@ -204,29 +210,51 @@ public class RequestService {
   /**
    * Queues the jobs and writes their status hashes in one round trip. A job goes into its stream
    * unless its user already has the per-user cap's worth there; then it is held back and moves in
-   * as one of theirs ends ({@link QueueProducer#admit}). Either way it is queued.
+   * as one of theirs ends ({@link QueueProducer#admit}). Either way it is queued. A job Redis
+   * refuses (down, failing over) is stored all the same and queued by {@link Readmissions} once
+   * Redis takes it.
    */
   private void publish(List<TtsRequest> requests) {
-    try {
-      List<Future<?>> pending = new ArrayList<>();
-      for (TtsRequest request : requests) {
-        pending.add(statusStore.writeAsync(StatusSnapshot.of(request)));
-        if (request.status() == RequestStatus.QUEUED) {
-          pending.add(
-              queue.admitAsync(
-                  new Job(
-                      request.id(), request.createdAt(), request.priority(), request.userId())));
-        }
+    List<Future<?>> statuses = new ArrayList<>();
+    Map<Job, Future<?>> admissions = new LinkedHashMap<>();
+    for (TtsRequest request : requests) {
+      statuses.add(sent(() -> statusStore.writeAsync(StatusSnapshot.of(request))));
+      if (request.status() == RequestStatus.QUEUED) {
+        Job job = new Job(request.id(), request.createdAt(), request.priority(), request.userId());
+        admissions.put(job, sent(() -> queue.admitAsync(job)));
       }
-      for (Future<?> future : pending) {
-        Redis.await(future);
+    }
+    RuntimeException refused = null;
+    for (Map.Entry<Job, Future<?>> admission : admissions.entrySet()) {
+      try {
+        Redis.await(admission.getValue());
+      } catch (RuntimeException e) {
+        readmissions.later(admission.getKey());
+        refused = e;
       }
-    } catch (RuntimeException e) {
+    }
+    if (refused != null) {
       log.warn(
-          "{} requests are stored but could not all be queued in Redis ({}); the sweeper will"
-              + " queue them",
-          requests.size(),
-          e.toString());
+          "Requests are stored but Redis did not queue them ({}); they are queued as soon as it"
+              + " does",
+          refused.toString());
+    }
+    for (Future<?> status : statuses) {
+      try {
+        Redis.await(status);
+      } catch (RuntimeException e) {
+        // Polls read PostgreSQL while a request has no status hash.
+        log.debug("Status hash not written: {}", e.toString());
+      }
+    }
+  }
+
+  /** A command sent without waiting; one that could not even be sent is a failed answer. */
+  private static Future<?> sent(Supplier<Future<?>> command) {
+    try {
+      return command.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 
