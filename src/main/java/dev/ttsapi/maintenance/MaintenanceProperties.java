@@ -18,6 +18,11 @@ import org.springframework.validation.annotation.Validated;
  * @param retention month partitions of requests that ended longer ago than this are dropped with
  *     the audio only they referenced; request events older than this are deleted
  * @param retentionInterval how often retention runs
+ * @param forgetConsumersAfter queue consumers idle this long, holding no job, leave the group
+ * @param redisCheckInterval how often the run ids of the Redis masters are read: a changed one (a
+ *     restart, a failover) may have lost queue entries
+ * @param recoverySweepAge after such a change, queued requests untouched this long with no queue
+ *     entry are queued again at once, instead of after {@code sweepAge}
  */
 @Validated
 @ConfigurationProperties("tts.maintenance")
@@ -28,4 +33,6 @@ public record MaintenanceProperties(
     @NotNull Duration sweepAge,
     @NotNull Duration retention,
     @NotNull Duration retentionInterval,
-    @NotNull Duration forgetConsumersAfter) {}
+    @NotNull Duration forgetConsumersAfter,
+    @NotNull Duration redisCheckInterval,
+    @NotNull Duration recoverySweepAge) {}

@@ -7,6 +7,7 @@ import dev.ttsapi.queue.QueueInspector;
 import dev.ttsapi.queue.QueueProducer;
 import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.queue.QueueUpkeep;
+import dev.ttsapi.redis.Redis;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.TtsRequest;
@@ -17,6 +18,7 @@ import dev.ttsapi.worker.FailedAttempts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,13 @@ class MaintenanceTasks extends PeriodicTasks {
   private final FailedAttempts failedAttempts;
   private final MaintenanceProperties properties;
   private final QueueProperties queueProperties;
+  private final Redis redis;
+
+  /** The masters' run ids as last read, by address; a master down keeps its last one. */
+  private final Map<String, String> runIds = new HashMap<>();
+
+  /** When a sweep for entries a restarted master lost is due ({@link System#nanoTime}), or 0. */
+  private volatile long recoverySweepAt;
 
   MaintenanceTasks(
       MaintenanceLock lock,
@@ -63,8 +72,10 @@ class MaintenanceTasks extends PeriodicTasks {
       FailedAttempts failedAttempts,
       MaintenanceProperties properties,
       QueueProperties queueProperties,
+      Redis redis,
       TaskScheduler scheduler) {
     super(scheduler);
+    this.redis = redis;
     this.lock = lock;
     this.partitions = partitions;
     this.lifecycle = lifecycle;
@@ -82,7 +93,41 @@ class MaintenanceTasks extends PeriodicTasks {
     return List.of(
         new Task(this::ensurePartitions, properties.partitionInterval()),
         new Task(this::sweep, properties.sweepInterval()),
-        new Task(this::forgetIdleConsumers, properties.sweepInterval()));
+        new Task(this::forgetIdleConsumers, properties.sweepInterval()),
+        new Task(this::watchForLostRedisWrites, properties.redisCheckInterval()));
+  }
+
+  /**
+   * A master whose run id changed was restarted or replaced by its replica: what it had not
+   * persisted or replicated is gone, queue entries of accepted requests among them. Rather than
+   * leave those to the next sweep ({@code sweep-age}, minutes), a sweep with {@code
+   * recovery-sweep-age} runs once that long has passed since the change was seen; requests accepted
+   * after it are in the new master, or queued again by the node that accepted them.
+   */
+  void watchForLostRedisWrites() {
+    Map<String, String> now;
+    try {
+      now = redis.masterRunIds();
+    } catch (RuntimeException e) {
+      log.debug("Run ids of the Redis masters not read: {}", e.toString());
+      return;
+    }
+    if (!runIds.isEmpty()
+        && now.entrySet().stream()
+            .anyMatch(master -> !master.getValue().equals(runIds.get(master.getKey())))) {
+      log.warn(
+          "A Redis master was restarted or replaced (run ids {} → {}); queue entries it lost are"
+              + " queued again in {}",
+          runIds,
+          now,
+          properties.recoverySweepAge());
+      recoverySweepAt = System.nanoTime() + properties.recoverySweepAge().toNanos();
+    }
+    runIds.putAll(now);
+    if (recoverySweepAt != 0 && System.nanoTime() - recoverySweepAt >= 0) {
+      recoverySweepAt = 0;
+      sweep(properties.recoverySweepAge());
+    }
   }
 
   /** Removes consumers of dead workers from the group (idempotent, so no lock is needed). */
@@ -119,9 +164,13 @@ class MaintenanceTasks extends PeriodicTasks {
    * requests went back into the queue.
    */
   int sweep() {
+    return sweep(properties.sweepAge());
+  }
+
+  private int sweep(Duration age) {
     int[] requeued = {0};
     try {
-      lock.runExclusively("sweeper", () -> requeued[0] = new Sweep().run());
+      lock.runExclusively("sweeper", () -> requeued[0] = new Sweep(age).run());
     } catch (RuntimeException e) {
       log.warn("Sweep failed, will try again: {}", e.toString());
     }
@@ -147,14 +196,19 @@ class MaintenanceTasks extends PeriodicTasks {
    */
   private final class Sweep {
     private final List<RuntimeException> failures = new ArrayList<>();
+    private final Duration age;
     private Set<UUID> inQueue;
+
+    Sweep(Duration age) {
+      this.age = age;
+    }
 
     int run() {
       // Users with held jobs are left out of the queued rows: they already have the cap's worth in
       // the streams and the rest held, and one user's backlog must not fill the batch and hide
       // another user's lost request (theirs is found once their held jobs have gone in).
       Set<UUID> holders = inspector.usersWithHeldJobs();
-      List<TtsRequest> queued = lifecycle.staleQueued(properties.sweepAge(), holders, SWEEP_BATCH);
+      List<TtsRequest> queued = lifecycle.staleQueued(age, holders, SWEEP_BATCH);
       List<TtsRequest> processing = lifecycle.staleProcessing(processingAge(), SWEEP_BATCH);
       Map<UUID, UUID> places = inspector.admittedJobs();
       int requeued = 0;

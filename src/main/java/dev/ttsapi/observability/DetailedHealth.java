@@ -83,7 +83,7 @@ class DetailedHealth {
     try {
       return redis.masters();
     } catch (RuntimeException e) {
-      return List.of(new Redis.Master("?", false, 0, 0, "", false, e.getMessage()));
+      return List.of(new Redis.Master("?", false, 0, 0, "", false, null, e.getMessage()));
     }
   }
 

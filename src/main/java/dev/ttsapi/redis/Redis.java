@@ -115,6 +115,8 @@ public final class Redis implements AutoCloseable {
    * queued jobs (an eviction policy other than noeviction, no AOF).
    *
    * @param address host:port (or "master name" behind Sentinels)
+   * @param runId the server's run_id, new at each start of a server; a master whose run id changed
+   *     (a restart, or a replica promoted in its place) may have lost writes; null when down
    * @param error why it could not be read; null when it answered
    */
   public record Master(
@@ -124,6 +126,7 @@ public final class Redis implements AutoCloseable {
       long maxMemoryBytes,
       String maxMemoryPolicy,
       boolean appendOnly,
+      String runId,
       String error) {}
 
   /** Whether this is a Redis Cluster; callers need not care, health reports it. */
@@ -151,12 +154,27 @@ public final class Redis implements AutoCloseable {
                         number(info.get("maxmemory")),
                         info.getOrDefault("maxmemory_policy", ""),
                         "1".equals(info.get("aof_enabled")),
+                        info.get("run_id"),
                         null));
               } catch (RuntimeException e) {
-                masters.add(new Master(address, false, 0, 0, "", false, e.getMessage()));
+                masters.add(new Master(address, false, 0, 0, "", false, null, e.getMessage()));
               }
             });
     return masters;
+  }
+
+  /**
+   * The run id of every master that answers, by address ({@link Master#runId}): a change tells that
+   * a master was restarted or replaced, and may have lost what it had not persisted or replicated.
+   */
+  public Map<String, String> masterRunIds() {
+    Map<String, String> runIds = new HashMap<>();
+    for (Master master : masters()) {
+      if (master.up() && master.runId() != null) {
+        runIds.put(master.address(), master.runId());
+      }
+    }
+    return runIds;
   }
 
   /**
