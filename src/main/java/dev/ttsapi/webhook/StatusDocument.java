@@ -1,12 +1,14 @@
 package dev.ttsapi.webhook;
 
 import dev.ttsapi.request.StatusSnapshot;
+import dev.ttsapi.ssml.SsmlReport;
 import java.time.Instant;
 
 /**
  * The body of a request's webhook: the same JSON as {@code GET /tts/status/{id}} answers for it
- * (field for field, as WebhookDeliveryTest checks), so a client parses one shape whether it polls
- * or is called.
+ * (field for field, as WebhookDeliveryTest checks, for plain text and SSML), so a client parses one
+ * shape whether it polls or is called. The poll's {@code queue} is the one field it never has: a
+ * webhook is sent when a request has ended.
  */
 public record StatusDocument(
     String requestId,
@@ -18,7 +20,8 @@ public record StatusDocument(
     Instant startedAt,
     Instant completedAt,
     String error,
-    Audio audio) {
+    Audio audio,
+    SsmlReport ssml) {
 
   /** The audio of a completed request. */
   public record Audio(Double durationSeconds, Long bytes, String url) {}
@@ -41,6 +44,7 @@ public record StatusDocument(
         s.startedAt(),
         s.completedAt(),
         s.error(),
-        audio);
+        audio,
+        SsmlReport.fromJson(s.ssml()));
   }
 }

@@ -274,6 +274,21 @@ class WebhookDeliveryTest extends IntegrationTest {
         .contains("rebind.test resolves to 10.1.2.3, a private address");
   }
 
+  @Test
+  void an_ssml_request_posts_the_same_document_a_poll_answers_with_what_ssml_honoured() {
+    secret();
+    String id =
+        submit(
+            "<speak>Twelve <break time=\"200ms\"/> words <mark name=\"end\"/></speak>",
+            MarkerEngine.VOICE,
+            receiver.url("/hooks/tts"));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 1);
+    JsonNode polled = api.get("/tts/status/" + id, user.key()).json();
+    assertThat(polled.path("ssml").isObject()).as(polled.toString()).isTrue();
+    assertThat(JSON.readTree(receiver.received().getFirst().body())).isEqualTo(polled);
+  }
+
   private String submit(String text, String voice, String callbackUrl) {
     Map<String, Object> body = new HashMap<>();
     body.put("text", text);
