@@ -40,10 +40,10 @@ trap cleanup EXIT
 redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
   --logfile "$PWD/$OUT/redis.log" >/dev/null
-psql -q -h 127.0.0.1 -U postgres -c "drop database if exists $DATABASE" -c "create database $DATABASE"
+psql -q -o /dev/null -h 127.0.0.1 -U postgres -c "drop database if exists $DATABASE" -c "create database $DATABASE"
 
 DATABASE_URL=postgresql://postgres@127.0.0.1:5432/$DATABASE REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0 \
-  PORT=$PORT java -Xmx"$HEAP" -jar "$JAR" --tts.stores.data-dir="$OUT/data" >"$OUT/service.log" 2>&1 &
+  PORT=$PORT "$JAVA_HOME/bin/java" -Xmx"$HEAP" -jar "$JAR" --tts.stores.data-dir="$OUT/data" >"$OUT/service.log" 2>&1 &
 SERVICE=$!
 for _ in $(seq 1 180); do
   curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
