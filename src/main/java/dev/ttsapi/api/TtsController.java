@@ -37,6 +37,7 @@ import dev.ttsapi.request.Utterances;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.ssml.Ssml;
+import dev.ttsapi.web.DocumentBody;
 import dev.ttsapi.web.ForbiddenException;
 import dev.ttsapi.web.InvalidInputException;
 import dev.ttsapi.web.InvalidInputException.FieldError;
@@ -124,6 +125,7 @@ class TtsController {
    * Accepts text to speak. 200 (the seed's load test counts anything else as a failure). With an
    * {@code Idempotency-Key}, a repeat of the same body answers the first answer again.
    */
+  @DocumentBody
   @PostMapping(
       path = "/request",
       consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -163,6 +165,7 @@ class TtsController {
    * characters, the audio's estimated length, whether it is stored already, the quota left after
    * it, and the expected wait. The body is checked exactly as a submission's (the same 400s).
    */
+  @DocumentBody
   @PostMapping(
       path = "/estimate",
       consumes = MediaType.APPLICATION_JSON_VALUE,

@@ -18,8 +18,8 @@ import org.springframework.stereotype.Component;
 /**
  * Makes an {@link Utterance} from what a client sent, by the same rules for {@code POST
  * /tts/request} and {@code POST /v1/audio/speech}: the text normalized once, not blank and within
- * {@code tts.request.max-text-length}; the voice resolved; and something in the text the voice can
- * say.
+ * its endpoint's limit ({@code tts.request.max-text-length} unless the endpoint has its own); the
+ * voice resolved; and something in the text the voice can say.
  */
 @Component
 public class Utterances {
@@ -65,6 +65,9 @@ public class Utterances {
   }
 
   /**
+   * The utterance of a text within {@code tts.request.max-text-length}: what {@code POST
+   * /tts/request}, its estimate and batch items speak.
+   *
    * @param voice a voice id or name, or null for the language's best voice
    * @param language a BCP 47 tag, or null when the voice says it
    * @param sampleRate the rate asked for, or null for the voice's own
@@ -78,14 +81,30 @@ public class Utterances {
       SpeechSettings settings,
       AudioFormat format,
       Integer sampleRate) {
+    return of(rawText, voice, language, settings, format, sampleRate, properties.maxTextLength());
+  }
+
+  /**
+   * The same with an endpoint's own limit ({@code /v1/audio/speech} keeps OpenAI's 4,096): longer
+   * is refused, saying the limit, never cut short.
+   *
+   * @param maxCharacters longest text accepted, in characters (code points) after normalization
+   */
+  public Utterance of(
+      String rawText,
+      String voice,
+      String language,
+      SpeechSettings settings,
+      AudioFormat format,
+      Integer sampleRate,
+      int maxCharacters) {
     String text = TextNormalizer.normalize(rawText);
     if (text.isBlank()) {
       throw new InvalidTextException("text is empty");
     }
     int length = text.codePointCount(0, text.length());
-    if (length > properties.maxTextLength()) {
-      throw new InvalidTextException(
-          "text is " + length + " characters long; the limit is " + properties.maxTextLength());
+    if (length > maxCharacters) {
+      throw InvalidTextException.tooLong("text is", length, maxCharacters);
     }
     VoiceCatalog catalog = voices.forResolving();
     Voice resolved = catalog.resolve(voice, language);
@@ -127,8 +146,7 @@ public class Utterances {
     String spoken = document.spokenText();
     int length = document.characters();
     if (length > properties.maxTextLength()) {
-      throw new InvalidTextException(
-          "the SSML speaks " + length + " characters; the limit is " + properties.maxTextLength());
+      throw InvalidTextException.tooLong("the SSML speaks", length, properties.maxTextLength());
     }
     NothingToSpeakException.check(spoken, resolved);
     SsmlReport report =

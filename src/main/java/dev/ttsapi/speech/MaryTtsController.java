@@ -16,6 +16,7 @@ import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.usage.UsageRecorder;
 import dev.ttsapi.web.KeyOutsideHeader;
+import dev.ttsapi.web.Problem;
 import dev.ttsapi.web.SubmitBudget;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -68,6 +69,7 @@ class MaryTtsController {
   private final Utterances utterances;
   private final VoiceDirectory voices;
   private final SpeechEndpointProperties properties;
+  private final MaryEndpointProperties limits;
 
   MaryTtsController(
       SpeechService speech,
@@ -76,7 +78,9 @@ class MaryTtsController {
       RateLimiter limiter,
       Utterances utterances,
       VoiceDirectory voices,
-      SpeechEndpointProperties properties) {
+      SpeechEndpointProperties properties,
+      MaryEndpointProperties limits) {
+    this.limits = limits;
     this.speech = speech;
     this.streams = streams;
     this.usage = usage;
@@ -199,9 +203,12 @@ class MaryTtsController {
               checked.language(),
               new SpeechSettings(1.0, 0),
               checked.audio().format(),
-              properties.sampleRate());
+              properties.sampleRate(),
+              limits.maxTextLength());
     } catch (InvalidTextException e) {
-      throw MaryRequests.invalid("INPUT_TEXT", "INPUT_TEXT: " + e.getMessage());
+      Problem problem = MaryRequests.invalid("INPUT_TEXT", "INPUT_TEXT: " + e.getMessage());
+      e.maxCharacters().ifPresent(limit -> problem.with("max_characters", limit));
+      throw problem;
     } catch (NothingToSpeakException e) {
       throw SpeechProblem.nothingToSpeak(e.getMessage());
     }

@@ -324,11 +324,14 @@ class SpeechController {
               SpeechService.LANGUAGE,
               new SpeechSettings(speed, 0),
               format,
-              properties.sampleRate());
+              properties.sampleRate(),
+              properties.maxInputLength());
       return new Speak(
           utterances.withLexicons(utterance, caller.userId(), body.lexicons(), "lexicons"), sse);
     } catch (InvalidTextException e) {
-      throw SpeechProblem.invalid("input", "input: " + e.getMessage());
+      Problem problem = SpeechProblem.invalid("input", "input: " + e.getMessage());
+      e.maxCharacters().ifPresent(limit -> problem.with("max_characters", limit));
+      throw problem;
     } catch (NothingToSpeakException e) {
       throw SpeechProblem.nothingToSpeak(e.getMessage());
     } catch (InvalidInputException e) {

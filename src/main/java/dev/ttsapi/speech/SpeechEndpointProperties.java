@@ -24,6 +24,9 @@ import org.springframework.validation.annotation.Validated;
  *     case-insensitive.
  * @param models what the {@code model} field may be; {@code GET /v1/models} lists them
  * @param sampleRate sample rate of the audio sent, in Hz; 24 kHz as OpenAI's {@code pcm}
+ * @param maxInputLength longest {@code input} accepted, in characters after normalization: OpenAI's
+ *     4,096, so a client written against OpenAI meets the limit it expects (longer documents go to
+ *     {@code POST /tts/request}, up to {@code tts.request.max-text-length})
  * @param synthesizeLocally when this node also has the worker role, synthesize in this process
  *     (lowest latency); false sends every request through Redis to a worker, as an API-only node
  *     always does
@@ -40,6 +43,7 @@ public record SpeechEndpointProperties(
     @NotNull Map<String, String> voices,
     @NotEmpty List<String> models,
     @Min(8000) @Max(48000) int sampleRate,
+    @Min(1) @Max(1_000_000) int maxInputLength,
     boolean synthesizeLocally,
     @NotNull Duration firstChunkTimeout,
     @NotNull Duration chunkTimeout,

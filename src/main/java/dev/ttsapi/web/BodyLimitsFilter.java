@@ -12,15 +12,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Refuses a body that nothing downstream should read, before anything does: one larger than {@code
- * tts.input.max-bulk-body-size} with a 413 problem (at once when {@code Content-Length} says so,
- * else when the reader gets one byte past it), and one whose {@code Content-Type} is not a single
+ * Refuses a body that nothing downstream should read, before anything does: one larger than any
+ * handler takes (the larger of {@code tts.input.max-bulk-body-size} and {@code
+ * max-document-body-size}) with a 413 problem (at once when {@code Content-Length} says so, else
+ * when the reader gets one byte past it), and one whose {@code Content-Type} is not a single
  * concrete media type ({@code application/*}, garbage) with a 415, where Spring would match it to a
  * JSON handler and then fail reading it with a 500. A body within {@code tts.input.max-body-size}
  * is buffered (it is small) and handed on. A larger one is left unread and marked {@link
- * #LARGER_THAN_USUAL}: only a {@link BulkBody} handler may read it, which {@link
- * BulkBodyInterceptor} decides once Spring has matched the handler (after the key check, so only a
- * caller with a key makes the service read it).
+ * #LARGER_THAN_USUAL}: only a {@link BulkBody} or {@link DocumentBody} handler may read it, up to
+ * its own limit, which {@link BulkBodyInterceptor} decides once Spring has matched the handler (the
+ * handler reads it after the key check, so only a caller with a key makes the service read it).
  */
 class BodyLimitsFilter extends OncePerRequestFilter {
 

@@ -31,12 +31,17 @@ final class BulkBodyRequest extends HttpServletRequestWrapper {
   }
 
   private final byte[] head;
-  private final long maxBytes;
+  private long maxBytes;
 
   BulkBodyRequest(HttpServletRequest request, byte[] head, long maxBytes) {
     super(request);
     this.head = head;
     this.maxBytes = maxBytes;
+  }
+
+  /** Lowers the limit to a handler's own, before the handler reads. */
+  void limitTo(long bytes) {
+    maxBytes = Math.min(maxBytes, bytes);
   }
 
   @Override

@@ -27,8 +27,7 @@ class InputLimitsConfiguration {
       InputProperties input, JsonMapper json) {
     var registration =
         new FilterRegistrationBean<>(
-            new BodyLimitsFilter(
-                input.maxBodySize().toBytes(), input.maxBulkBodySize().toBytes(), json));
+            new BodyLimitsFilter(input.maxBodySize().toBytes(), input.largestBodyBytes(), json));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return registration;
   }

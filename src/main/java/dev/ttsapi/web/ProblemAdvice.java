@@ -60,9 +60,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(InvalidTextException.class)
   ProblemDetail invalidText(InvalidTextException e) {
-    return fieldErrors(
-        ProblemType.INVALID_REQUEST.detail(e.getMessage()),
-        List.of(Map.of("field", "text", "message", e.getMessage())));
+    ProblemDetail problem =
+        fieldErrors(
+            ProblemType.INVALID_REQUEST.detail(e.getMessage()),
+            List.of(Map.of("field", "text", "message", e.getMessage())));
+    // too long: the limit as a number too, so a client can split its text without parsing prose
+    e.maxCharacters().ifPresent(limit -> problem.setProperty("max_characters", limit));
+    return problem;
   }
 
   /** SSML that is not well-formed or not speakable: where, so the client can find it. */

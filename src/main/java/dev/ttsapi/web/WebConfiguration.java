@@ -32,7 +32,13 @@ class WebConfiguration implements WebMvcConfigurer {
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
     // First: a body too large for the handler is refused before the key is even looked up.
-    registry.addInterceptor(new BulkBodyInterceptor(input.maxBodySize().toBytes())).order(-1);
+    registry
+        .addInterceptor(
+            new BulkBodyInterceptor(
+                input.maxBodySize().toBytes(),
+                input.maxBulkBodySize().toBytes(),
+                input.maxDocumentBodySize().toBytes()))
+        .order(-1);
     registry.addInterceptor(new ApiKeyInterceptor(users, throttle));
     // After the key check, which finds the caller it limits.
     registry.addInterceptor(new RateLimitInterceptor(limiter)).order(1);

@@ -1,5 +1,6 @@
 package dev.ttsapi.worker;
 
+import dev.ttsapi.audio.Joins;
 import dev.ttsapi.audio.Loudness;
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.audio.Resampler;
@@ -27,11 +28,12 @@ import org.springframework.stereotype.Component;
 /**
  * Text to PCM chunks handed out one by one as they are made, for streaming answers: the text is
  * split and each chunk processed exactly as {@link SynthesisPipeline} does (same splitting, sample
- * rate and loudness), a bounded window of chunks synthesizing ahead on the shared {@link
- * SynthesisPool}. Nothing is stored. Closing a {@link ChunkStream} early stops the synthesis of the
- * rest, so a client that goes away (or a chunk that fails) costs at most the chunks being spoken at
- * that moment. What an engine logs about the text while speaking it is held back ({@link
- * EngineLogs}) and summed up in one WARN per stream when it closes.
+ * rate and loudness, ends faded to zero by {@link Joins} so no join clicks), a bounded window of
+ * chunks synthesizing ahead on the shared {@link SynthesisPool}. Nothing is stored. Closing a
+ * {@link ChunkStream} early stops the synthesis of the rest, so a client that goes away (or a chunk
+ * that fails) costs at most the chunks being spoken at that moment. What an engine logs about the
+ * text while speaking it is held back ({@link EngineLogs}) and summed up in one WARN per stream
+ * when it closes.
  */
 @Component
 public class ChunkedSynthesis {
@@ -208,8 +210,9 @@ public class ChunkedSynthesis {
         }
       }
       Pcm even = Loudness.normalize(Resampler.resample(pcm, sampleRate));
-      return SpanAudio.gain(
-          SpanAudio.trim(even, chunk.trimLead(), chunk.trimTrail()), chunk.gain());
+      // faded in place, last: the chunk keeps its length, and its ends meet the next at zero
+      return Joins.fadeEdges(
+          SpanAudio.gain(SpanAudio.trim(even, chunk.trimLead(), chunk.trimTrail()), chunk.gain()));
     }
 
     /**

@@ -292,7 +292,7 @@ class BatchTest extends IntegrationTest {
           manyItems(1000, "Chapter %d of the long book, read aloud in full by the voice.");
       String body = batch(Map.of(), items);
       assertThat(body.length()).isGreaterThan(64 * 1024);
-      assertThat(api.post("/tts/request", user.key(), body).status()).isEqualTo(413);
+      assertThat(api.post("/v1/audio/speech", user.key(), body).status()).isEqualTo(413);
 
       var accepted = api.post("/tts/batches", user.key(), body);
       assertThat(accepted.status()).as(accepted.text()).isEqualTo(201);

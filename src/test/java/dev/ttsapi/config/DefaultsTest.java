@@ -48,7 +48,8 @@ class DefaultsTest {
   @Test
   void request_and_queue_limits() {
     RequestProperties request = binder.bind("tts.request", RequestProperties.class).get();
-    assertThat(request.maxTextLength()).isEqualTo(5000);
+    assertThat(request.maxTextLength()).isEqualTo(100_000);
+    assertThat(binder.bind("tts.marytts-api.max-text-length", Integer.class).get()).isEqualTo(5000);
     assertThat(request.audioCache()).isEqualTo(AudioCacheScope.SHARED);
     QueueProperties queue = binder.bind("tts.queue", QueueProperties.class).get();
     assertThat(queue.maxAttempts()).isEqualTo(3);

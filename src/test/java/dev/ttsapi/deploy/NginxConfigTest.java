@@ -206,6 +206,37 @@ class NginxConfigTest {
     assertThat(block).contains("proxy_buffering off;").contains("proxy_cache off;");
   }
 
+  /**
+   * A 100,000-character document (up to 600 KB as JSON escapes) reaches the node's submit and
+   * estimate, with or without an Idempotency-Key, and a batch its 8 MB; elsewhere nginx still stops
+   * bodies far past the service's 64 KB, and nothing goes past the node's own 2 MB.
+   */
+  @Test
+  void a_long_document_passes_nginx_to_the_submit_and_only_there() throws Exception {
+    Node healthy = healthyNode();
+    start(healthy);
+    String document = "{\"text\":\"" + "\\u00e9".repeat(100_000) + "\"}";
+    assertThat(document.length()).isGreaterThan(600_000);
+
+    assertThat(post("/tts/request", document, Map.of()).statusCode()).isEqualTo(200);
+    assertThat(post("/tts/request", document, Map.of("Idempotency-Key", "doc")).statusCode())
+        .isEqualTo(200);
+    assertThat(post("/tts/estimate", document, Map.of()).statusCode()).isEqualTo(200);
+    assertThat(
+            post("/tts/batches", "{\"items\":[" + (document + ",").repeat(6) + "{}]}", Map.of())
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(healthy.requests())
+        .filteredOn(r -> r.path().equals("/tts/request"))
+        .extracting(Request::body)
+        .containsOnly(document);
+
+    assertThat(post("/v1/audio/speech", document, Map.of()).statusCode()).isEqualTo(413);
+    String tooLong = "{\"text\":\"" + "a".repeat(3 * 1024 * 1024) + "\"}";
+    assertThat(post("/tts/request", tooLong, Map.of()).statusCode()).isEqualTo(413);
+    assertThat(healthy.received("/v1/audio/speech")).isZero();
+  }
+
   @Test
   void the_node_sees_the_address_nginx_saw_not_the_one_the_client_claims() throws Exception {
     Node healthy = healthyNode();

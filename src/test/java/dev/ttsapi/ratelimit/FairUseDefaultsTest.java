@@ -22,7 +22,7 @@ class FairUseDefaultsTest {
     RateLimitProperties limits = binder.bind("tts.ratelimit", RateLimitProperties.class).get();
     assertThat(limits.enabled()).isTrue();
     assertThat(limits.requestsPerMinute()).isEqualTo(60);
-    assertThat(limits.charactersPerDay()).isEqualTo(100_000);
+    assertThat(limits.charactersPerDay()).isEqualTo(1_000_000);
     assertThat(limits.pollRequestsPerMinute()).isEqualTo(600);
     assertThat(limits.pollMultiple()).isEqualTo(10);
     assertThat(limits.keyRequestsPerMinute()).isZero();
@@ -33,6 +33,8 @@ class FairUseDefaultsTest {
     assertThat(idempotency.ttl()).isEqualTo(Duration.ofHours(24));
     assertThat(binder.bind("tts.input.max-body-size", DataSize.class).get())
         .isEqualTo(DataSize.ofKilobytes(64));
+    assertThat(binder.bind("tts.input.max-document-body-size", DataSize.class).get())
+        .isEqualTo(DataSize.ofMegabytes(2));
     assertThat(binder.bind("tts.input.max-json-depth", Integer.class).get()).isEqualTo(32);
     assertThat(binder.bind("server.max-http-request-header-size", DataSize.class).get())
         .isEqualTo(DataSize.ofKilobytes(16));

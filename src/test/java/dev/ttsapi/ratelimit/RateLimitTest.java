@@ -58,7 +58,7 @@ class RateLimitTest extends IntegrationTest {
 
     assertThat(get.status()).isEqualTo(200);
     assertThat(get.json().path("requests_per_minute").asInt()).isEqualTo(100000);
-    assertThat(get.json().path("characters_per_day").asLong()).isEqualTo(100_000);
+    assertThat(get.json().path("characters_per_day").asLong()).isEqualTo(1_000_000);
     assertThat(get.json().path("custom").asBoolean()).isFalse();
   }
 

@@ -27,6 +27,7 @@ class SpeechEndpointPropertiesTest {
         .hasSize(13);
     assertThat(p.models()).containsExactly("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
     assertThat(p.sampleRate()).isEqualTo(24000);
+    assertThat(p.maxInputLength()).isEqualTo(4096);
     assertThat(p.synthesizeLocally()).isTrue();
     assertThat(p.firstChunkTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(p.chunkTimeout()).isEqualTo(Duration.ofSeconds(60));

@@ -36,19 +36,36 @@ class HostileInputTest extends IntegrationTest {
 
   @Test
   void a_body_over_64_KiB_is_a_413_problem_and_stores_nothing() {
-    String body = "{\"text\":\"" + "a".repeat(70_000) + "\"}";
+    // /v1/audio/speech takes short inputs: the usual body limit holds there
+    String body =
+        "{\"model\":\"tts-1\",\"voice\":\"alloy\",\"input\":\"" + "a".repeat(70_000) + "\"}";
 
-    Response response = api.post("/tts/request", user.key(), body);
+    Response response = api.post("/v1/audio/speech", user.key(), body);
 
     assertThat(response.status()).isEqualTo(413);
     assertThat(response.header("Content-Type")).startsWith("application/problem+json");
     assertThat(response.json().path("type").asString()).isEqualTo(PROBLEMS + "payload-too-large");
+    assertThat(response.json().path("max_body_bytes").asLong()).isEqualTo(64 * 1024);
+    assertNothingStored();
+  }
+
+  @Test
+  void a_submission_past_the_document_body_limit_is_a_413_problem_and_stores_nothing() {
+    // POST /tts/request takes one long document: up to tts.input.max-document-body-size (2 MB)
+    String body = "{\"text\":\"" + "a".repeat(2 * 1024 * 1024) + "\"}";
+
+    Response response = api.post("/tts/request", user.key(), body);
+
+    assertThat(response.status()).isEqualTo(413);
+    assertThat(response.json().path("type").asString()).isEqualTo(PROBLEMS + "payload-too-large");
+    assertThat(response.json().path("max_body_bytes").asLong()).isEqualTo(2 * 1024 * 1024);
     assertNothingStored();
   }
 
   @Test
   void a_chunked_body_over_the_limit_is_a_413_too() {
-    byte[] body = ("{\"text\":\"" + "b".repeat(70_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        ("{\"text\":\"" + "b".repeat(2 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(api.base() + "/tts/request"))
             .header("Authorization", "Bearer " + user.key())
@@ -63,10 +80,13 @@ class HostileInputTest extends IntegrationTest {
   }
 
   @Test
-  void a_100k_character_single_word_is_refused_cleanly() {
+  void a_100k_character_single_word_over_the_text_limit_is_a_400_naming_the_limit() {
+    // IntegrationTest sets tts.request.max-text-length to 5,000: past it, refused whole
     Response response = submit("x".repeat(100_000));
 
-    assertThat(response.status()).isEqualTo(413);
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().path("max_characters").asInt()).isEqualTo(5000);
+    assertThat(response.json().path("detail").asString()).contains("100000").contains("5000");
     assertNothingStored();
   }
 
