@@ -77,6 +77,35 @@ class TimingsApiTest extends IntegrationTest {
   }
 
   @Test
+  void a_repeat_answered_from_the_stored_audio_has_the_same_timings() {
+    String first = completed(TEXT, "mary:cmu-slt-hsmm", 1.0);
+    ApiClient.Response again =
+        api.post(
+            "/tts/request",
+            user.key(),
+            ApiClient.json(
+                Map.of(
+                    "text",
+                    TEXT,
+                    "voice_settings",
+                    Map.of("voice", "mary:cmu-slt-hsmm", "speed", 1.0),
+                    "format",
+                    "wav")));
+    String repeat = again.json().path("request_id").asString();
+    awaitStatus(user.key(), repeat, "completed");
+
+    JsonNode made = api.get("/tts/timings/" + first, user.key()).json();
+    JsonNode stored = api.get("/tts/timings/" + repeat, user.key()).json();
+
+    assertThat(stored.path("timings")).isEqualTo(made.path("timings"));
+    assertThat(units(stored, "word"))
+        .allSatisfy(w -> assertThat(w.path("source").asString()).isNotEmpty());
+    assertThat(jdbc.sql("SELECT count(*) FROM audio_timings").query(Long.class).single())
+        .as("kept once, by content key")
+        .isEqualTo(1);
+  }
+
+  @Test
   void polly_speech_marks_count_bytes_of_the_text() {
     String id = completed(TEXT, "mary:cmu-slt-hsmm", 1.0);
 
