@@ -122,6 +122,9 @@
     $('current-error').textContent = '';
     $('download').hidden = true;
     $('player').removeAttribute('src');
+    captions = null;
+    $('captions').replaceChildren();
+    delete $('captions').dataset.sentence;
     setCurrent(status, progress);
   }
 
@@ -175,10 +178,73 @@
       link.download = name;
       link.textContent = 'Download ' + name;
       link.hidden = false;
+      loadCaptions(id);
     } catch (err) {
       $('current-error').textContent = err.message;
     }
   }
+
+  /**
+   * Captions under the player: the sentence being heard, its word being spoken highlighted, from
+   * GET /tts/timings (the same timings as the captions endpoint).
+   */
+  let captions = null;
+  async function loadCaptions(id) {
+    try {
+      const answer = await (await api('/tts/timings/' + id)).json();
+      if (currentId !== id) return;
+      captions = {
+        sentences: answer.timings.filter((t) => t.unit === 'sentence'),
+        words: answer.timings.filter((t) => t.unit === 'word'),
+      };
+      showCaption(0);
+    } catch (ignored) {
+      captions = null; // no captions, the audio still plays
+    }
+  }
+
+  function showCaption(ms) {
+    const box = $('captions');
+    if (!captions || !captions.sentences.length) return;
+    const sentence = captions.sentences.find((s) => ms < s.end_ms) || captions.sentences[captions.sentences.length - 1];
+    if (box.dataset.sentence !== String(sentence.start_ms)) {
+      box.dataset.sentence = String(sentence.start_ms);
+      const words = captions.words.filter((w) => w.start_ms >= sentence.start_ms && w.start_ms < sentence.end_ms);
+      // the sentence as written (with its punctuation) where its words can be found in it
+      const written = sentence.text.length === sentence.char_end - sentence.char_start;
+      const parts = [];
+      let at = 0;
+      for (const w of words) {
+        const from = w.char_start - sentence.char_start;
+        const to = w.char_end - sentence.char_start;
+        if (written && from >= at && to <= sentence.text.length) {
+          parts.push(document.createTextNode(sentence.text.slice(at, from)));
+          parts.push(el('span', { 'data-start': w.start_ms, 'data-end': w.end_ms }, sentence.text.slice(from, to)));
+          at = to;
+        } else {
+          parts.push(document.createTextNode(parts.length ? ' ' : ''));
+          parts.push(el('span', { 'data-start': w.start_ms, 'data-end': w.end_ms }, w.text));
+        }
+      }
+      if (written) parts.push(document.createTextNode(sentence.text.slice(at)));
+      box.replaceChildren(...parts);
+    }
+    for (const span of box.querySelectorAll('span')) {
+      const speaking = ms >= Number(span.dataset.start) && ms < Number(span.dataset.end);
+      span.classList.toggle('speaking', speaking);
+      if (speaking) span.setAttribute('aria-current', 'true');
+      else span.removeAttribute('aria-current');
+    }
+  }
+
+  // timeupdate comes about four times a second; while playing, every frame keeps up with the words
+  $('player').addEventListener('timeupdate', () => showCaption($('player').currentTime * 1000));
+  $('player').addEventListener('play', function keepUp() {
+    const player = $('player');
+    if (player.paused || player.ended) return;
+    showCaption(player.currentTime * 1000);
+    requestAnimationFrame(keepUp);
+  });
 
   async function download(id) {
     try {

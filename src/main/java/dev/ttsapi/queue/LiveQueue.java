@@ -56,7 +56,11 @@ public final class LiveQueue {
 
   /** One entry of a request's chunk stream. */
   public sealed interface Entry {
-    record Chunk(Pcm pcm) implements Entry {}
+    /**
+     * @param timings what the worker says is heard in it (the timings of its words, as JSON the
+     *     queue does not read); null when it sent none
+     */
+    record Chunk(Pcm pcm, String timings) implements Entry {}
 
     record End(long characters) implements Entry {}
 
@@ -144,7 +148,8 @@ public final class LiveQueue {
   private static Entry parse(Map<String, String> body) {
     if (body.containsKey("pcm")) {
       return new Entry.Chunk(
-          new Pcm(Base64.getDecoder().decode(body.get("pcm")), Integer.parseInt(body.get("rate"))));
+          new Pcm(Base64.getDecoder().decode(body.get("pcm")), Integer.parseInt(body.get("rate"))),
+          body.get("timings"));
     }
     if (body.containsKey("end")) {
       return new Entry.End(Long.parseLong(body.get("end")));
@@ -210,13 +215,18 @@ public final class LiveQueue {
   }
 
   public void sendChunk(UUID id, Pcm pcm) {
-    send(
-        id,
-        Map.of(
-            "pcm",
-            Base64.getEncoder().encodeToString(pcm.samples()),
-            "rate",
-            Integer.toString(pcm.sampleRate())));
+    sendChunk(id, pcm, null);
+  }
+
+  /** A chunk with what is heard in it ({@code timings}: JSON, or null for none). */
+  public void sendChunk(UUID id, Pcm pcm, String timings) {
+    Map<String, String> body = new java.util.HashMap<>();
+    body.put("pcm", Base64.getEncoder().encodeToString(pcm.samples()));
+    body.put("rate", Integer.toString(pcm.sampleRate()));
+    if (timings != null) {
+      body.put("timings", timings);
+    }
+    send(id, body);
   }
 
   public void sendEnd(UUID id, long characters) {

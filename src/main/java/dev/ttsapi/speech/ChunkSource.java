@@ -2,6 +2,8 @@ package dev.ttsapi.speech;
 
 import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.engine.SynthesisUsage;
+import dev.ttsapi.timings.Timing;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,6 +18,12 @@ interface ChunkSource extends AutoCloseable {
    * @throws dev.ttsapi.web.Problem when synthesis failed or no chunk came in time
    */
   Optional<Pcm> next();
+
+  /**
+   * What is heard in the chunk {@link #next()} returned last: its sentences and words, in time from
+   * the start of the stream, characters of the text the engine speaks; empty when none is known.
+   */
+  List<Timing> timings();
 
   /** What the synthesis cost, known at the end. */
   SynthesisUsage usage();

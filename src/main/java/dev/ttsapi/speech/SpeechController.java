@@ -16,6 +16,8 @@ import dev.ttsapi.request.Utterances;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.text.TextNormalizer;
+import dev.ttsapi.timings.Timing;
+import dev.ttsapi.timings.Timings;
 import dev.ttsapi.usage.UsageRecorder;
 import dev.ttsapi.web.InvalidInputException;
 import dev.ttsapi.web.Problem;
@@ -198,6 +200,9 @@ class SpeechController {
       while (chunk.isPresent()) {
         samples += chunk.get().sampleCount();
         send(out, speak, encoder.encode(chunk.get()));
+        if (speak.sse() && !source.timings().isEmpty()) {
+          timingEvent(out, speak, source.timings());
+        }
         chunk = source.next();
       }
       send(out, speak, encoder.finish());
@@ -252,6 +257,19 @@ class SpeechController {
     } else {
       flushed(out, audio);
     }
+  }
+
+  /**
+   * What is heard in the chunk just sent: its sentences and words, times from the start of the
+   * stream, characters of the input (before the caller's lexicons changed it).
+   */
+  private void timingEvent(OutputStream out, Speak speak, List<Timing> timings) throws IOException {
+    String input = speak.utterance().text();
+    List<Timing> shown =
+        input.equals(speak.text())
+            ? timings
+            : new Timings(0, timings).remapped(speak.text(), input).timings();
+    event(out, Map.of("type", "speech.timing", "timings", shown));
   }
 
   private void event(OutputStream out, Map<String, Object> data) throws IOException {

@@ -4,6 +4,7 @@ import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
 import dev.ttsapi.engine.SynthesisUsage;
+import dev.ttsapi.engine.TimedPcm;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceDirectory;
 import dev.ttsapi.queue.LiveQueue;
@@ -11,9 +12,13 @@ import dev.ttsapi.queue.LiveQueue.Entry;
 import dev.ttsapi.queue.LiveQueue.LiveJob;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.runtime.Roles;
+import dev.ttsapi.timings.Timing;
+import dev.ttsapi.timings.Timings;
+import dev.ttsapi.timings.TimingsRecorder;
 import dev.ttsapi.worker.ChunkedSynthesis;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -65,7 +70,9 @@ class SpeechService {
   ChunkSource open(String text, Voice voice, double speed) {
     int rate = properties.sampleRate();
     if (inProcess) {
-      return new Local(local.open(text, voice, new SpeechSettings(speed, 0), rate));
+      return new Local(
+          local.open(text, voice, new SpeechSettings(speed, 0), rate),
+          new TimingsRecorder(text, false, voice.language(), rate));
     }
     UUID id = UUID.randomUUID();
     LiveQueue.Subscription subscription =
@@ -92,18 +99,34 @@ class SpeechService {
 
   private static final class Local implements ChunkSource {
     private final ChunkedSynthesis.ChunkStream chunks;
+    private final TimingsRecorder recorder;
+    private List<Timing> timings = List.of();
+    private int index;
 
-    Local(ChunkedSynthesis.ChunkStream chunks) {
+    Local(ChunkedSynthesis.ChunkStream chunks, TimingsRecorder recorder) {
       this.chunks = chunks;
+      this.recorder = recorder;
     }
 
     @Override
     public Optional<Pcm> next() {
+      Optional<TimedPcm> chunk;
       try {
-        return chunks.next();
+        chunk = chunks.nextTimed();
       } catch (SynthesisException e) {
         throw SpeechProblem.unavailable("Synthesis failed: " + e.getMessage());
       }
+      chunk.ifPresent(
+          c -> {
+            recorder.speech(chunks.text(index++), c.pcm(), c.words());
+            timings = recorder.drain();
+          });
+      return chunk.map(TimedPcm::pcm);
+    }
+
+    @Override
+    public List<Timing> timings() {
+      return timings;
     }
 
     @Override
@@ -124,6 +147,7 @@ class SpeechService {
 
   private final class Remote implements ChunkSource {
     private final LiveQueue.Subscription subscription;
+    private List<Timing> timings = List.of();
     private boolean first = true;
     private boolean ended;
     private SynthesisUsage usage = SynthesisUsage.NONE;
@@ -149,7 +173,10 @@ class SpeechService {
                               : "The worker sent nothing for " + timeout.toSeconds() + " s"));
       first = false;
       return switch (entry) {
-        case Entry.Chunk chunk -> Optional.of(chunk.pcm());
+        case Entry.Chunk chunk -> {
+          timings = chunk.timings() == null ? List.of() : Timings.listFromJson(chunk.timings());
+          yield Optional.of(chunk.pcm());
+        }
         case Entry.End end -> {
           ended = true;
           usage = new SynthesisUsage(end.characters(), 0, 0);
@@ -158,6 +185,11 @@ class SpeechService {
         case Entry.Failed failed ->
             throw SpeechProblem.unavailable("Synthesis failed: " + failed.error());
       };
+    }
+
+    @Override
+    public List<Timing> timings() {
+      return timings;
     }
 
     @Override

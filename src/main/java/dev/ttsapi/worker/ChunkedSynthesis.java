@@ -9,6 +9,7 @@ import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
 import dev.ttsapi.engine.SynthesisUsage;
+import dev.ttsapi.engine.TimedPcm;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.text.SentenceSplitter;
@@ -141,7 +142,7 @@ public class ChunkedSynthesis {
     private final List<Piece> chunks;
     private final SpeechEngine engine;
     private final int sampleRate;
-    private final Deque<Future<Pcm>> inFlight = new ArrayDeque<>();
+    private final Deque<Future<TimedPcm>> inFlight = new ArrayDeque<>();
     private final AtomicReference<SynthesisUsage> usage =
         new AtomicReference<>(SynthesisUsage.NONE);
     private final EngineLogs.Tally heldBack = new EngineLogs.Tally();
@@ -162,13 +163,26 @@ public class ChunkedSynthesis {
 
     /** The next chunk's PCM, waiting for it; empty once every chunk has been handed out. */
     public Optional<Pcm> next() {
+      return nextTimed().map(TimedPcm::pcm);
+    }
+
+    /**
+     * The next chunk's PCM with the words its engine measured (characters of the chunk's text,
+     * samples of this PCM; none for silence, phonemes, or an engine that measures nothing).
+     */
+    public Optional<TimedPcm> nextTimed() {
       if (closed || handedOut >= chunks.size()) {
         return Optional.empty();
       }
-      Pcm pcm = await(inFlight.poll());
+      TimedPcm chunk = await(inFlight.poll());
       handedOut++;
       fill();
-      return Optional.of(pcm);
+      return Optional.of(chunk);
+    }
+
+    /** The text of the chunk {@code index} (null for silence). */
+    public String text(int index) {
+      return chunks.get(index).text();
     }
 
     /** What the chunks synthesized so far cost, added up. */
@@ -185,34 +199,47 @@ public class ChunkedSynthesis {
       }
     }
 
-    private Pcm synthesize(Piece chunk) {
+    private TimedPcm synthesize(Piece chunk) {
       if (closed) {
         throw new SynthesisException("stream closed");
       }
       if (chunk.isSilence()) {
-        return SpanAudio.silence(chunk.silenceMs(), sampleRate);
+        return TimedPcm.untimed(SpanAudio.silence(chunk.silenceMs(), sampleRate));
       }
       SpeechEngine speaker = voices.engineFor(chunk.voice());
-      Pcm pcm;
+      TimedPcm made;
       try (EngineLogs.Scope held = EngineLogs.during(heldBack)) {
         if (chunk.phonemes() != null) {
-          pcm =
-              speaker.synthesizePhonemes(
-                  chunk.phonemes(), chunk.text(), chunk.voice(), chunk.settings());
+          made =
+              TimedPcm.untimed(
+                  speaker.synthesizePhonemes(
+                      chunk.phonemes(), chunk.text(), chunk.voice(), chunk.settings()));
+          usage.accumulateAndGet(SynthesisUsage.ofCharacters(chunk.text()), SynthesisUsage::plus);
+        } else if (WordMeasuring.measuresWords(speaker)) {
+          made = speaker.synthesizeTimed(chunk.text(), chunk.voice(), chunk.settings());
           usage.accumulateAndGet(SynthesisUsage.ofCharacters(chunk.text()), SynthesisUsage::plus);
         } else {
-          pcm =
-              speaker.synthesize(
-                  chunk.text(),
-                  chunk.voice(),
-                  chunk.settings(),
-                  used -> usage.accumulateAndGet(used, SynthesisUsage::plus));
+          made =
+              TimedPcm.untimed(
+                  speaker.synthesize(
+                      chunk.text(),
+                      chunk.voice(),
+                      chunk.settings(),
+                      used -> usage.accumulateAndGet(used, SynthesisUsage::plus)));
         }
       }
-      Pcm even = Loudness.normalize(Resampler.resample(pcm, sampleRate));
-      // faded in place, last: the chunk keeps its length, and its ends meet the next at zero
-      return Joins.fadeEdges(
-          SpanAudio.gain(SpanAudio.trim(even, chunk.trimLead(), chunk.trimTrail()), chunk.gain()));
+      Pcm even = Loudness.normalize(Resampler.resample(made.pcm(), sampleRate));
+      int lead = SpanAudio.leadCut(even, chunk.trimLead());
+      // faded in place, last: the chunk keeps its length (so the timings below stay true), and
+      // its ends meet the next chunk's at zero
+      Pcm out =
+          Joins.fadeEdges(
+              SpanAudio.gain(
+                  SpanAudio.trim(even, chunk.trimLead(), chunk.trimTrail()), chunk.gain()));
+      return new TimedPcm(
+          out,
+          WordMeasuring.moved(
+              made.words(), made.pcm().sampleCount(), even.sampleCount(), lead, out.sampleCount()));
     }
 
     /**
@@ -237,7 +264,7 @@ public class ChunkedSynthesis {
       }
     }
 
-    private static Pcm await(Future<Pcm> chunk) {
+    private static TimedPcm await(Future<TimedPcm> chunk) {
       try {
         return chunk.get();
       } catch (InterruptedException e) {

@@ -1,12 +1,14 @@
 package dev.ttsapi.worker;
 
-import dev.ttsapi.audio.Pcm;
 import dev.ttsapi.engine.SpeechSettings;
+import dev.ttsapi.engine.TimedPcm;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.queue.LiveQueue;
 import dev.ttsapi.queue.LiveQueue.LiveJob;
 import dev.ttsapi.redis.Redis;
+import dev.ttsapi.timings.Timings;
+import dev.ttsapi.timings.TimingsRecorder;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -74,12 +76,19 @@ final class LiveJobs implements JobSource<LiveJob> {
     try (ChunkedSynthesis.ChunkStream chunks =
         synthesis.open(
             job.text(), installed.get(), new SpeechSettings(job.speed(), 0), job.sampleRate())) {
-      for (Optional<Pcm> chunk = chunks.next(); chunk.isPresent(); chunk = chunks.next()) {
+      // what is heard in each chunk goes with it, for the client's timing events
+      TimingsRecorder timings =
+          new TimingsRecorder(job.text(), false, installed.get().language(), job.sampleRate());
+      int index = 0;
+      for (Optional<TimedPcm> chunk = chunks.nextTimed();
+          chunk.isPresent();
+          chunk = chunks.nextTimed()) {
         if (queue.cancelled(job.id())) {
           log.debug("Live job {} cancelled by its client", job.id());
           return; // closing the stream stops the chunks not yet made
         }
-        queue.sendChunk(job.id(), chunk.get());
+        timings.speech(chunks.text(index++), chunk.get().pcm(), chunk.get().words());
+        queue.sendChunk(job.id(), chunk.get().pcm(), Timings.toJson(timings.drain()));
       }
       queue.sendEnd(job.id(), chunks.usage().characters());
     } catch (RuntimeException e) {

@@ -48,6 +48,26 @@ final class SpanAudio {
     return new Pcm(out, pcm.sampleRate());
   }
 
+  /**
+   * How many samples {@link #trim} cuts before the words ({@code lead}), so that what was measured
+   * in the untrimmed PCM can be moved to the trimmed one.
+   */
+  static int leadCut(Pcm pcm, boolean lead) {
+    if (!lead) {
+      return 0;
+    }
+    byte[] b = pcm.samples();
+    int n = pcm.sampleCount();
+    int first = 0;
+    while (first < n && Math.abs(sample(b, first)) < SILENCE_THRESHOLD) {
+      first++;
+    }
+    if (first == n) {
+      return 0;
+    }
+    return Math.max(0, first - EDGE_KEEP_MS * pcm.sampleRate() / 1000);
+  }
+
   /** Samples multiplied by {@code gain}, held within 16 bits. */
   static Pcm gain(Pcm pcm, double gain) {
     if (gain == 1.0) {

@@ -10,12 +10,15 @@ import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
 import dev.ttsapi.engine.SynthesisUsage;
+import dev.ttsapi.engine.TimedPcm;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
 import dev.ttsapi.request.Completion;
 import dev.ttsapi.request.TtsRequest;
 import dev.ttsapi.ssml.SsmlReport;
 import dev.ttsapi.text.SentenceSplitter;
+import dev.ttsapi.timings.TimingsRecorder;
+import dev.ttsapi.timings.TimingsStore;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,10 +53,16 @@ class SynthesisPipeline {
   private final AudioStore store;
   private final ChunkedSynthesis chunks;
   private final WorkerProperties properties;
+  private final TimingsStore timingsStore;
   private final int synthesisThreads;
 
   SynthesisPipeline(
-      VoiceCatalog voices, AudioStore store, ChunkedSynthesis chunks, WorkerProperties properties) {
+      VoiceCatalog voices,
+      AudioStore store,
+      ChunkedSynthesis chunks,
+      WorkerProperties properties,
+      TimingsStore timingsStore) {
+    this.timingsStore = timingsStore;
     this.synthesisThreads = properties.effectiveSynthesisThreads();
     this.voices = voices;
     this.store = store;
@@ -111,6 +120,13 @@ class SynthesisPipeline {
               .toList();
     }
     List<SsmlReport.MarkTime> marks = new ArrayList<>();
+    // offsets into what the content key covers: the SSML document, or the text the engine is given
+    TimingsRecorder timings =
+        new TimingsRecorder(
+            ssml != null ? request.text() : request.speech().textToSpeak(),
+            ssml != null,
+            request.language(),
+            rate);
     Path pcmFile = Files.createTempFile("tts-" + request.id(), ".pcm");
     SynthesisUsage usage;
     LevelMeter level = new LevelMeter();
@@ -119,15 +135,24 @@ class SynthesisPipeline {
           ChunkedSynthesis.ChunkStream stream = chunks.openPieces(pieces, voice, rate)) {
         int written = 0;
         long samples = 0;
-        for (Optional<Pcm> pcm = stream.next(); pcm.isPresent(); pcm = stream.next()) {
-          samples = markAt(ssml, written, samples, rate, marks);
-          out.write(pcm.get().samples());
-          level.add(pcm.get());
-          samples += pcm.get().sampleCount();
+        for (Optional<TimedPcm> chunk = stream.nextTimed();
+            chunk.isPresent();
+            chunk = stream.nextTimed()) {
+          Pcm pcm = chunk.get().pcm();
+          samples = markAt(ssml, written, samples, rate, marks, timings);
+          out.write(pcm.samples());
+          level.add(pcm);
+          samples += pcm.sampleCount();
+          ChunkedSynthesis.Piece piece = pieces.get(written);
+          if (piece.isSilence()) {
+            timings.silence(pcm.sampleCount());
+          } else {
+            timings.speech(piece.text(), pcm, chunk.get().words());
+          }
           written++;
           progress.accept(SYNTHESIS_SHARE * written / pieces.size());
         }
-        markAt(ssml, written, samples, rate, marks);
+        markAt(ssml, written, samples, rate, marks, timings);
         usage = stream.usage();
       }
       if (!level.audible()) {
@@ -145,6 +170,8 @@ class SynthesisPipeline {
                   ChunkEncoder.encode(request.format(), in, pcmBytes, rate, out);
                 }
               });
+      // before the audio is indexed (the caller does that), so whoever finds it finds these too
+      timingsStore.save(request.contentKey(), timings.finish());
       return new Completion(
           stored.size(),
           pcmBytes / 2 * 1000 / rate,
@@ -159,10 +186,16 @@ class SynthesisPipeline {
 
   /** The marks that come before piece {@code index} fall where the audio so far ends. */
   private static long markAt(
-      SsmlPieces ssml, int index, long samples, int rate, List<SsmlReport.MarkTime> marks) {
+      SsmlPieces ssml,
+      int index,
+      long samples,
+      int rate,
+      List<SsmlReport.MarkTime> marks,
+      TimingsRecorder timings) {
     if (ssml != null) {
       for (String name : ssml.marksBefore().getOrDefault(index, List.of())) {
         marks.add(new SsmlReport.MarkTime(name, samples * 1000 / rate));
+        timings.mark(name);
       }
     }
     return samples;

@@ -122,6 +122,34 @@ class ConsoleBrowserTest extends IntegrationTest {
     page.waitForSelector("#history tbody tr td.status:text('completed')");
     screenshot("02-speak-completed");
 
+    // Captions under the player: the sentence being heard, the word being spoken highlighted
+    page.waitForFunction("document.querySelectorAll('#captions span').length > 1");
+    String id = jdbc.sql("SELECT id::text FROM requests").query(String.class).single();
+    tools.jackson.databind.JsonNode firstWords =
+        api.get("/tts/timings/" + id, user.key()).json().path("timings");
+    List<String> spoken = new java.util.ArrayList<>();
+    long sentenceEnd = -1;
+    for (tools.jackson.databind.JsonNode t : firstWords) {
+      if (t.path("unit").asString().equals("sentence") && sentenceEnd < 0) {
+        sentenceEnd = t.path("end_ms").asLong();
+      } else if (t.path("unit").asString().equals("word")
+          && t.path("start_ms").asLong() < sentenceEnd) {
+        spoken.add(t.path("text").asString());
+      }
+    }
+    assertThat(
+            page.evaluate(
+                "[...document.querySelectorAll('#captions span')].map(s => s.textContent)"))
+        .isEqualTo(spoken);
+    page.evaluate(
+        "(() => { const s = document.querySelectorAll('#captions span')[1];"
+            + " document.getElementById('player').currentTime = (Number(s.dataset.start) + 5) / 1000; })()");
+    page.waitForFunction(
+        "document.querySelectorAll('#captions span')[1].classList.contains('speaking')");
+    assertThat(page.evaluate("document.querySelectorAll('#captions .speaking').length"))
+        .isEqualTo(1);
+    screenshot("03-captions");
+
     // The text reached the service with its diacritics, and the key only ever in a header.
     assertThat(jdbc.sql("SELECT text FROM requests").query(String.class).single())
         .isEqualTo(VIETNAMESE);

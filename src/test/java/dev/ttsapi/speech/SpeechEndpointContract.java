@@ -223,6 +223,9 @@ abstract class SpeechEndpointContract extends IntegrationTest {
             .toList();
     assertThat(parsed).hasSizeGreaterThan(2);
     for (JsonNode delta : parsed.subList(0, parsed.size() - 1)) {
+      if (delta.path("type").asString().equals("speech.timing")) {
+        continue; // what is heard in the chunk before it: see sse_timing_events_…
+      }
       assertThat(delta.path("type").asString()).isEqualTo("speech.audio.delta");
       audio.write(Base64.getDecoder().decode(delta.path("audio").asString()));
     }
@@ -231,6 +234,74 @@ abstract class SpeechEndpointContract extends IntegrationTest {
     assertThat(done.path("usage").path("total_tokens").asLong())
         .isEqualTo(THREE_SENTENCES.length());
     assertThat(audio.toByteArray()).isEqualTo(pcm);
+  }
+
+  @Test
+  void sse_timing_events_say_where_each_word_of_each_chunk_is_heard() throws Exception {
+    HttpResponse response =
+        openai
+            .audio()
+            .speech()
+            .create(
+                speech(THREE_SENTENCES, "mary:cmu-slt-hsmm", ResponseFormat.PCM)
+                    .streamFormat(StreamFormat.SSE)
+                    .build());
+    List<JsonNode> events =
+        new String(readAll(response), StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.startsWith("data: "))
+            .map(l -> JSON.readTree(l.substring(6)))
+            .toList();
+
+    long samples = 0;
+    long previousEnd = 0;
+    List<String> words = new java.util.ArrayList<>();
+    List<JsonNode> sentences = new java.util.ArrayList<>();
+    for (JsonNode event : events) {
+      switch (event.path("type").asString()) {
+        case "speech.audio.delta" ->
+            samples += Base64.getDecoder().decode(event.path("audio").asString()).length / 2;
+        case "speech.timing" -> {
+          for (JsonNode t : event.path("timings")) {
+            assertThat(t.path("end_ms").asLong())
+                .as("a timing comes after the audio it is about")
+                .isLessThanOrEqualTo(samples * 1000 / 24000);
+            if (t.path("unit").asString().equals("sentence")) {
+              sentences.add(t);
+              continue;
+            }
+            assertThat(t.path("source").asString()).isEqualTo("engine");
+            assertThat(t.path("start_ms").asLong()).isGreaterThanOrEqualTo(previousEnd);
+            previousEnd = t.path("end_ms").asLong();
+            words.add(
+                THREE_SENTENCES.substring(
+                    t.path("char_start").asInt(), t.path("char_end").asInt()));
+          }
+        }
+        default -> {}
+      }
+    }
+    assertThat(words)
+        .containsExactly(
+            "One",
+            "short",
+            "sentence",
+            "comes",
+            "first",
+            "Then",
+            "a",
+            "second",
+            "one",
+            "follows",
+            "it",
+            "A",
+            "third",
+            "one",
+            "ends",
+            "the",
+            "text");
+    assertThat(sentences).hasSize(3);
+    assertThat(sentences.getLast().path("end_ms").asLong()).isEqualTo(samples * 1000 / 24000);
   }
 
   @Test

@@ -9,7 +9,9 @@ import dev.ttsapi.engine.PhonemeMarkup;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
+import dev.ttsapi.engine.TimedPcm;
 import dev.ttsapi.engine.Voice;
+import dev.ttsapi.engine.WordTiming;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -125,6 +127,104 @@ public final class MaryEngine implements SpeechEngine {
       throw new SynthesisException("MaryTTS could not synthesize the text: " + e.getMessage(), e);
     }
     return PcmEffects.apply(pcm, settings.speed(), settings.pitch());
+  }
+
+  /**
+   * Synthesizes in two MaryTTS requests, each its own {@link Request} (no shared state between
+   * threads): text to acoustic parameters, then those to audio. Synthesis writes the phone
+   * durations it realised into the parameters ({@code HTSEngine.setRealisedProsody}), which say
+   * where each word is heard ({@link MaryWordTimes}). The audio is what {@link #synthesize} makes:
+   * the same modules run on the same input, only the intermediate document is kept.
+   */
+  @Override
+  public TimedPcm synthesizeTimed(String text, Voice voice, SpeechSettings settings) {
+    marytts.modules.synthesis.Voice maryVoice = maryVoices.get(voice.name());
+    if (!ID.equals(voice.engine()) || maryVoice == null) {
+      throw new SynthesisException("MaryTTS has no voice '" + voice.id() + "'");
+    }
+    int rate = (int) maryVoice.dbAudioFormat().getSampleRate();
+    if (text == null || text.isBlank()) {
+      return TimedPcm.untimed(new Pcm(new byte[0], rate));
+    }
+    Pcm raw;
+    MaryWordTimes.Words words;
+    try {
+      org.w3c.dom.Document acoustics = acousticParameters(text, maryVoice);
+      AudioInputStream audio = audioOf(acoustics, maryVoice);
+      raw = toPcm(audio, rate);
+      words = MaryWordTimes.of(acoustics);
+    } catch (SynthesisException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new SynthesisException("MaryTTS could not synthesize the text: " + e.getMessage(), e);
+    }
+    Pcm pcm = PcmEffects.apply(raw, settings.speed(), settings.pitch());
+    return new TimedPcm(pcm, wordTimings(text, words, raw, pcm));
+  }
+
+  /**
+   * The measured words at the characters of {@code text} they were read from (found in order; a
+   * word not found is left out, for the caller to estimate), in samples of {@code pcm}: the
+   * durations' milliseconds at the voice's rate, stretched as speed stretched the audio.
+   */
+  static List<WordTiming> wordTimings(String text, MaryWordTimes.Words words, Pcm raw, Pcm pcm) {
+    double samplesPerMs = raw.sampleRate() / 1000.0;
+    double stretch = raw.sampleCount() == 0 ? 1 : (double) pcm.sampleCount() / raw.sampleCount();
+    List<WordTiming> timings = new java.util.ArrayList<>();
+    int cursor = 0;
+    for (MaryWordTimes.Word word : words.words()) {
+      int at = word.written().isEmpty() ? -1 : text.indexOf(word.written(), cursor);
+      if (at < 0 || at > cursor + 200) {
+        continue;
+      }
+      cursor = at + word.written().length();
+      int start =
+          (int) Math.min(pcm.sampleCount(), Math.round(word.startMs() * samplesPerMs * stretch));
+      int end =
+          (int)
+              Math.clamp(
+                  Math.round(word.endMs() * samplesPerMs * stretch), start, pcm.sampleCount());
+      timings.add(new WordTiming(at, cursor, start, end));
+    }
+    return timings;
+  }
+
+  private static org.w3c.dom.Document acousticParameters(
+      String text, marytts.modules.synthesis.Voice voice) throws Exception {
+    boolean phonemes = PhonemeMarkup.contains(text);
+    MaryDataType inputType = phonemes ? MaryDataType.RAWMARYXML : MaryDataType.TEXT;
+    Request request =
+        new Request(
+            inputType,
+            MaryDataType.ACOUSTPARAMS,
+            voice.getLocale(),
+            voice,
+            null, // effects
+            null, // style
+            1,
+            null, // no audio yet
+            false,
+            null);
+    MaryData input = new MaryData(inputType, voice.getLocale());
+    if (phonemes) {
+      input.setData(maryXml(text, voice.getLocale()));
+    } else {
+      input.setData(text);
+    }
+    request.setInputData(input);
+    request.process();
+    return request.getOutputData().getDocument();
+  }
+
+  private static AudioInputStream audioOf(
+      org.w3c.dom.Document acoustics, marytts.modules.synthesis.Voice voice) throws Exception {
+    Request request = request(MaryDataType.ACOUSTPARAMS, voice);
+    MaryData input = new MaryData(MaryDataType.ACOUSTPARAMS, voice.getLocale());
+    input.setDefaultVoice(voice);
+    input.setDocument(acoustics);
+    request.setInputData(input);
+    request.process();
+    return request.getOutputData().getAudio();
   }
 
   /**
