@@ -50,6 +50,9 @@ class DefaultsTest {
     RequestProperties request = binder.bind("tts.request", RequestProperties.class).get();
     assertThat(request.maxTextLength()).isEqualTo(5000);
     assertThat(request.audioCache()).isEqualTo(AudioCacheScope.SHARED);
+    assertThat(request.groupCommitWait()).isEqualTo(Duration.ZERO);
+    assertThat(request.groupCommitRows()).isEqualTo(128);
+    assertThat(request.groupCommitPending()).isEqualTo(10_000);
     QueueProperties queue = binder.bind("tts.queue", QueueProperties.class).get();
     assertThat(queue.maxAttempts()).isEqualTo(3);
     assertThat(queue.visibilityTimeout()).isEqualTo(Duration.ofMinutes(5));
@@ -89,6 +92,7 @@ class DefaultsTest {
     ObservabilityProperties o =
         binder.bind("tts.observability", ObservabilityProperties.class).get();
     assertThat(o.maxProfileSeconds()).isEqualTo(120);
+    assertThat(o.accessLog()).isEqualTo(ObservabilityProperties.AccessLogMode.ASYNC);
   }
 
   @Test
