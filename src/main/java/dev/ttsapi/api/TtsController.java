@@ -37,6 +37,7 @@ import dev.ttsapi.request.Utterances;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import dev.ttsapi.ssml.Ssml;
+import dev.ttsapi.web.Budgeted;
 import dev.ttsapi.web.DocumentBody;
 import dev.ttsapi.web.ForbiddenException;
 import dev.ttsapi.web.InvalidInputException;
@@ -123,7 +124,9 @@ class TtsController {
 
   /**
    * Accepts text to speak. 200 (the seed's load test counts anything else as a failure). With an
-   * {@code Idempotency-Key}, a repeat of the same body answers the first answer again.
+   * {@code Idempotency-Key}, a repeat of the same body answers the first answer again. The submit
+   * budget is checked first thing ({@link Budgeted}); its Redis answer travelled while the body was
+   * read.
    */
   @DocumentBody
   @PostMapping(
@@ -132,9 +135,12 @@ class TtsController {
       produces = MediaType.APPLICATION_JSON_VALUE)
   SubmitResponse submit(
       Caller caller,
+      Budgeted budget,
       @RequestBody SubmitBody body,
       @RequestHeader(name = Idempotency.HEADER, required = false) String idempotencyKey,
       HttpServletResponse response) {
+    // Asked of Redis before the body was read: its answer came while the body was parsed.
+    budget.check();
     return guard.once(
         caller,
         body,
@@ -310,9 +316,14 @@ class TtsController {
         .orElseThrow(() -> new InvalidInputException("user_id", "no user '" + userId + "'"));
   }
 
+  /**
+   * The request's status. Its poll budget and its status hash are read in one Redis round trip
+   * ({@link Budgeted}); the answer carries an ETag of its fields ({@link StatusEtag}), and a poll
+   * with a matching {@code If-None-Match} gets a bodyless 304.
+   */
   @GetMapping(path = "/status/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<StatusResponse> status(Caller caller, @PathVariable String id) {
-    return statusAnswer(requests.status(caller.userId(), caller.admin(), id), null);
+  ResponseEntity<StatusResponse> status(Caller caller, Budgeted budget, @PathVariable String id) {
+    return statusAnswer(requests.status(caller.userId(), caller.admin(), id, budget::check), null);
   }
 
   /**
@@ -327,9 +338,10 @@ class TtsController {
       produces = MediaType.APPLICATION_JSON_VALUE)
   DeferredResult<ResponseEntity<StatusResponse>> statusWaiting(
       Caller caller,
+      Budgeted budget,
       @PathVariable String id,
       @RequestHeader(PreferWait.HEADER) List<String> prefer) {
-    StatusSnapshot first = requests.status(caller.userId(), caller.admin(), id);
+    StatusSnapshot first = requests.status(caller.userId(), caller.admin(), id, budget::check);
     Duration wait = PreferWait.parse(prefer, statusWaitProperties.maxWait()).orElse(null);
     if (wait == null || !waits.hasRoom()) {
       DeferredResult<ResponseEntity<StatusResponse>> now = new DeferredResult<>();
@@ -355,7 +367,8 @@ class TtsController {
     if (waited != null) {
       answer.header(PreferWait.APPLIED_HEADER, PreferWait.applied(waited));
     }
-    return answer.body(StatusResponse.of(snapshot, queueInfo(snapshot)));
+    StatusResponse body = StatusResponse.of(snapshot, queueInfo(snapshot));
+    return answer.eTag(StatusEtag.of(body)).body(body);
   }
 
   /** Where a queued request stands; null for any other, or when Redis cannot say. */

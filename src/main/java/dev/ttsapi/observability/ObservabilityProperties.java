@@ -14,10 +14,22 @@ import org.springframework.validation.annotation.Validated;
  * @param maxProfileSeconds longest JFR profile {@code POST /admin/profile} records
  * @param drainWindow how long a stopping API node reports not-ready while it still serves, before
  *     its shutdown starts
+ * @param accessLog how the access log ({@code tts.access}) is written: {@code async} hands each
+ *     line to a writer thread (the request thread only queues it), {@code sync} writes it on the
+ *     request thread, {@code off} writes none
  */
 @Validated
 @ConfigurationProperties("tts.observability")
 public record ObservabilityProperties(
     @NotNull Duration storeCheckInterval,
     @Min(1) int maxProfileSeconds,
-    @NotNull Duration drainWindow) {}
+    @NotNull Duration drainWindow,
+    @NotNull AccessLogMode accessLog) {
+
+  /** How the access log is written. */
+  public enum AccessLogMode {
+    ASYNC,
+    SYNC,
+    OFF
+  }
+}

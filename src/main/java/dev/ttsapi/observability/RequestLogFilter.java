@@ -7,8 +7,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -19,7 +17,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Gives every HTTP request an id — the client's {@code X-Request-Id} when it sent a sane one, a new
  * UUID otherwise — puts it in the MDC as {@code request_id} for every log line of the request,
  * answers it back in the header, and writes one access-log line per request with its latency to the
- * logger {@code tts.access}.
+ * logger {@code tts.access} ({@link AccessLog}: by default off the request thread).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -28,7 +26,12 @@ class RequestLogFilter extends OncePerRequestFilter {
   static final String HEADER = "X-Request-Id";
   static final String MDC_KEY = "request_id";
   private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-  private static final Logger access = LoggerFactory.getLogger("tts.access");
+
+  private final AccessLog access;
+
+  RequestLogFilter(AccessLog access) {
+    this.access = access;
+  }
 
   @Override
   protected void doFilterInternal(
@@ -43,13 +46,12 @@ class RequestLogFilter extends OncePerRequestFilter {
     try {
       chain.doFilter(request, response);
     } finally {
-      long micros = (System.nanoTime() - start) / 1000;
-      access.info(
-          "{} {} {} {} ms",
+      access.log(
           request.getMethod(),
           request.getRequestURI(),
           response.getStatus(),
-          String.format(java.util.Locale.ROOT, "%.1f", micros / 1000.0));
+          (System.nanoTime() - start) / 1000,
+          id);
       MDC.remove(MDC_KEY);
     }
   }

@@ -1,11 +1,13 @@
 package dev.ttsapi.queue;
 
 import dev.ttsapi.redis.Redis;
+import dev.ttsapi.redis.RedisScript;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -205,46 +207,31 @@ public class QueueInspector {
   /**
    * Where a queued job stands: in its priority's stream (the waiting entries before it, read from
    * the group's last delivered entry on) or held back by the per-user cap (its index in the user's
-   * held list). Reads at most {@link #PLACE_SCAN_LIMIT} entries, in pages; nothing is changed.
+   * held list). One script call ({@code redis/queue-place.lua}), so a status poll of a queued job
+   * costs one round trip, not one per page and count; it reads at most {@link #PLACE_SCAN_LIMIT}
+   * entries and changes nothing.
    */
   public QueuePlace place(UUID requestId, UUID userId, Priority priority) {
     QueuePartition partition = partitions.of(userId);
-    long higher = 0;
-    for (Priority p : Priority.values()) {
-      if (p.ordinal() < priority.ordinal()) {
-        higher += waiting(partition.stream(p));
-      }
-    }
-    String id = requestId.toString();
-    if (redis.sync().hexists(partition.admitted(), id)) {
-      return placeInStream(partition.stream(priority), id, userId.toString(), higher);
-    }
-    long userAhead = number(redis.sync().hget(partition.admittedCount(), userId.toString()));
-    for (Priority p : Priority.values()) {
-      String list = partition.held(userId, p);
-      if (p.ordinal() < priority.ordinal()) {
-        userAhead += redis.sync().llen(list);
-        continue;
-      }
-      if (p != priority) {
-        break;
-      }
-      for (long start = 0; start < PLACE_SCAN_LIMIT; start += PLACE_PAGE) {
-        List<String> items = redis.sync().lrange(list, start, start + PLACE_PAGE - 1);
-        for (int i = 0; i < items.size(); i++) {
-          if (items.get(i).startsWith(id + " ")) {
-            return new QueuePlace(
-                true, waiting(partition.stream(priority)), userAhead + start + i, higher, false);
-          }
-        }
-        if (items.size() < PLACE_PAGE) {
-          return QueuePlace.UNKNOWN;
-        }
-      }
-      return new QueuePlace(
-          true, waiting(partition.stream(priority)), userAhead + PLACE_SCAN_LIMIT, higher, true);
-    }
-    return QueuePlace.UNKNOWN;
+    List<String> keys = new ArrayList<>(8);
+    keys.add(partition.admitted());
+    keys.add(partition.admittedCount());
+    keys.addAll(partition.streams());
+    keys.addAll(partition.heldLists(userId));
+    List<Long> r =
+        redis.eval(
+            RedisScript.QUEUE_PLACE,
+            keys,
+            List.of(
+                requestId.toString(),
+                userId.toString(),
+                Integer.toString(priority.ordinal() + 1),
+                Integer.toString(PLACE_SCAN_LIMIT),
+                Integer.toString(PLACE_PAGE),
+                QueueKeys.GROUP,
+                // as queue-admit.lua holds it: the id and its creation time, which a UUIDv7 carries
+                requestId + " " + Instant.ofEpochMilli(requestId.getMostSignificantBits() >>> 16)));
+    return new QueuePlace(r.get(0) == 1, r.get(1), r.get(2), r.get(3), r.get(4) == 1);
   }
 
   /**
@@ -271,33 +258,6 @@ public class QueueInspector {
         held, waiting(partition.stream(priority)), held ? userAhead : 0, higher, false);
   }
 
-  private QueuePlace placeInStream(String stream, String id, String user, long higher) {
-    Range.Boundary<String> from = lastDelivered(stream);
-    long ahead = 0;
-    long userAhead = 0;
-    while (ahead < PLACE_SCAN_LIMIT) {
-      List<StreamMessage<String, String>> page =
-          redis
-              .sync()
-              .xrange(stream, Range.from(from, Range.Boundary.unbounded()), Limit.from(PLACE_PAGE));
-      for (StreamMessage<String, String> message : page) {
-        if (id.equals(message.getBody().get("request_id"))) {
-          return new QueuePlace(false, ahead, userAhead, higher, false);
-        }
-        ahead++;
-        if (user.equals(message.getBody().get("user_id"))) {
-          userAhead++;
-        }
-      }
-      if (page.size() < PLACE_PAGE) {
-        // Not among the waiting entries: a worker has taken it and is about to start it.
-        return new QueuePlace(false, 0, 0, higher, false);
-      }
-      from = Range.Boundary.excluding(page.getLast().getId());
-    }
-    return new QueuePlace(false, ahead, userAhead, higher, true);
-  }
-
   /** Entries of a stream no worker has taken yet. */
   private long waiting(String stream) {
     long length = redis.sync().xlen(stream);
@@ -309,32 +269,6 @@ public class QueueInspector {
     } catch (RedisCommandExecutionException e) {
       return length; // no group yet: nothing was taken
     }
-  }
-
-  /** Just after the group's last delivered entry: where the waiting entries begin. */
-  private Range.Boundary<String> lastDelivered(String stream) {
-    try {
-      for (Object group : redis.sync().xinfoGroups(stream)) {
-        if (group instanceof List<?> pairs) {
-          String name = null;
-          String last = null;
-          for (int i = 0; i + 1 < pairs.size(); i += 2) {
-            String field = String.valueOf(pairs.get(i));
-            if (field.equals("name")) {
-              name = String.valueOf(pairs.get(i + 1));
-            } else if (field.equals("last-delivered-id")) {
-              last = String.valueOf(pairs.get(i + 1));
-            }
-          }
-          if (QueueKeys.GROUP.equals(name) && last != null) {
-            return Range.Boundary.excluding(last);
-          }
-        }
-      }
-    } catch (RedisCommandExecutionException e) {
-      // no stream or group yet: every entry waits
-    }
-    return Range.Boundary.unbounded();
   }
 
   private static long number(Object value) {

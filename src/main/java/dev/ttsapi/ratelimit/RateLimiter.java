@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -80,18 +81,32 @@ public class RateLimiter {
   }
 
   private Decision acquire(UUID userId, String apiKey, Budget budget, int cost) {
-    long limit =
+    return acquireLater(userId, apiKey, budget, cost).await();
+  }
+
+  /**
+   * {@link #acquire(UUID, String, Budget)} sent without waiting: the caller sends its own Redis
+   * commands, then {@link PendingDecision#await awaits} the decision, and all travel in one round
+   * trip. Fails open as {@code acquire} does.
+   */
+  public PendingDecision acquireLater(UUID userId, String apiKey, Budget budget) {
+    return acquireLater(userId, apiKey, budget, 1);
+  }
+
+  private PendingDecision acquireLater(UUID userId, String apiKey, Budget budget, int cost) {
+    long perUser =
         budget == Budget.POLL
             ? limits.limitsOf(userId).pollRequestsPerMinute()
             : limits.limitsOf(userId).requestsPerMinute();
     if (!properties.enabled() || cost <= 0) {
-      return Decision.unlimited(limit);
+      return PendingDecision.decided(Decision.unlimited(perUser));
     }
     List<String> keys = new ArrayList<>(2);
     List<String> args = new ArrayList<>(4);
     args.add(Long.toString(PERIOD_MS));
     keys.add(prefix(userId) + (budget == Budget.POLL ? "poll" : "submit"));
-    args.add(Long.toString(limit));
+    args.add(Long.toString(perUser));
+    long limit = perUser;
     if (budget == Budget.SUBMIT && properties.keyRequestsPerMinute() > 0 && apiKey != null) {
       keys.add(prefix(userId) + "key:" + keyHash(apiKey));
       args.add(Integer.toString(properties.keyRequestsPerMinute()));
@@ -100,22 +115,32 @@ public class RateLimiter {
     if (cost != 1) {
       args.add(Integer.toString(cost));
     }
-    List<Long> result;
+    long shown = limit;
+    CompletableFuture<List<Long>> sent;
     try {
-      result = redis.eval(RedisScript.GCRA, keys, args);
+      sent = redis.evalAsync(RedisScript.GCRA, keys, args);
     } catch (RuntimeException e) {
-      log.warn("Rate limiter unavailable, letting the call through: {}", e.toString());
-      metrics.limitFailedOpen(budget == Budget.POLL ? "poll" : "submit");
-      return Decision.unlimited(limit);
+      sent = CompletableFuture.failedFuture(e);
     }
-    boolean allowed = result.get(0) == 1;
-    record(userId, allowed ? cost : 0, 0, allowed ? 0 : cost);
-    return new Decision(
-        allowed,
-        limit,
-        result.get(1),
-        seconds(result.get(3)),
-        allowed ? 0 : seconds(result.get(2)));
+    // Mapped and counted on the caller's thread (await), never on the Redis client's event loop:
+    // counting may write to PostgreSQL.
+    return new PendingDecision(
+        sent,
+        result -> {
+          boolean allowed = result.get(0) == 1;
+          record(userId, allowed ? cost : 0, 0, allowed ? 0 : cost);
+          return new Decision(
+              allowed,
+              shown,
+              result.get(1),
+              seconds(result.get(3)),
+              allowed ? 0 : seconds(result.get(2)));
+        },
+        failure -> {
+          log.warn("Rate limiter unavailable, letting the call through: {}", failure.toString());
+          metrics.limitFailedOpen(budget == Budget.POLL ? "poll" : "submit");
+          return Decision.unlimited(shown);
+        });
   }
 
   /**

@@ -38,6 +38,8 @@ public enum RedisScript {
   QUEUE_FINISH(ScriptOutputType.INTEGER, "queue-promote.lua", "queue-finish.lua"),
   /** Moves a user's held jobs in while they are under the cap. */
   QUEUE_PROMOTE(ScriptOutputType.INTEGER, "queue-promote.lua", "queue-promote-user.lua"),
+  /** Where a queued job stands (its stream or its user's held list), read in one call. */
+  QUEUE_PLACE(ScriptOutputType.MULTI, "queue-place.lua"),
   /** Recounts the places per user and the held jobs per priority from what Redis holds. */
   QUEUE_RECOUNT(ScriptOutputType.INTEGER, "queue-recount.lua");
 

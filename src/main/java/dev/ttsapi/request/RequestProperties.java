@@ -3,11 +3,12 @@ package dev.ttsapi.request;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Limits of one request.
+ * Limits of one request, and how submits are written.
  *
  * @param maxTextLength longest text {@code POST /tts/request} (and each batch item, and {@code POST
  *     /tts/estimate}) accepts, in characters (code points) after normalization; for SSML the spoken
@@ -15,10 +16,18 @@ import org.springframework.validation.annotation.Validated;
  *     tts.openai-api.max-input-length}, {@code tts.marytts-api.max-text-length})
  * @param maxPageSize most requests one list page returns
  * @param audioCache whether stored audio is shared by all users or kept per user
+ * @param groupCommitWait how long the group writer waits for more submits after the first of a
+ *     group before writing it ({@link GroupCommit}); zero writes at once what has arrived, so a
+ *     group is what came in while the previous one was being written
+ * @param groupCommitRows most submits written in one group
+ * @param groupCommitPending most submits waiting for the group writer; more wait for room
  */
 @Validated
 @ConfigurationProperties("tts.request")
 public record RequestProperties(
     @Min(1) @Max(1_000_000) int maxTextLength,
     @Min(1) @Max(1000) int maxPageSize,
-    @NotNull AudioCacheScope audioCache) {}
+    @NotNull AudioCacheScope audioCache,
+    @NotNull Duration groupCommitWait,
+    @Min(1) @Max(10_000) int groupCommitRows,
+    @Min(1) @Max(1_000_000) int groupCommitPending) {}

@@ -550,6 +550,53 @@ public class RequestRepository {
     return found;
   }
 
+  /**
+   * The stored audio of each pair's content key, and for a shared cache ({@code askedToo}) which
+   * user asked for it before: the lookup of a whole group of submits in one query (the EXISTS walks
+   * idx_requests_user_content of each partition, only for audio that is stored).
+   */
+  CacheLookup findCachedAudios(List<UUID> users, List<String> contentKeys, boolean askedToo) {
+    Map<String, CachedAudio> audio = new java.util.HashMap<>();
+    java.util.Set<String> asked = new java.util.HashSet<>();
+    java.util.Set<String> pairs = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < users.size(); i++) {
+      pairs.add(users.get(i) + "/" + contentKeys.get(i));
+    }
+    jdbc.sql(
+            """
+            SELECT q.user_id, a.content_key, a.bytes, a.duration_ms, a.ssml_marks,
+                   CAST(:askedToo AS boolean) AND EXISTS (
+                     SELECT 1 FROM requests r
+                      WHERE r.user_id = q.user_id AND r.content_key = q.content_key) AS asked
+              FROM unnest(CAST(CAST(:users AS text[]) AS uuid[]), CAST(:keys AS text[]))
+                   AS q(user_id, content_key)
+              JOIN audio_cache a ON a.content_key = q.content_key
+            """)
+        .param("askedToo", askedToo)
+        .param(
+            "users", pairs.stream().map(p -> p.substring(0, p.indexOf('/'))).toArray(String[]::new))
+        .param(
+            "keys", pairs.stream().map(p -> p.substring(p.indexOf('/') + 1)).toArray(String[]::new))
+        .query(
+            rs -> {
+              String key = rs.getString("content_key");
+              audio.put(
+                  key,
+                  new CachedAudio(
+                      rs.getLong("bytes"), rs.getLong("duration_ms"), rs.getString("ssml_marks")));
+              if (rs.getBoolean("asked")) {
+                asked.add(rs.getString("user_id") + "/" + key);
+              }
+            });
+    return new CacheLookup(audio, asked);
+  }
+
+  /**
+   * @param audio content key → its stored audio
+   * @param askedBefore "user/contentKey" of stored audio that user asked for before
+   */
+  record CacheLookup(Map<String, CachedAudio> audio, java.util.Set<String> askedBefore) {}
+
   /** Which of {@code contentKeys} the user has asked for before (idx_requests_user_content). */
   java.util.Set<String> askedBefore(UUID userId, Collection<String> contentKeys) {
     if (contentKeys.isEmpty()) {

@@ -6,29 +6,30 @@ import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.QueueProducer;
 import dev.ttsapi.redis.Redis;
 import dev.ttsapi.request.RequestRepository.CachedAudio;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * A request's life on the API side: accept it (one INSERT, one pipelined Redis round trip, no
- * synthesis), report its status, list and cancel. Workers drive the rest through {@link
- * JobLifecycle}.
+ * A request's life on the API side: accept it (written in a group with concurrent submits: one
+ * lookup, one INSERT batch and one commit per group; one pipelined Redis round trip; no synthesis),
+ * report its status, list and cancel. Workers drive the rest through {@link JobLifecycle}.
  */
 @Service
 public class RequestService {
@@ -45,6 +46,7 @@ public class RequestService {
   private final Clock clock;
   private final TtsMetrics metrics;
   private final TransactionTemplate transactions;
+  private final GroupCommit<Submit, Accepted> groups;
   private final Readmissions readmissions;
 
   RequestService(
@@ -57,6 +59,7 @@ public class RequestService {
       Clock clock,
       TtsMetrics metrics,
       TransactionTemplate transactions,
+      MeterRegistry registry,
       Readmissions readmissions) {
     this.readmissions = readmissions;
     this.metrics = metrics;
@@ -69,6 +72,20 @@ public class RequestService {
     this.properties = properties;
     this.ids = new RequestIds(clock);
     this.clock = clock;
+    this.groups =
+        new GroupCommit<>(
+            "submit-group-commit",
+            properties.groupCommitRows(),
+            properties.groupCommitWait(),
+            properties.groupCommitPending(),
+            this::writeGroup,
+            registry);
+  }
+
+  /** Writes the submits still waiting, then lets later ones be written one at a time. */
+  @PreDestroy
+  void stopGroups() {
+    groups.close();
   }
 
   /**
@@ -80,9 +97,17 @@ public class RequestService {
     return submit(submission, AlongsideInsert.NOTHING);
   }
 
-  /** {@link #submit(Submission)}, with {@code alongside} written in the same transaction. */
+  /**
+   * {@link #submit(Submission)}, with {@code alongside} written in the same transaction. Without
+   * anything alongside, the request is written in a group with those submitted concurrently on this
+   * node ({@link GroupCommit}): one lookup of stored audio, one INSERT batch and one commit for the
+   * group, and this call returns once its row is committed.
+   */
   public Accepted submit(Submission submission, AlongsideInsert alongside) {
-    return submitAll(List.of(submission), alongside).getFirst();
+    if (alongside != AlongsideInsert.NOTHING) {
+      return submitAll(List.of(submission), alongside).getFirst();
+    }
+    return groups.submit(new Submit(submission, speech(submission)));
   }
 
   /**
@@ -92,50 +117,149 @@ public class RequestService {
    * {@code submissions}, whose ids are in that order too.
    */
   public List<Accepted> submitAll(List<Submission> submissions, AlongsideInsert alongside) {
-    List<TtsRequest.Speech> speeches = submissions.stream().map(this::speech).toList();
-    Map<String, CachedAudio> cached =
-        cachedAudio(speeches.stream().map(TtsRequest.Speech::contentKey).toList());
-    Set<String> askedBefore = askedBefore(submissions, cached.keySet());
-    List<TtsRequest> requests = new ArrayList<>(submissions.size());
-    List<Accepted> accepted = new ArrayList<>(submissions.size());
-    for (int i = 0; i < submissions.size(); i++) {
-      Submission submission = submissions.get(i);
-      TtsRequest.Speech speech = speeches.get(i);
-      UUID id = ids.next();
-      CachedAudio audio = cached.get(speech.contentKey());
-      if (audio != null && speech.ssml() != null) {
-        speech = speech.withSsml(SsmlMarks.merge(speech.ssml(), audio.ssmlMarks()));
+    Rows rows = rows(submissions.stream().map(s -> new Submit(s, speech(s))).toList());
+    transactions.executeWithoutResult(
+        tx -> {
+          alongside.write(rows.requests());
+          repository.insertAll(rows.requests());
+        });
+    List<CompletableFuture<Void>> published = new ArrayList<>(rows.requests().size());
+    for (TtsRequest request : rows.requests()) {
+      metrics.received(request.voice(), request.cacheHit());
+      published.add(publish(request));
+    }
+    published.forEach(CompletableFuture::join); // never fails: a Redis failure is logged
+    return rows.accepted();
+  }
+
+  /** A submission and its speech (content key included), worked out on the caller's thread. */
+  private record Submit(Submission submission, TtsRequest.Speech speech) {}
+
+  /** The rows of a group and their answers, in the group's order. */
+  private record Rows(List<TtsRequest> requests, List<Accepted> accepted) {}
+
+  /**
+   * Writes one group of single submits: the rows in one transaction (a lone row in one autocommit
+   * INSERT), then their status hashes and queue entries, pipelined; each caller is answered when
+   * its own Redis commands are answered. PostgreSQL unreachable fails every caller of the group
+   * (their 503); any other failure of the batch is a bad row, so the rows are written again one by
+   * one and only the bad one fails.
+   */
+  private void writeGroup(List<GroupCommit.Pending<Submit, Accepted>> group) {
+    Found found = lookup(group.stream().map(GroupCommit.Pending::item).toList());
+    List<GroupCommit.Pending<Submit, Accepted>> callers = new ArrayList<>(group.size());
+    List<TtsRequest> requests = new ArrayList<>(group.size());
+    List<Accepted> answers = new ArrayList<>(group.size());
+    for (GroupCommit.Pending<Submit, Accepted> pending : group) {
+      try {
+        Accepted accepted = row(pending.item(), found);
+        callers.add(pending);
+        requests.add(accepted.request());
+        answers.add(accepted);
+      } catch (RuntimeException e) {
+        pending.answer().completeExceptionally(e); // this submit only
       }
-      TtsRequest request =
-          audio != null
-              ? TtsRequest.fromCache(
-                  id,
-                  submission.userId(),
-                  submission.priority(),
-                  speech,
-                  audio.bytes(),
-                  audio.durationMs())
-              : TtsRequest.queued(id, submission.userId(), submission.priority(), speech);
-      requests.add(request);
-      // Saying "cache hit" for audio another user asked for would tell this one what they asked.
-      boolean reportHit =
-          audio != null
-              && (properties.audioCache() == AudioCacheScope.PER_USER
-                  || askedBefore.contains(submission.userId() + "/" + speech.contentKey()));
-      accepted.add(new Accepted(request, reportHit));
     }
-    if (alongside == AlongsideInsert.NOTHING && requests.size() == 1) {
-      repository.insert(requests.getFirst());
-    } else {
-      transactions.executeWithoutResult(
-          tx -> {
-            alongside.write(requests);
-            repository.insertAll(requests);
-          });
+    if (requests.isEmpty()) {
+      return;
     }
-    requests.forEach(r -> metrics.received(r.voice(), r.cacheHit()));
-    publish(requests);
-    return accepted;
+    List<Integer> written = new ArrayList<>(requests.size());
+    try {
+      if (requests.size() == 1) {
+        repository.insert(requests.getFirst());
+      } else {
+        transactions.executeWithoutResult(tx -> repository.insertAll(requests));
+      }
+      for (int i = 0; i < requests.size(); i++) {
+        written.add(i);
+      }
+    } catch (RuntimeException e) {
+      if (requests.size() == 1 || unreachable(e)) {
+        callers.forEach(c -> c.answer().completeExceptionally(e));
+        return;
+      }
+      log.warn(
+          "A group of {} submits was refused ({}); writing them one by one",
+          requests.size(),
+          e.toString());
+      for (int i = 0; i < requests.size(); i++) {
+        try {
+          repository.insert(requests.get(i));
+          written.add(i);
+        } catch (RuntimeException one) {
+          callers.get(i).answer().completeExceptionally(one);
+        }
+      }
+    }
+    for (int i : written) {
+      TtsRequest request = requests.get(i);
+      Accepted answer = answers.get(i);
+      metrics.received(request.voice(), request.cacheHit());
+      publish(request).whenComplete((ok, failure) -> callers.get(i).answer().complete(answer));
+    }
+  }
+
+  /** PostgreSQL (or the pool in front of it) cannot be reached: no row of the group can be. */
+  private static boolean unreachable(RuntimeException e) {
+    return e instanceof DataAccessResourceFailureException
+        || e instanceof TransientDataAccessException
+        || e instanceof CannotCreateTransactionException;
+  }
+
+  /** The stored audio of a group (audio the store lost left out), and who asked for it before. */
+  private record Found(Map<String, CachedAudio> cached, java.util.Set<String> askedBefore) {}
+
+  /**
+   * One query finds the stored audio of every submit (and, for a shared cache, whether each user
+   * asked for it before); audio the index has but the store lost is forgotten, so its request is
+   * queued and synthesized again.
+   */
+  private Found lookup(List<Submit> submits) {
+    RequestRepository.CacheLookup lookup =
+        cacheHits.lookup(
+            submits.stream().map(s -> s.submission().userId()).toList(),
+            submits.stream().map(s -> s.speech().contentKey()).toList(),
+            properties.audioCache() == AudioCacheScope.SHARED);
+    return new Found(stillStored(lookup.audio()), lookup.askedBefore());
+  }
+
+  private Rows rows(List<Submit> submits) {
+    Found found = lookup(submits);
+    List<TtsRequest> requests = new ArrayList<>(submits.size());
+    List<Accepted> accepted = new ArrayList<>(submits.size());
+    for (Submit submit : submits) {
+      Accepted one = row(submit, found);
+      requests.add(one.request());
+      accepted.add(one);
+    }
+    return new Rows(requests, accepted);
+  }
+
+  /** A submit's row: completed from stored audio (a cache hit), else queued. */
+  private Accepted row(Submit submit, Found found) {
+    Submission submission = submit.submission();
+    TtsRequest.Speech speech = submit.speech();
+    UUID id = ids.next();
+    CachedAudio audio = found.cached().get(speech.contentKey());
+    if (audio != null && speech.ssml() != null) {
+      speech = speech.withSsml(SsmlMarks.merge(speech.ssml(), audio.ssmlMarks()));
+    }
+    TtsRequest request =
+        audio != null
+            ? TtsRequest.fromCache(
+                id,
+                submission.userId(),
+                submission.priority(),
+                speech,
+                audio.bytes(),
+                audio.durationMs())
+            : TtsRequest.queued(id, submission.userId(), submission.priority(), speech);
+    // Saying "cache hit" for audio another user asked for would tell this one what they asked.
+    boolean reportHit =
+        audio != null
+            && (properties.audioCache() == AudioCacheScope.PER_USER
+                || found.askedBefore().contains(submission.userId() + "/" + speech.contentKey()));
+    return new Accepted(request, reportHit);
   }
 
   TtsRequest.Speech speech(Submission submission) {
@@ -168,23 +292,6 @@ public class RequestService {
         spoken.equals(utterance.text()) ? null : spoken);
   }
 
-  /** "user/contentKey" of each stored audio a submitting user asked for before. */
-  private Set<String> askedBefore(List<Submission> submissions, Set<String> storedKeys) {
-    if (storedKeys.isEmpty() || properties.audioCache() == AudioCacheScope.PER_USER) {
-      return Set.of();
-    }
-    Set<String> asked = new HashSet<>();
-    submissions.stream()
-        .map(Submission::userId)
-        .distinct()
-        .forEach(
-            user ->
-                repository
-                    .askedBefore(user, storedKeys)
-                    .forEach(key -> asked.add(user + "/" + key)));
-    return asked;
-  }
-
   /**
    * An accepted request.
    *
@@ -194,9 +301,10 @@ public class RequestService {
    */
   public record Accepted(TtsRequest request, boolean cacheHit) {}
 
-  private Map<String, CachedAudio> cachedAudio(List<String> contentKeys) {
-    Map<String, CachedAudio> cached = new HashMap<>(cacheHits.takeAll(contentKeys));
-    for (String contentKey : List.copyOf(cached.keySet())) {
+  /** The stored audio found, less that whose object the store no longer has. */
+  private Map<String, CachedAudio> stillStored(Map<String, CachedAudio> found) {
+    Map<String, CachedAudio> cached = new HashMap<>(found);
+    for (String contentKey : found.keySet()) {
       if (audioStore.find(contentKey).isEmpty()) {
         log.warn(
             "Audio {} is indexed but missing from the store; synthesizing it again", contentKey);
@@ -208,54 +316,47 @@ public class RequestService {
   }
 
   /**
-   * Queues the jobs and writes their status hashes in one round trip. A job goes into its stream
-   * unless its user already has the per-user cap's worth there; then it is held back and moves in
-   * as one of theirs ends ({@link QueueProducer#admit}). Either way it is queued. A job Redis
-   * refuses (down, failing over) is stored all the same and queued by {@link Readmissions} once
-   * Redis takes it.
+   * Writes the request's status hash and, if it is queued, offers it to the queue, without waiting:
+   * the commands of a group travel together. A job goes into its stream unless its user already has
+   * the per-user cap's worth there; then it is held back and moves in as one of theirs ends ({@link
+   * QueueProducer#admit}). Either way it is queued. The future never fails: a request Redis did not
+   * take (down, out of memory, failing over) is stored all the same, and {@link Readmissions}
+   * offers it again until Redis takes it. A status hash not written only sends polls to PostgreSQL.
    */
-  private void publish(List<TtsRequest> requests) {
-    List<Future<?>> statuses = new ArrayList<>();
-    Map<Job, Future<?>> admissions = new LinkedHashMap<>();
-    for (TtsRequest request : requests) {
-      statuses.add(sent(() -> statusStore.writeAsync(StatusSnapshot.of(request))));
-      if (request.status() == RequestStatus.QUEUED) {
-        Job job = new Job(request.id(), request.createdAt(), request.priority(), request.userId());
-        admissions.put(job, sent(() -> queue.admitAsync(job)));
-      }
+  private CompletableFuture<Void> publish(TtsRequest request) {
+    CompletableFuture<?> status;
+    try {
+      status = statusStore.writeAsync(StatusSnapshot.of(request));
+    } catch (RuntimeException e) {
+      status = CompletableFuture.failedFuture(e);
     }
-    RuntimeException refused = null;
-    for (Map.Entry<Job, Future<?>> admission : admissions.entrySet()) {
+    CompletableFuture<?> admitted = CompletableFuture.completedFuture(null);
+    if (request.status() == RequestStatus.QUEUED) {
+      Job job = new Job(request.id(), request.createdAt(), request.priority(), request.userId());
       try {
-        Redis.await(admission.getValue());
+        admitted = queue.admitAsync(job);
       } catch (RuntimeException e) {
-        readmissions.later(admission.getKey());
-        refused = e;
+        admitted = CompletableFuture.failedFuture(e);
       }
+      admitted =
+          admitted.handle(
+              (ok, failure) -> {
+                if (failure != null) {
+                  readmissions.later(job);
+                  notQueued(request, failure);
+                }
+                return null;
+              });
     }
-    if (refused != null) {
-      log.warn(
-          "Requests are stored but Redis did not queue them ({}); they are queued as soon as it"
-              + " does",
-          refused.toString());
-    }
-    for (Future<?> status : statuses) {
-      try {
-        Redis.await(status);
-      } catch (RuntimeException e) {
-        // Polls read PostgreSQL while a request has no status hash.
-        log.debug("Status hash not written: {}", e.toString());
-      }
-    }
+    return CompletableFuture.allOf(status.exceptionally(failure -> null), admitted);
   }
 
-  /** A command sent without waiting; one that could not even be sent is a failed answer. */
-  private static Future<?> sent(Supplier<Future<?>> command) {
-    try {
-      return command.get();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+  private static void notQueued(TtsRequest request, Throwable failure) {
+    log.warn(
+        "Request {} is stored but Redis did not queue it ({}); it is queued as soon as Redis takes"
+            + " it",
+        request.id(),
+        failure.toString());
   }
 
   /**
@@ -263,10 +364,32 @@ public class RequestService {
    * caller's writes, else the primary).
    */
   public StatusSnapshot status(UUID callerId, boolean admin, String rawId) {
-    UUID id = RequestIds.parse(rawId).orElseThrow(() -> new RequestNotFoundException(rawId));
+    return status(callerId, admin, rawId, () -> {});
+  }
+
+  /**
+   * {@link #status(UUID, boolean, String)}, running {@code whileReading} after the Redis read is
+   * sent and before it is waited for (a rate-limit check whose answer travels with it). It runs
+   * whatever the id, before any 404.
+   */
+  public StatusSnapshot status(UUID callerId, boolean admin, String rawId, Runnable whileReading) {
+    UUID id = RequestIds.parse(rawId).orElse(null);
+    CompletableFuture<Optional<StatusSnapshot>> sent;
+    try {
+      sent =
+          id == null
+              ? CompletableFuture.completedFuture(Optional.empty())
+              : statusStore.readAsync(id);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    whileReading.run();
+    if (id == null) {
+      throw new RequestNotFoundException(rawId);
+    }
     Optional<StatusSnapshot> fast = Optional.empty();
     try {
-      fast = statusStore.read(id);
+      fast = Redis.await(sent);
     } catch (RuntimeException e) {
       log.debug("Status of {} not read from Redis: {}", id, e.toString());
     }

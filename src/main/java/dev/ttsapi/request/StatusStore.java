@@ -126,7 +126,15 @@ public class StatusStore {
   }
 
   Optional<StatusSnapshot> read(UUID id) {
-    Map<String, String> h = redis.sync().hgetall(key(id));
+    return Redis.await(readAsync(id));
+  }
+
+  /** {@link #read}, sent without waiting, so it can share a round trip with other commands. */
+  CompletableFuture<Optional<StatusSnapshot>> readAsync(UUID id) {
+    return redis.async().hgetall(key(id)).toCompletableFuture().thenApply(h -> snapshot(id, h));
+  }
+
+  private static Optional<StatusSnapshot> snapshot(UUID id, Map<String, String> h) {
     if (h == null || !h.containsKey("status") || !h.containsKey("user_id")) {
       return Optional.empty();
     }

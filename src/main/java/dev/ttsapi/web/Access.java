@@ -41,6 +41,19 @@ enum Access {
         && method.hasMethodAnnotation(SubmitBudget.class);
   }
 
+  /** Whether {@code handler} takes a {@link Budgeted} argument: it checks its budget itself. */
+  static boolean checksItsBudget(Object handler) {
+    if (!(handler instanceof HandlerMethod method)) {
+      return false;
+    }
+    for (var parameter : method.getMethodParameters()) {
+      if (parameter.getParameterType() == Budgeted.class) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean marked(
       HandlerMethod method, Class<? extends java.lang.annotation.Annotation> annotation) {
     return method.hasMethodAnnotation(annotation)

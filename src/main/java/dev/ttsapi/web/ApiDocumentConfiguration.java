@@ -26,7 +26,7 @@ class ApiDocumentConfiguration {
 
   static {
     // Resolved from the API key by CallerArgumentResolver, never sent as a parameter.
-    SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class, Admin.class);
+    SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class, Admin.class, Budgeted.class);
   }
 
   @Bean

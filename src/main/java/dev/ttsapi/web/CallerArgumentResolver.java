@@ -11,14 +11,15 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 /**
  * Lets a controller method take the authenticated {@link Caller}, or an {@link Admin}, as an
  * argument. An {@code Admin} argument is the handler's own check of the role: it is refused for any
- * caller who is not an admin, whatever ran before.
+ * caller who is not an admin, whatever ran before. A {@link Budgeted} argument is the call's
+ * budget, for the handler to check.
  */
 class CallerArgumentResolver implements HandlerMethodArgumentResolver {
 
   @Override
   public boolean supportsParameter(MethodParameter parameter) {
     Class<?> type = parameter.getParameterType();
-    return type.equals(Caller.class) || type.equals(Admin.class);
+    return type.equals(Caller.class) || type.equals(Admin.class) || type.equals(Budgeted.class);
   }
 
   @Override
@@ -27,6 +28,13 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver {
       ModelAndViewContainer mavContainer,
       NativeWebRequest webRequest,
       WebDataBinderFactory binderFactory) {
+    if (parameter.getParameterType().equals(Budgeted.class)) {
+      return webRequest.getAttribute(
+                  RateLimitInterceptor.BUDGET_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST)
+              instanceof Budgeted budget
+          ? budget
+          : Budgeted.notLimited();
+    }
     if (!(webRequest.getAttribute(
             ApiKeyInterceptor.CALLER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST)
         instanceof Caller caller)) {

@@ -3,6 +3,7 @@ package dev.ttsapi.web;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.ratelimit.Budget;
 import dev.ttsapi.ratelimit.Decision;
+import dev.ttsapi.ratelimit.PendingDecision;
 import dev.ttsapi.ratelimit.RateLimitExceededException;
 import dev.ttsapi.ratelimit.RateLimitExceededException.Kind;
 import dev.ttsapi.ratelimit.RateLimiter;
@@ -17,9 +18,13 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * downloads) from the poll budget, everything else (and GETs marked {@link SubmitBudget}, which
  * synthesize) from the submit budget. Runs after {@link ApiKeyInterceptor}. Every answer, allowed
  * or refused, carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code
- * RateLimit-Reset}; a refusal is a 429 with {@code Retry-After}.
+ * RateLimit-Reset}; a refusal is a 429 with {@code Retry-After}. A handler that takes a {@link
+ * Budgeted} argument is let in before the answer comes and checks it itself, after sending its own
+ * Redis commands, so they share the round trip.
  */
 class RateLimitInterceptor implements HandlerInterceptor {
+
+  static final String BUDGET_ATTRIBUTE = RateLimitInterceptor.class.getName() + ".budget";
 
   private final RateLimiter limiter;
 
@@ -42,20 +47,31 @@ class RateLimitInterceptor implements HandlerInterceptor {
     boolean read = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
     Budget budget = read && !Access.submitBudget(handler) ? Budget.POLL : Budget.SUBMIT;
     String key = ApiKeyInterceptor.key(request, handler).orElse(null);
-    Decision decision = limiter.acquire(caller.userId(), key, budget);
+    PendingDecision pending = limiter.acquireLater(caller.userId(), key, budget);
+    String what = budget == Budget.POLL ? " reads" : " requests";
+    if (Access.checksItsBudget(handler)) {
+      // the handler sends its own commands first and checks then: one round trip for both
+      request.setAttribute(BUDGET_ATTRIBUTE, new Budgeted(pending, response, what));
+      return true;
+    }
+    Decision decision = pending.await();
     writeHeaders(response, decision);
     if (!decision.allowed()) {
-      throw new RateLimitExceededException(
-          Kind.REQUESTS_PER_MINUTE,
-          decision,
-          "Rate limit of "
-              + decision.limit()
-              + (budget == Budget.POLL ? " reads" : " requests")
-              + " per minute reached; retry in "
-              + decision.retryAfterSeconds()
-              + " s");
+      throw refusal(decision, what);
     }
     return true;
+  }
+
+  static RateLimitExceededException refusal(Decision decision, String what) {
+    return new RateLimitExceededException(
+        Kind.REQUESTS_PER_MINUTE,
+        decision,
+        "Rate limit of "
+            + decision.limit()
+            + what
+            + " per minute reached; retry in "
+            + decision.retryAfterSeconds()
+            + " s");
   }
 
   static void writeHeaders(HttpServletResponse response, Decision decision) {

@@ -51,6 +51,9 @@ class DefaultsTest {
     assertThat(request.maxTextLength()).isEqualTo(100_000);
     assertThat(binder.bind("tts.marytts-api.max-text-length", Integer.class).get()).isEqualTo(5000);
     assertThat(request.audioCache()).isEqualTo(AudioCacheScope.SHARED);
+    assertThat(request.groupCommitWait()).isEqualTo(Duration.ZERO);
+    assertThat(request.groupCommitRows()).isEqualTo(128);
+    assertThat(request.groupCommitPending()).isEqualTo(10_000);
     QueueProperties queue = binder.bind("tts.queue", QueueProperties.class).get();
     assertThat(queue.maxAttempts()).isEqualTo(3);
     assertThat(queue.visibilityTimeout()).isEqualTo(Duration.ofMinutes(5));
@@ -90,6 +93,7 @@ class DefaultsTest {
     ObservabilityProperties o =
         binder.bind("tts.observability", ObservabilityProperties.class).get();
     assertThat(o.maxProfileSeconds()).isEqualTo(120);
+    assertThat(o.accessLog()).isEqualTo(ObservabilityProperties.AccessLogMode.ASYNC);
   }
 
   @Test

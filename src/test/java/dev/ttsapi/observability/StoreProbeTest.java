@@ -161,7 +161,8 @@ class StoreProbeTest {
   }
 
   static ObservabilityProperties properties() {
-    return new ObservabilityProperties(Duration.ofSeconds(2), 120, Duration.ZERO);
+    return new ObservabilityProperties(
+        Duration.ofSeconds(2), 120, Duration.ZERO, ObservabilityProperties.AccessLogMode.ASYNC);
   }
 
   static boolean onPath(String command) {

@@ -151,6 +151,20 @@ class RedisScriptsTest extends IntegrationTest {
     assertThat(redis.sync().xlen(streams.get(1))).isEqualTo(1);
     assertThat(redis.sync().llen(held.get(1))).isEqualTo(1);
 
+    List<String> placeKeys = concat(concat(cap.subList(0, 2), streams), held);
+    assertThat(place(placeKeys, first, user, "2026-12-01T00:00:00Z"))
+        .as("first in its stream, nothing ahead")
+        .containsExactly(0L, 0L, 0L, 0L, 0L);
+    assertThat(place(placeKeys, second, user, "2026-12-01T00:00:00Z"))
+        .as("held: the one job in the stream waits before it, and it is the user's own")
+        .containsExactly(1L, 1L, 1L, 0L, 0L);
+    assertThat(place(placeKeys, second, user, "another spelling of the time"))
+        .as("a held entry is found by its id too")
+        .containsExactly(1L, 1L, 1L, 0L, 0L);
+    assertThat(place(placeKeys, UUID.randomUUID().toString(), user, "2026-12-01T00:00:00Z"))
+        .as("a job the queue does not hold")
+        .containsExactly(0L, 0L, 0L, 0L, 0L);
+
     List<String> recountKeys = concat(cap, held);
     assertThat((Long) run(RedisScript.QUEUE_RECOUNT, recountKeys, List.of(user))).isEqualTo(1L);
     assertThat(redis.sync().hget(cap.get(3), "normal")).isEqualTo("1");
@@ -189,6 +203,13 @@ class RedisScriptsTest extends IntegrationTest {
         RedisScript.QUEUE_ADMIT,
         concat(cap, List.of(stream, heldList)),
         List.of("1", id, user, "2026-12-01T00:00:00Z", "normal"));
+  }
+
+  private List<Long> place(List<String> keys, String id, String user, String createdAt) {
+    return run(
+        RedisScript.QUEUE_PLACE,
+        keys,
+        List.of(id, user, "2", "1000", "100", "workers", id + " " + createdAt));
   }
 
   private <T> T run(RedisScript script, List<String> keys, List<String> args) {
