@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -20,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * deadline). So syntheses run in parallel, each in a copy with globals of its own, and no caller
  * waits on a lock another caller holds.
  *
- * <p>A copy that has spoken is loaded afresh before it speaks again ({@link Libespeak#reload}); a
- * copy that fails to load is dropped and its place freed.
+ * <p>A copy that has spoken is loaded afresh before it speaks again ({@link Libespeak#reload}), on
+ * a thread of the pool's own, so the caller does not wait for it; a copy that fails to load is
+ * dropped and its place freed.
  */
 final class LibespeakPool implements AutoCloseable {
 
@@ -48,6 +52,13 @@ final class LibespeakPool implements AutoCloseable {
   private final EspeakData data;
   private int loaded;
   private final AtomicInteger busy = new AtomicInteger();
+
+  /** Loads used copies afresh off the callers' threads, as many at once as there are cores. */
+  private final ExecutorService reloader =
+      Executors.newFixedThreadPool(
+          Runtime.getRuntime().availableProcessors(),
+          Thread.ofPlatform().name("espeak-ng-reload-", 0).daemon().factory());
+
   private final String version;
   private final int sampleRate;
   private final List<Voice> voices;
@@ -122,8 +133,30 @@ final class LibespeakPool implements AutoCloseable {
     try {
       return espeak.speak(input, voice, wordsPerMinute, pitch, speech);
     } finally {
-      giveBack(espeak);
-      busy.decrementAndGet();
+      reloadAndGiveBack(espeak);
+    }
+  }
+
+  /**
+   * The copy is loaded afresh on the reloading thread, not the caller's, so the caller has its
+   * audio as soon as espeak-ng has spoken; {@link #busy} counts it until it is back.
+   */
+  private void reloadAndGiveBack(Libespeak espeak) {
+    try {
+      reloader.execute(
+          () -> {
+            try {
+              giveBack(espeak);
+            } finally {
+              busy.decrementAndGet();
+            }
+          });
+    } catch (RejectedExecutionException closing) {
+      try {
+        drop(espeak);
+      } finally {
+        busy.decrementAndGet();
+      }
     }
   }
 
@@ -213,6 +246,7 @@ final class LibespeakPool implements AutoCloseable {
     synchronized (this) {
       closed = true;
     }
+    reloader.shutdown(); // what it has yet to reload it drops
     Libespeak espeak;
     while ((espeak = idle.poll()) != null) {
       drop(espeak);
