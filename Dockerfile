@@ -33,9 +33,16 @@ RUN --mount=type=cache,target=/root/.m2 \
 RUN java -Djarmode=tools -jar /tmp/app.jar extract --layers --destination /layers
 RUN jlink --add-modules "$JRE_MODULES" --strip-debug --no-man-pages --no-header-files \
       --compress=zip-6 --output /jre
+# JNA's native half (the espeak engine calls libespeak-ng through JNA), taken out of its jar now:
+# at run time JNA would write it to /tmp and load it from there, which fails where /tmp is
+# mounted noexec (podman's and Docker's --tmpfs). The entry point points JNA here.
+RUN arch="$(uname -m | sed 's/x86_64/x86-64/')" && mkdir -p /jna && cd /jna \
+ && jar xf /layers/dependencies/lib/jna-[0-9]*.jar "com/sun/jna/linux-$arch/libjnidispatch.so" \
+ && mv "com/sun/jna/linux-$arch/libjnidispatch.so" . && rm -rf com
 
 FROM ${RUNTIME_BASE}
-# espeak-ng: the espeak engine (Vietnamese and 100+ other languages) runs it as a child process.
+# espeak-ng: the espeak engine (Vietnamese and 100+ other languages) drives its library,
+# libespeak-ng1 (a dependency of the package), and falls back to the program.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends espeak-ng \
  && rm -rf /var/lib/apt/lists/*
@@ -44,6 +51,7 @@ RUN groupadd --system --gid 10001 tts \
  && useradd --system --uid 10001 --gid tts --home-dir /app --no-create-home --shell /usr/sbin/nologin tts \
  && mkdir -p /data && chown tts:tts /data
 COPY --from=build /jre /opt/jre
+COPY --from=build /jna /opt/jna
 COPY --from=build /layers/dependencies/ /app/
 COPY --from=build /layers/spring-boot-loader/ /app/
 COPY --from=build /layers/snapshot-dependencies/ /app/
@@ -60,4 +68,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 CMD ["/usr/local/bin/tts-healthcheck"]
 # Heap from the container's memory limit; an OutOfMemoryError ends the process, so the
 # orchestrator restarts it and the queue hands its jobs to another worker.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/app.jar"]
+# JNA loads its native half from /opt/jna and may (no warning for loading it).
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", \
+            "-Djna.boot.library.path=/opt/jna", "--enable-native-access=ALL-UNNAMED", \
+            "-jar", "/app/app.jar"]

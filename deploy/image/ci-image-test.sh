@@ -3,7 +3,7 @@
 # packages, since no registry is reachable) and proves that it runs: against this machine's
 # PostgreSQL and Redis it starts on a read-only root file system, turns ready, its HEALTHCHECK
 # passes, it creates the admin key on first start, speaks a request submitted with that key
-# (the audio is downloaded and checked), streams speech, records a JFR profile (the jlink'd JRE
+# (the audio is downloaded and checked; espeak-ng through its library), streams speech, records a JFR profile (the jlink'd JRE
 # has what every engine and endpoint needs), serves /metrics on its management port only, runs as
 # a non-root user, and stops gracefully on SIGTERM.
 #
@@ -121,6 +121,10 @@ curl -fsS -X POST "$base/admin/profile?seconds=1" "${auth[@]}" -o "$work/profile
 [ "$(head -c 3 "$work/profile.jfr")" = FLR ] || fail "not a JFR file"
 curl -fsS "$base/health/detailed" "${auth[@]}" | jq -e '.application.engines | .mary == "ok" and .espeak == "ok"' \
   >/dev/null || fail "an engine is not ok"
+# espeak-ng through libespeak-ng (JNA's native half from /opt/jna, the library copied into memory
+# files), not the fallback of one process per call, which would work too and hide the loss.
+podman logs "$name" 2>&1 | grep -q 'espeak-ng runs through libespeak-ng' \
+  || fail "espeak-ng does not run through libespeak-ng"
 
 # As deployed (deploy/compose, deploy/k8s): /metrics on the management port only.
 curl -fsS "http://127.0.0.1:$management_port/metrics" | grep -q '^tts_queue_length{' \

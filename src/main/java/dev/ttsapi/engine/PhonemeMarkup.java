@@ -1,5 +1,7 @@
 package dev.ttsapi.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +30,26 @@ public final class PhonemeMarkup {
 
   public static boolean contains(String text) {
     return text.indexOf(START) >= 0;
+  }
+
+  /**
+   * A pronunciation's place in the text, for engines that map what they report back to the text
+   * (word timings).
+   *
+   * @param start index of the span's first char (its start mark)
+   * @param end index just past its end mark
+   * @param phonemes the phonemes, spaces restored
+   */
+  public record Span(int start, int end, String phonemes) {}
+
+  /** The text's spans, in order. */
+  public static List<Span> spans(String text) {
+    List<Span> spans = new ArrayList<>();
+    Matcher m = SPAN.matcher(text);
+    while (m.find()) {
+      spans.add(new Span(m.start(), m.end(), m.group(1).replace(SPACE, ' ')));
+    }
+    return spans;
   }
 
   /**

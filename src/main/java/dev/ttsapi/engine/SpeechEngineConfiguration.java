@@ -16,8 +16,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * The built-in engines as beans, and the catalog over every {@link SpeechEngine} bean (engines
  * declared elsewhere, such as remote APIs, join it by being beans too). Engines are loaded only on
- * nodes with the worker role: MaryTTS always there, espeak-ng when its binary is on the PATH. Other
- * nodes read the catalog the workers publish ({@link VoiceDirectory}).
+ * nodes with the worker role: MaryTTS always there, espeak-ng when its binary is on the PATH
+ * (through libespeak-ng unless {@code tts.engines.espeak.library} is false). Other nodes read the
+ * catalog the workers publish ({@link VoiceDirectory}).
  */
 @Configuration(proxyBeanMethods = false)
 class SpeechEngineConfiguration {
@@ -31,8 +32,8 @@ class SpeechEngineConfiguration {
   @Bean
   @ConditionalOnRole(Role.WORKER)
   @Conditional(EspeakOnPath.class)
-  EspeakEngine espeakEngine() {
-    return EspeakEngine.detect()
+  EspeakEngine espeakEngine(@Value("${tts.engines.espeak.library:true}") boolean throughLibrary) {
+    return EspeakEngine.detect(EspeakEngine.DEFAULT_TIMEOUT, throughLibrary)
         .orElseThrow(() -> new IllegalStateException("espeak-ng is on the PATH but does not run"));
   }
 

@@ -9,7 +9,9 @@ import dev.ttsapi.engine.PhonemeMarkup;
 import dev.ttsapi.engine.SpeechEngine;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.SynthesisException;
+import dev.ttsapi.engine.TimedPcm;
 import dev.ttsapi.engine.Voice;
+import dev.ttsapi.engine.WordTiming;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,24 +28,39 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * espeak-ng as a child process: over 100 languages (Vietnamese among them), formant synthesis, 22
- * kHz. Present only where the {@code espeak-ng} binary is installed; see {@link #detect()}.
+ * espeak-ng: over 100 languages (Vietnamese among them), formant synthesis, 22 kHz. Present only
+ * where the {@code espeak-ng} binary is installed; see {@link #detect()}.
  *
  * <p>Each voice is one espeak-ng language, named by its language: {@code espeak:en-us}, {@code
  * espeak:en-gb}, {@code espeak:vi}. espeak-ng's voices are male, so {@code espeak:en-us} and {@code
  * espeak:en-gb} take the roles of MaryTTS's male US ({@code cmu-bdl-hsmm}) and British ({@code
  * dfki-spike-hsmm}) voices, which are not on Maven Central.
  *
- * <p>One process per call, text on stdin (never on the command line), WAV on stdout; a call that
- * outlives the timeout is killed.
+ * <p>Driven through its library, libespeak-ng ({@link LibespeakPool}: copies of the library loaded
+ * side by side, one per synthesis running at once, each loaded afresh after it spoke so the same
+ * input always gives the same samples), which also says where each word starts ({@link
+ * #synthesizeTimed}). Where the library cannot be loaded (another system, no JNA), one {@code
+ * espeak-ng} process per call instead, text on stdin (never on the command line), WAV on stdout,
+ * and no word timings. Either way a call that outlives the timeout is stopped.
  */
-public final class EspeakEngine implements SpeechEngine {
+public final class EspeakEngine implements SpeechEngine, AutoCloseable {
 
   public static final String ID = "espeak";
   public static final String BINARY = "espeak-ng";
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * Copies of libespeak-ng loaded at most, so syntheses at once: twice the processors (a worker's
+   * synthesis threads, and an API node speaking streams itself), at least four. Each is a few MB.
+   */
+  public static final int DEFAULT_LIBRARY_COPIES =
+      Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+  private static final Logger log = LoggerFactory.getLogger(EspeakEngine.class);
   static final int SAMPLE_RATE = 22050;
 
   /** espeak-ng's defaults and limits: 175 words per minute (80 to 450), pitch 50 (0 to 99). */
@@ -81,14 +98,18 @@ public final class EspeakEngine implements SpeechEngine {
   private final String version;
   private final List<Voice> voices;
 
+  /** The library's copies; null when each call runs the {@code espeak-ng} process. */
+  private final LibespeakPool library;
+
   /**
-   * Uses the given espeak-ng binary; lists its voices now.
+   * Runs the given espeak-ng binary, one process per call; lists its voices now.
    *
    * @throws SynthesisException when the binary does not run
    */
   public EspeakEngine(Path executable, Duration timeout) {
     this.executable = executable;
     this.timeout = timeout;
+    this.library = null;
     String versionLine =
         new String(run(List.of("--version"), "", LIST_TIMEOUT), StandardCharsets.UTF_8);
     this.version = parseVersion(versionLine);
@@ -96,21 +117,85 @@ public final class EspeakEngine implements SpeechEngine {
         parseVoices(new String(run(List.of("--voices"), "", LIST_TIMEOUT), StandardCharsets.UTF_8));
   }
 
-  /** The engine, when {@code espeak-ng} is on the PATH and runs. */
-  public static Optional<EspeakEngine> detect() {
-    return detect(DEFAULT_TIMEOUT);
+  private EspeakEngine(Path executable, Duration timeout, LibespeakPool library) {
+    this.executable = executable;
+    this.timeout = timeout;
+    this.library = library;
+    this.version = "espeak-ng-" + library.version();
+    this.voices = library.voices();
   }
 
-  public static Optional<EspeakEngine> detect(Duration timeout) {
-    return findOnPath()
-        .flatMap(
-            binary -> {
-              try {
-                return Optional.of(new EspeakEngine(binary, timeout));
-              } catch (SynthesisException e) {
-                return Optional.empty();
-              }
-            });
+  /**
+   * Drives libespeak-ng at {@code library}, up to {@code copies} syntheses at once.
+   *
+   * @throws IllegalStateException when the library cannot be loaded (the reason is the cause)
+   */
+  public static EspeakEngine throughLibrary(
+      Path executable, Path library, Duration timeout, int copies) {
+    try {
+      return new EspeakEngine(executable, timeout, new LibespeakPool(library, copies));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      throw new IllegalStateException("cannot load " + library + ": " + e, e);
+    }
+  }
+
+  /**
+   * The engine, when {@code espeak-ng} is on the PATH and runs: through libespeak-ng when it loads,
+   * else one process per call.
+   */
+  public static Optional<EspeakEngine> detect() {
+    return detect(DEFAULT_TIMEOUT, true);
+  }
+
+  /**
+   * @param useLibrary whether to try libespeak-ng first; false runs a process per call
+   */
+  public static Optional<EspeakEngine> detect(Duration timeout, boolean useLibrary) {
+    Optional<Path> binary = findOnPath();
+    if (binary.isEmpty()) {
+      return Optional.empty();
+    }
+    if (useLibrary) {
+      try {
+        EspeakEngine engine =
+            throughLibrary(
+                binary.get(), LibespeakPool.DEFAULT_LIBRARY, timeout, DEFAULT_LIBRARY_COPIES);
+        log.info(
+            "espeak-ng runs through libespeak-ng ({}), up to {} syntheses at once, with word"
+                + " timings",
+            LibespeakPool.DEFAULT_LIBRARY,
+            DEFAULT_LIBRARY_COPIES);
+        return Optional.of(engine);
+      } catch (IllegalStateException e) {
+        log.warn(
+            "libespeak-ng cannot be used ({}); espeak-ng runs as one process per call, without"
+                + " word timings",
+            e.getMessage());
+      }
+    }
+    try {
+      return Optional.of(new EspeakEngine(binary.get(), timeout));
+    } catch (SynthesisException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Whether this engine drives libespeak-ng (true) or runs a process per call. */
+  public boolean throughLibrary() {
+    return library != null;
+  }
+
+  /** Unloads the library's copies (a process engine has nothing to let go). */
+  @Override
+  public void close() {
+    if (library != null) {
+      library.close();
+    }
+  }
+
+  /** Syntheses under way in the library, for tests that check nothing is left running. */
+  int librarySynthesesUnderway() {
+    return library == null ? 0 : library.busy();
   }
 
   /** Where {@code espeak-ng} is on the PATH, without running it. */
@@ -148,12 +233,22 @@ public final class EspeakEngine implements SpeechEngine {
 
   @Override
   public Pcm synthesize(String text, Voice voice, SpeechSettings settings) {
+    return synthesizeTimed(text, voice, settings).pcm();
+  }
+
+  /**
+   * Through the library, each word where espeak-ng's word event puts its start, to the first pause
+   * or clause end after it (or the next word); in the chunk's chars, and in the samples returned,
+   * after any speed or pitch applied to the PCM. Through a process, no timings.
+   */
+  @Override
+  public TimedPcm synthesizeTimed(String text, Voice voice, SpeechSettings settings) {
     if (text == null || text.isBlank()) {
       checkVoice(voice);
-      return new Pcm(new byte[0], SAMPLE_RATE);
+      return TimedPcm.untimed(new Pcm(new byte[0], SAMPLE_RATE));
     }
     // the client's words defused, a lexicon's pronunciations as phoneme input
-    return speak(input(text), voice, settings);
+    return speak(EspeakInput.of(text), voice, settings);
   }
 
   /** espeak-ng reads phoneme mnemonics between {@code [[ ]]}; only these, never a client's text. */
@@ -163,7 +258,7 @@ public final class EspeakEngine implements SpeechEngine {
     if (phonemes == null || phonemes.isBlank() || phonemes.contains("]]")) {
       return synthesize(text, voice, settings);
     }
-    return speak("[[" + phonemes + "]]", voice, settings);
+    return speak(EspeakInput.phonemes(phonemes, text == null ? "" : text), voice, settings).pcm();
   }
 
   private void checkVoice(Voice voice) {
@@ -172,11 +267,67 @@ public final class EspeakEngine implements SpeechEngine {
     }
   }
 
-  private Pcm speak(String input, Voice voice, SpeechSettings settings) {
+  private TimedPcm speak(EspeakInput input, Voice voice, SpeechSettings settings) {
     checkVoice(voice);
     int wpm = wordsPerMinute(settings.speed());
     int pitch = pitch(settings.pitch());
     double pitchLeft = settings.pitch() - semitonesOf(pitch);
+    TimedPcm spoken =
+        library != null
+            ? speakThroughLibrary(input, voice, wpm, pitch)
+            : TimedPcm.untimed(speakInProcess(input.text(), voice, wpm, pitch));
+    // espeak-ng cannot go below 80 words per minute or above 450, nor far in pitch: the PCM
+    // takes the rest (no-op within espeak-ng's range, up to rounding)
+    double speedLeft = settings.speed() * NORMAL_WPM / wpm;
+    if (Math.abs(speedLeft - 1) < 0.01 && Math.abs(pitchLeft) < 0.25) {
+      return spoken;
+    }
+    Pcm pcm = PcmEffects.apply(spoken.pcm(), speedLeft, pitchLeft);
+    return new TimedPcm(pcm, scaled(spoken.words(), spoken.pcm().sampleCount(), pcm.sampleCount()));
+  }
+
+  private TimedPcm speakThroughLibrary(EspeakInput input, Voice voice, int wpm, int pitch) {
+    LibespeakSpeech speech = new LibespeakSpeech(System.nanoTime() + timeout.toNanos());
+    try {
+      library.speak(input.text(), voice.name(), wpm, pitch, speech);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new SynthesisException("espeak-ng failed: " + e.getMessage(), e);
+    }
+    if (speech.failure() != null) {
+      throw new SynthesisException(
+          "espeak-ng's audio could not be read: " + speech.failure(), speech.failure());
+    }
+    if (speech.stop() == LibespeakSpeech.Stop.INTERRUPTED) {
+      // the interrupt is still set: espeak-ng was stopped because of it, nothing cleared it
+      throw new SynthesisException("interrupted while espeak-ng was speaking");
+    }
+    if (speech.stop() == LibespeakSpeech.Stop.DEADLINE) {
+      throw new SynthesisException("espeak-ng took longer than " + timeout + " and was stopped");
+    }
+    return new TimedPcm(new Pcm(speech.pcm(), library.sampleRate()), speech.words(input));
+  }
+
+  /**
+   * Word timings of PCM {@code from} samples long moved onto the same audio made {@code to} long (a
+   * tempo change keeps the proportions).
+   */
+  static List<WordTiming> scaled(List<WordTiming> words, int from, int to) {
+    if (from == to || from == 0 || words.isEmpty()) {
+      return words;
+    }
+    double factor = (double) to / from;
+    return words.stream()
+        .map(
+            w ->
+                new WordTiming(
+                    w.charStart(),
+                    w.charEnd(),
+                    (int) Math.min(to, Math.round(w.startSample() * factor)),
+                    (int) Math.min(to, Math.round(w.endSample() * factor))))
+        .toList();
+  }
+
+  private Pcm speakInProcess(String input, Voice voice, int wpm, int pitch) {
     List<String> args =
         List.of(
             "--stdout",
@@ -188,19 +339,11 @@ public final class EspeakEngine implements SpeechEngine {
             Integer.toString(wpm),
             "-p",
             Integer.toString(pitch));
-    Pcm pcm;
     try {
-      pcm = WavDecoder.decode(run(args, input, timeout));
+      return WavDecoder.decode(run(args, input, timeout));
     } catch (IllegalArgumentException e) {
       throw new SynthesisException("espeak-ng wrote no usable WAV: " + e.getMessage(), e);
     }
-    // espeak-ng cannot go below 80 words per minute or above 450, nor far in pitch: the PCM
-    // takes the rest (no-op within espeak-ng's range, up to rounding)
-    double speedLeft = settings.speed() * NORMAL_WPM / wpm;
-    if (Math.abs(speedLeft - 1) < 0.01 && Math.abs(pitchLeft) < 0.25) {
-      return pcm;
-    }
-    return PcmEffects.apply(pcm, speedLeft, pitchLeft);
   }
 
   static int wordsPerMinute(double speed) {
@@ -240,19 +383,12 @@ public final class EspeakEngine implements SpeechEngine {
    * {@code [[...]]}.
    */
   static String input(String text) {
-    if (!PhonemeMarkup.contains(text)) {
-      return withoutPhonemeInput(text);
-    }
-    return PhonemeMarkup.render(
-        text,
-        // a "[" just before the span would run into its "[["
-        words -> withoutPhonemeInput(words).replaceAll("\\[$", "[ "),
-        phonemes -> "[[" + phonemes + "]]");
+    return EspeakInput.of(text).text();
   }
 
   /** {@code [[...]]} would be read as phoneme codes; a client's text is always words. */
   static String withoutPhonemeInput(String text) {
-    return text.replace("[[", "[ [");
+    return EspeakInput.plain(text).text();
   }
 
   /**

@@ -23,6 +23,39 @@ class EspeakPhonemeInputTest {
   }
 
   @Test
+  void no_run_of_brackets_in_a_clients_text_opens_phoneme_input() {
+    assertThat(EspeakEngine.input("[[[x]]")).isEqualTo("[ [ [x]]").doesNotContain("[[");
+    assertThat(EspeakEngine.input("a [[[[ b")).doesNotContain("[[");
+  }
+
+  @Test
+  void word_positions_espeak_reports_map_back_to_the_chunks_characters() {
+    String chunk = "say [[x]] " + PhonemeMarkup.wrap("h@'loU w3:ld") + " Việt 🍕 nam.";
+    EspeakInput input = EspeakInput.of(chunk);
+    int markStart = chunk.indexOf('\u0001');
+    int markEnd = chunk.indexOf('\u0002') + 1;
+
+    // espeak-ng counts code points from 1: "say" is 1..3, "[" at 5 stands for the client's "["
+    assertThat(input.chunkSpan(1, 3)).containsExactly(0, 3);
+    assertThat(input.chunkSpan(5, 1)).containsExactly(4, 5);
+    // every character of the phoneme input stands for the whole pronunciation span
+    int phonemeInput = input.text().indexOf("[[h@") + 1;
+    assertThat(input.chunkSpan(phonemeInput + 2, 5)).containsExactly(markStart, markEnd);
+    // after the span, a diacritic word and a character outside the basic plane
+    int viet = input.text().codePointCount(0, input.text().indexOf("Việt")) + 1;
+    assertThat(input.chunkSpan(viet, 4))
+        .containsExactly(chunk.indexOf("Việt"), chunk.indexOf("Việt") + 4);
+    int nam = input.text().codePointCount(0, input.text().indexOf("nam")) + 1;
+    assertThat(input.chunkSpan(nam, 3))
+        .containsExactly(chunk.indexOf("nam"), chunk.indexOf("nam") + 3);
+    int pizza = input.text().codePointCount(0, input.text().indexOf("🍕")) + 1;
+    assertThat(input.chunkSpan(pizza, 1))
+        .containsExactly(chunk.indexOf("🍕"), chunk.indexOf("🍕") + 2);
+    assertThat(input.chunkSpan(0, 1)).isNull();
+    assertThat(input.chunkSpan(10_000, 1)).isNull();
+  }
+
+  @Test
   void speaks_the_phonemes_instead_of_the_word() {
     Optional<EspeakEngine> found = EspeakEngine.detect();
     Assumptions.assumeTrue(found.isPresent(), "espeak-ng is not installed");
