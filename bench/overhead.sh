@@ -35,7 +35,7 @@ WORK=$(mktemp -d /tmp/tts-overhead.XXXXXX)
 redis-cli -p "$REDIS_PORT" -n "$REDIS_DB" flushdb >/dev/null
 DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DATABASE" \
   REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$REDIS_DB" PORT=$PORT TTS_DATA_DIR="$WORK/data" \
-  "$JAVA" -jar "$JAR" >"$WORK/service.log" 2>&1 &
+  "$JAVA" -jar "$JAR" --tts.ratelimit.poll-requests-per-minute=2000000000 >"$WORK/service.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; log "log in $WORK"' EXIT
 for _ in $(seq 1 3600); do
@@ -45,6 +45,8 @@ ADMIN=$(grep -oP 'Admin API key: \K\S+' "$WORK/service.log" | head -n1)
 USER_ID=$(curl -sf "$BASE/admin/users" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
   -d '{"name":"overhead"}' | grep -oP '"user_id":"\K[^"]+')
 KEY=$(curl -sf -X POST "$BASE/admin/users/$USER_ID/keys" -H "Authorization: Bearer $ADMIN" | grep -oP '"api_key":"\K[^"]+')
+curl -sf -X PUT "$BASE/admin/users/$USER_ID/limits" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+  -d '{"requests_per_minute":2000000000,"characters_per_day":1000000000000}' >/dev/null
 VOICE=${TTS_OVERHEAD_VOICE:-$(curl -sf "$BASE/tts/voices" -H "Authorization: Bearer $KEY" | grep -oP '"id":"\Kespeak:en-us' | head -n1 || true)}
 VOICE=${VOICE:-mary:cmu-slt-hsmm}
 TAG=$(date +%s)

@@ -26,7 +26,8 @@
 #   TTS_SCALE_DRAIN_JOBS [10000]  short jobs drained by 1, 2, 4 worker processes
 #   TTS_SCALE_DRAIN_WORKERS ["1 2 4"]
 #   TTS_SCALE_ROLES [api]         roles of the measured node (api,maintenance adds the sweeper)
-#   TTS_SCALE_PORT [18180], TTS_SCALE_DATABASE [tts_scale], TTS_SCALE_REDIS_DB [0]
+#   TTS_SCALE_PORT [18180], TTS_SCALE_DATABASE [tts_scale], TTS_SCALE_REDIS_PORT [6379],
+#   TTS_SCALE_REDIS_DB [0]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -42,6 +43,7 @@ ROLES=${TTS_SCALE_ROLES:-api}
 PORT=${TTS_SCALE_PORT:-18180}
 DATABASE=${TTS_SCALE_DATABASE:-tts_scale}
 REDIS_DB=${TTS_SCALE_REDIS_DB:-0}
+REDIS_PORT=${TTS_SCALE_REDIS_PORT:-6379}
 BASE=http://127.0.0.1:$PORT
 CAP=8 # tts.queue.per-user-max-jobs, the default
 
@@ -57,9 +59,9 @@ fi
 export JAVA_HOME
 JAVA=$JAVA_HOME/bin/java
 PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qtA)
-REDIS=(redis-cli -h 127.0.0.1 -p 6379 -n "$REDIS_DB")
+REDIS=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$REDIS_DB")
 "${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null || die "no PostgreSQL on 127.0.0.1:5432"
-[ "$("${REDIS[@]}" ping)" = PONG ] || die "no Redis on 127.0.0.1:6379"
+[ "$("${REDIS[@]}" ping)" = PONG ] || die "no Redis on 127.0.0.1:$REDIS_PORT"
 
 if ! ls target/tts-api-*.jar >/dev/null 2>&1; then
   log "building (./mvnw -q -o package -DskipTests)"
@@ -95,7 +97,7 @@ cpu_s() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/p
 start_node() {
   local name=$1 port=$2 roles=$3; shift 3
   DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DATABASE" \
-    REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB" PORT=$port TTS_DATA_DIR="$WORK/data" \
+    REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$REDIS_DB" PORT=$port TTS_DATA_DIR="$WORK/data" \
     "$JAVA" -jar "$JAR" --roles="$roles" \
     --tts.backpressure.max-queue-depth=100000000 \
     --tts.backpressure.high-priority-max-queue-depth=100000000 \
