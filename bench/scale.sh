@@ -137,7 +137,9 @@ curl -sf -X PUT "$BASE/admin/users/$USER_ID/limits" -H "Authorization: Bearer $A
   -H 'Content-Type: application/json' \
   -d '{"requests_per_minute":2000000000,"characters_per_day":1000000000000}' >/dev/null
 export TTS_BENCH_KEY=$KEY
-VOICE=$(curl -sf "$BASE/tts/voices" -H "Authorization: Bearer $KEY" | grep -oP '"id":"\Kespeak:[^"]+' | head -n1 || true)
+VOICES=$(curl -sf "$BASE/tts/voices" -H "Authorization: Bearer $KEY" || true)
+VOICE=$(grep -oP '"id":"\Kespeak:en-us(?=")' <<<"$VOICES" | head -n1 || true)
+[ -n "$VOICE" ] || VOICE=$(grep -oP '"id":"\Kespeak:[^"]+' <<<"$VOICES" | head -n1 || true)
 VOICE=${VOICE:-mary:cmu-slt-hsmm}
 export TTS_BENCH_VOICE=$VOICE
 TEMPLATE=$(curl -sf "$BASE/tts/request" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
