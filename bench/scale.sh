@@ -244,9 +244,12 @@ for rows in $TABLE_SIZES; do
     S2=$(TTS_BENCH_IDS="$WORK/ids.txt" wrk_run "status-$rows-$waiting" status.lua)
     api_rss=$(rss_mb "$NODE")
     # the worker's throughput on this backlog
+    # counted from a second after it resumes: its timers, reads and connections catch up first
+    kill -CONT "$WORKER"; sleep 1
     done0=$(sql "SELECT count(*) FROM requests WHERE status = 'completed'")
-    kill -CONT "$WORKER"; sleep "$WORKER_SECONDS"; kill -STOP "$WORKER"
+    sleep "$WORKER_SECONDS"
     done1=$(sql "SELECT count(*) FROM requests WHERE status = 'completed'")
+    kill -STOP "$WORKER"
     jobs_s=$(calc "($done1 - $done0) / $WORKER_SECONDS" 1)
     worker_rss=$(rss_mb "$WORKER")
     stream=$("${REDIS[@]}" XLEN '{tts}:q:normal')
