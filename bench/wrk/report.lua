@@ -35,9 +35,11 @@ json_auth = {
 }
 
 -- The body bench/SynthesisBench sends too (same voice, format and defaults, hence the same
--- content key for the same text).
+-- content key for the same text). TTS_BENCH_VOICE picks another voice (bench/scale.sh: a short
+-- espeak-ng job).
+local voice = os.getenv("TTS_BENCH_VOICE") or "mary:cmu-slt-hsmm"
 function submit_body(text)
-  return '{"text":"' .. text .. '","voice_settings":{"voice":"mary:cmu-slt-hsmm"},"format":"wav"}'
+  return '{"text":"' .. text .. '","voice_settings":{"voice":"' .. voice .. '"},"format":"wav"}'
 end
 
 function read_lines(path)

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
 /**
@@ -64,6 +65,15 @@ public class SingleFlight {
 
   /** Deletes the lease only if it is still ours (it may have expired and been taken since). */
   public void release(Lease lease) {
-    redis.eval(RedisScript.RELEASE_IF_OWNER, List.of(lease.key()), List.of(lease.token()));
+    Redis.await(releaseAsync(lease));
+  }
+
+  /**
+   * {@link #release}, sent without waiting, so it shares a round trip with the caller's other Redis
+   * commands of the same moment (a job's completion: its status, its acknowledgement).
+   */
+  public CompletableFuture<Long> releaseAsync(Lease lease) {
+    return redis.evalAsync(
+        RedisScript.RELEASE_IF_OWNER, List.of(lease.key()), List.of(lease.token()));
   }
 }

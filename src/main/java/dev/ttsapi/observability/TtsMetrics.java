@@ -117,10 +117,44 @@ public class TtsMetrics {
     }
   }
 
+  /**
+   * Duplicates on this node waiting, off their slot, for another job to make the same audio; read
+   * when scraped, beside their bound.
+   */
+  public void waitingDuplicates(IntSupplier waiting, int bound) {
+    Gauge.builder("tts.worker.waiting.duplicates", waiting, IntSupplier::getAsInt)
+        .description("Jobs waiting without a slot for an identical job's synthesis on this node")
+        // a gauge holds its object weakly, and nothing else holds this lambda
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("tts.worker.waiting.duplicates.limit", () -> bound)
+        .description("Most jobs that may wait without a slot on this node")
+        .register(registry);
+  }
+
+  /**
+   * What a job cost the worker around its synthesis: {@code before_engine} from taking the job to
+   * the engine's start (start transition, status, single-flight), {@code after_engine} from the
+   * stored audio to the acknowledgement (completion, status, lease, ack). p50 and p99 are published
+   * (tts_worker_overhead_seconds{quantile=...}) for bench/run.sh.
+   */
+  public void workerOverhead(String phase, Duration took) {
+    Timer.builder("tts.worker.overhead")
+        .description("Worker time per job outside synthesis, by phase")
+        .tag("phase", phase)
+        // Percentiles only: with histogram buckets too, the Prometheus registry exports a
+        // histogram and leaves the quantiles out.
+        .publishPercentiles(0.5, 0.99)
+        .register(registry)
+        .record(took);
+  }
+
   /** Busy synthesis slots on this node, read when scraped. */
   public void activeWorkers(IntSupplier busySlots, int slots) {
     Gauge.builder("tts.active.workers", busySlots, IntSupplier::getAsInt)
         .description("Synthesis slots running a job on this node")
+        // held weakly by default: a method reference nobody else holds would be collected
+        .strongReference(true)
         .register(registry);
     Gauge.builder("tts.worker.slots", () -> slots)
         .description("Synthesis slots on this node")

@@ -66,22 +66,7 @@ final class PerUserCap {
   long finish(QueuePartition partition, Job job, String entryId) {
     UUID user = job.userId() != null ? job.userId() : owner(partition, job.requestId());
     for (int tries = 0; tries < 2; tries++) {
-      List<String> keys = new ArrayList<>(partition.capKeys());
-      keys.add(partition.stream(job.priority()));
-      // keys of the user's partition are in the entry's partition: a user never changes partition
-      UUID keyed = user != null ? user : job.requestId();
-      keys.addAll(partition.heldLists(keyed));
-      keys.addAll(partition.streams());
-      long result =
-          redis.<Long>eval(
-              RedisScript.QUEUE_FINISH,
-              keys,
-              List.of(
-                  Integer.toString(cap),
-                  entryId == null ? "" : entryId,
-                  job.requestId().toString(),
-                  QueueKeys.GROUP,
-                  keyed.toString()));
+      long result = Redis.await(sendFinish(partition, job, entryId, user));
       if (result != -2) {
         return result;
       }
@@ -92,6 +77,45 @@ final class PerUserCap {
       }
     }
     return -1;
+  }
+
+  /**
+   * {@link #finish}, sent without waiting when the entry names its user (the usual case), so it
+   * shares a round trip with the caller's other commands. The rare second try of {@link #finish}
+   * (the place is another user's) runs on a virtual thread of its own, never on Redis's I/O thread.
+   */
+  CompletableFuture<Long> finishAsync(QueuePartition partition, Job job, String entryId) {
+    if (job.userId() == null) {
+      return CompletableFuture.supplyAsync(() -> finish(partition, job, entryId), VIRTUAL);
+    }
+    return sendFinish(partition, job, entryId, job.userId())
+        .thenCompose(
+            result ->
+                result == -2
+                    ? CompletableFuture.supplyAsync(() -> finish(partition, job, entryId), VIRTUAL)
+                    : CompletableFuture.completedFuture(result));
+  }
+
+  private static final java.util.concurrent.Executor VIRTUAL =
+      task -> Thread.ofVirtual().name("queue-finish").start(task);
+
+  private CompletableFuture<Long> sendFinish(
+      QueuePartition partition, Job job, String entryId, UUID user) {
+    List<String> keys = new ArrayList<>(partition.capKeys());
+    keys.add(partition.stream(job.priority()));
+    // keys of the user's partition are in the entry's partition: a user never changes partition
+    UUID keyed = user != null ? user : job.requestId();
+    keys.addAll(partition.heldLists(keyed));
+    keys.addAll(partition.streams());
+    return redis.evalAsync(
+        RedisScript.QUEUE_FINISH,
+        keys,
+        List.of(
+            Integer.toString(cap),
+            entryId == null ? "" : entryId,
+            job.requestId().toString(),
+            QueueKeys.GROUP,
+            keyed.toString()));
   }
 
   /** Moves one user's held jobs in while they are under the cap. */

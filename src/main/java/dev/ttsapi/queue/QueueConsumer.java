@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a worker does with the queue: reads jobs ({@link #reader}), and settles each delivery once
@@ -72,6 +73,15 @@ public class QueueConsumer {
    */
   public void finish(Delivery delivery) {
     cap.finish(delivery.partition(), delivery.job(), delivery.entryId());
+  }
+
+  /**
+   * {@link #finish} without waiting: sent now, in the same round trip as the caller's other Redis
+   * commands of the moment (a completed job's status write and lease release); the caller waits on
+   * the future ({@link Redis#await}).
+   */
+  public CompletableFuture<Long> finishAsync(Delivery delivery) {
+    return cap.finishAsync(delivery.partition(), delivery.job(), delivery.entryId());
   }
 
   /**

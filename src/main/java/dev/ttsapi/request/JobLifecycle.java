@@ -86,9 +86,32 @@ public class JobLifecycle {
 
   /** queued → processing; empty when the request is not queued (cancelled, done, or taken). */
   public Optional<TtsRequest> start(UUID id) {
-    Optional<TtsRequest> started = repository.start(id, clock.instant());
-    started.ifPresent(this::publish);
-    return started;
+    Optional<StartedAttempt> started = startAttempt(id);
+    started.ifPresent(s -> awaitStatus(s.request(), s.statusWritten()));
+    return started.map(StartedAttempt::request);
+  }
+
+  /**
+   * A started attempt, and its status write to Redis: sent, not waited for, so a worker's next
+   * Redis command (the single-flight lease) travels in the same round trip. Wait for it ({@link
+   * #awaitStatus}) before the attempt's next status write, which must not overtake it.
+   */
+  public record StartedAttempt(TtsRequest request, CompletableFuture<Long> statusWritten) {}
+
+  /** {@link #start} without waiting for Redis: the status write comes back pending. */
+  public Optional<StartedAttempt> startAttempt(UUID id) {
+    return repository
+        .start(id, clock.instant())
+        .map(started -> new StartedAttempt(started, publishAsync(started)));
+  }
+
+  /** Waits for a status write sent earlier; a Redis failure is logged, the change stays. */
+  public void awaitStatus(TtsRequest request, CompletableFuture<Long> statusWritten) {
+    try {
+      Redis.await(statusWritten);
+    } catch (RuntimeException e) {
+      log.warn("Status of {} not written to Redis: {}", request.id(), e.toString());
+    }
   }
 
   public void progress(UUID id, double progress) {
@@ -101,13 +124,26 @@ public class JobLifecycle {
 
   /** processing → completed for this attempt; false if the attempt was no longer current. */
   public boolean complete(TtsRequest request, Completion completion) {
-    Optional<TtsRequest> done = repository.complete(request, completion, clock.instant());
-    done.ifPresent(
-        completed -> {
-          metrics.finished(RequestStatus.COMPLETED.wireName(), request.voice());
-          publish(completed);
-        });
-    return done.isPresent();
+    Optional<CompletableFuture<Long>> status = completeAttempt(request, completion);
+    status.ifPresent(written -> awaitStatus(request, written));
+    return status.isPresent();
+  }
+
+  /**
+   * {@link #complete} without waiting for Redis: PostgreSQL has committed the completion (usage,
+   * event and audio index in the same statement) when this returns, and the status write is sent; a
+   * worker sends its acknowledgement alongside and waits for both ({@link #awaitStatus}). Empty if
+   * the attempt was no longer current.
+   */
+  public Optional<CompletableFuture<Long>> completeAttempt(
+      TtsRequest request, Completion completion) {
+    return repository
+        .complete(request, completion, clock.instant())
+        .map(
+            completed -> {
+              metrics.finished(RequestStatus.COMPLETED.wireName(), request.voice());
+              return publishAsync(completed);
+            });
   }
 
   /** Ends a failed attempt: back to the queue while attempts remain, failed after the last one. */
@@ -201,6 +237,15 @@ public class JobLifecycle {
    */
   public List<TtsRequest> staleProcessing(Duration age, int limit) {
     return repository.stale(RequestStatus.PROCESSING, clock.instant().minus(age), List.of(), limit);
+  }
+
+  /** Sends the request's status; a Redis that refuses at once gives a failed future too. */
+  private CompletableFuture<Long> publishAsync(TtsRequest request) {
+    try {
+      return statusStore.writeAsync(StatusSnapshot.of(request));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private void publish(TtsRequest request) {

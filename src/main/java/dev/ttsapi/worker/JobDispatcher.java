@@ -184,12 +184,13 @@ class JobDispatcher implements SmartLifecycle {
   }
 
   private <J> void run(Lane<J> lane, JobSource<J> source, J job) {
+    Slot slot = new Slot(lane.slots());
     jobThreads.execute(
         () -> {
           try {
-            source.run(job);
+            source.run(job, slot);
           } finally {
-            lane.slots().release();
+            slot.giveBack();
           }
         });
   }

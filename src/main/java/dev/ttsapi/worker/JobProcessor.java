@@ -6,11 +6,14 @@ import dev.ttsapi.queue.Delivery;
 import dev.ttsapi.queue.QueueConsumer;
 import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.ratelimit.RateLimiter;
+import dev.ttsapi.redis.Redis;
 import dev.ttsapi.request.Completion;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.TtsRequest;
+import dev.ttsapi.worker.OnceOnlySynthesis.Made;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -57,20 +60,28 @@ class JobProcessor {
   }
 
   /** Every log line of the job carries its request id and attempt (MDC). */
-  void process(Delivery delivery) {
+  void process(Delivery delivery, Slot slot) {
     MDC.put("request_id", delivery.job().requestId().toString());
     try {
-      processLogged(delivery);
+      processLogged(delivery, slot);
     } finally {
       MDC.remove("request_id");
       MDC.remove("attempt");
     }
   }
 
-  private void processLogged(Delivery delivery) {
-    Optional<TtsRequest> started;
+  /**
+   * The round trips of a job that synthesizes, around the engine: before it one PostgreSQL
+   * statement (start and its event) and one Redis round trip (the status write, not waited for, and
+   * the single-flight lease); after it one PostgreSQL statement (completion, event, audio index and
+   * usage) and, once that has committed (acks late), one Redis round trip carrying the status
+   * write, the lease's release and the acknowledgement together.
+   */
+  private void processLogged(Delivery delivery, Slot slot) {
+    long taken = System.nanoTime();
+    Optional<JobLifecycle.StartedAttempt> started;
     try {
-      started = lifecycle.start(delivery.job().requestId());
+      started = lifecycle.startAttempt(delivery.job().requestId());
     } catch (RuntimeException e) {
       if (!StoreOutage.isStoreFailure(e)) {
         throw e;
@@ -87,24 +98,25 @@ class JobProcessor {
       dropEntry(delivery);
       return;
     }
-    TtsRequest request = started.get();
+    TtsRequest request = started.get().request();
     MDC.put("attempt", Integer.toString(request.attempt()));
-    Completion result;
+    Made made;
     long start = System.nanoTime();
     try {
       // A store failing mid-job is not the job's fault: wait it out (bounded) and go on; the
       // synthesis is not repeated, the stored audio is found again.
-      result =
+      made =
           despiteOutage(
               () -> {
                 try {
                   return synthesis.run(
-                      request, progress -> lifecycle.progress(request.id(), progress));
+                      request, progress -> lifecycle.progress(request.id(), progress), slot);
                 } catch (java.io.IOException io) {
                   throw new java.io.UncheckedIOException(io);
                 }
               });
     } catch (NothingToSpeakException e) {
+      lifecycle.awaitStatus(request, started.get().statusWritten());
       despiteOutage(
           () -> {
             refuse(delivery, request, e);
@@ -118,6 +130,7 @@ class JobProcessor {
       // can still talk to PostgreSQL and Redis, and set it again after.
       boolean interrupted = Thread.interrupted();
       try {
+        lifecycle.awaitStatus(request, started.get().statusWritten());
         despiteOutage(
             () -> {
               fail(delivery, request, asException(e));
@@ -130,18 +143,22 @@ class JobProcessor {
       }
       return;
     }
+    // long done by now; the completion's status write must not overtake it
+    lifecycle.awaitStatus(request, started.get().statusWritten());
+    Completion result = made.completion();
     metrics.processed(
         request.voice(),
         request.characters(),
         Duration.ofNanos(System.nanoTime() - start),
         result.durationMs());
-    boolean completed;
+    Optional<CompletableFuture<Long>> status;
     try {
-      completed = completeDespiteOutage(request, result);
+      status = despiteOutage(() -> lifecycle.completeAttempt(request, result));
     } catch (RuntimeException e) {
       // PostgreSQL refused the completion itself, or stayed away too long: this attempt failed
       // with that error (retried or dead-lettered), rather than being left to the reclaimer as if
       // the worker had died. If the store is still away, the reclaimer does take over.
+      made.releaseLease();
       despiteOutage(
           () -> {
             fail(delivery, request, e);
@@ -149,14 +166,41 @@ class JobProcessor {
           });
       return;
     }
-    if (completed) {
-      queue.finish(delivery);
-    } else {
+    if (status.isEmpty()) {
       log.info(
           "Request {} attempt {} finished after it stopped being current",
           request.id(),
           request.attempt());
+      try {
+        if (made.lease() != null) {
+          // The completion did not index the audio; a job waiting on the lease must find it.
+          lifecycle.audioStored(request, result);
+        }
+      } finally {
+        made.releaseLease();
+      }
       dropEntry(delivery);
+      return;
+    }
+    // PostgreSQL has committed: now the status, the lease and the acknowledgement, one round trip.
+    CompletableFuture<Long> released = made.lease() == null ? null : made.lease().releaseAsync();
+    CompletableFuture<Long> finished = queue.finishAsync(delivery);
+    lifecycle.awaitStatus(request, status.get());
+    if (released != null) {
+      try {
+        Redis.await(released);
+      } catch (RuntimeException e) {
+        // It runs out by itself within its TTL; a waiting job then finds the audio stored.
+        log.warn("Lease of request {} not released: {}", request.id(), e.toString());
+      }
+    }
+    // A failure here leaves the entry pending: the reclaimer finds the request completed and
+    // acknowledges it.
+    Redis.await(finished);
+    if (made.lease() != null) {
+      long acked = System.nanoTime();
+      metrics.workerOverhead("before_engine", Duration.ofNanos(made.engineStarted() - taken));
+      metrics.workerOverhead("after_engine", Duration.ofNanos(acked - made.engineEnded()));
     }
   }
 
@@ -172,11 +216,6 @@ class JobProcessor {
     } else {
       queue.ack(delivery);
     }
-  }
-
-  /** The audio is stored; only the row is left to change, and an outage must not waste it. */
-  private boolean completeDespiteOutage(TtsRequest request, Completion result) {
-    return despiteOutage(() -> lifecycle.complete(request, result));
   }
 
   /**

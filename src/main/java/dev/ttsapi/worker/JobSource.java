@@ -17,8 +17,12 @@ interface JobSource<J> extends AutoCloseable {
    */
   Optional<J> next(boolean slotWanted);
 
-  /** Runs one job to its end, on a thread of its own; failures are the source's to settle. */
-  void run(J job);
+  /**
+   * Runs one job to its end, on a thread of its own; failures are the source's to settle.
+   *
+   * @param slot the slot the job holds: a job that waits without working may give it back meanwhile
+   */
+  void run(J job, Slot slot);
 
   /** Jobs this source took from Redis but will not run (the loop is stopping): back with them. */
   default void handBackUnread() {}

@@ -52,7 +52,7 @@ final class LiveJobs implements JobSource<LiveJob> {
   }
 
   @Override
-  public void run(LiveJob job) {
+  public void run(LiveJob job, Slot slot) {
     if (queue.expired(job)) {
       log.debug("Live job {} expired before a worker took it", job.id());
       return;

@@ -3,25 +3,52 @@ package dev.ttsapi.worker;
 import dev.ttsapi.audio.AudioStore;
 import dev.ttsapi.cache.SingleFlight;
 import dev.ttsapi.cache.SingleFlight.Lease;
+import dev.ttsapi.observability.TtsMetrics;
+import dev.ttsapi.redis.Redis;
 import dev.ttsapi.request.Completion;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.TtsRequest;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Identical work done once: identical requests in flight at the same time, on any node, cause one
- * synthesis. The first job to take the content key's lease synthesizes; the others wait for the
- * lease to go and complete from the stored audio. If the holder failed, the next one in line takes
- * the lease and tries itself.
+ * synthesis. The first job to take the content key's lease synthesizes; the lease is released only
+ * once that job has completed (its audio indexed, see {@link JobProcessor}). The others wait for
+ * the lease to go, without holding a slot (up to {@link #WAITING_PER_SLOT} per slot; beyond that in
+ * their slot, as before), and complete from the stored audio. If the holder failed, or its worker
+ * died and its lease ran out, the next one in line takes a slot and the lease and synthesizes
+ * itself. A waiting job stays in flight (its queue entry claimed and renewed), so if its own worker
+ * dies it is taken over like any running job.
  */
 @Component
 class OnceOnlySynthesis {
 
-  private static final Duration WAIT_STEP = Duration.ofMillis(200);
+  private static final Logger log = LoggerFactory.getLogger(OnceOnlySynthesis.class);
+
+  /**
+   * How often a job waiting for a lease held on another node looks whether it is gone; a holder on
+   * this node wakes its waiters itself when it releases.
+   */
+  private static final Duration WAIT_STEP = Duration.ofMillis(50);
+
+  /**
+   * Jobs that wait without a slot, per slot: each is a virtual thread and an entry whose claim is
+   * renewed, so they are bounded; past the bound a duplicate waits in its slot.
+   */
+  static final int WAITING_PER_SLOT = 4;
 
   private final SynthesisPipeline pipeline;
   private final SingleFlight singleFlight;
@@ -29,13 +56,19 @@ class OnceOnlySynthesis {
   private final AudioStore store;
   private final Duration leaseTtl;
   private final Duration renewEvery;
+  private final Semaphore waitingPlaces;
+  private final int waitingBound;
+
+  /** Leases held by jobs of this node, completed when released: their waiters here wake at once. */
+  private final Map<String, CompletableFuture<Void>> releasedHere = new ConcurrentHashMap<>();
 
   OnceOnlySynthesis(
       SynthesisPipeline pipeline,
       SingleFlight singleFlight,
       JobLifecycle lifecycle,
       AudioStore store,
-      WorkerProperties worker) {
+      WorkerProperties worker,
+      TtsMetrics metrics) {
     this.pipeline = pipeline;
     this.singleFlight = singleFlight;
     this.lifecycle = lifecycle;
@@ -44,31 +77,112 @@ class OnceOnlySynthesis {
     // goes about when its jobs are taken over, and the job taken over does not wait behind it.
     this.leaseTtl = worker.heartbeatTtl();
     this.renewEvery = worker.heartbeatInterval();
+    this.waitingBound = WAITING_PER_SLOT * worker.effectiveSlots();
+    this.waitingPlaces = new Semaphore(waitingBound);
+    metrics.waitingDuplicates(() -> waitingBound - waitingPlaces.availablePermits(), waitingBound);
   }
 
-  Completion run(TtsRequest request, DoubleConsumer progress) throws IOException {
+  /**
+   * The job's audio: found stored, or made by this job. In the second case the content key's lease
+   * is still held, and the caller releases it once the request has completed.
+   *
+   * @param slot the job's slot, given back while it waits for another job's synthesis
+   */
+  Made run(TtsRequest request, DoubleConsumer progress, Slot slot) throws IOException {
     String key = request.contentKey();
     while (true) {
       Optional<Completion> done = stored(request);
       if (done.isPresent()) {
-        return done.get();
+        return new Made(done.get(), null, 0, 0);
       }
+      takeSlot(slot);
       Optional<Lease> lease = singleFlight.tryAcquire(key, leaseTtl);
       if (lease.isPresent()) {
-        Thread renewer =
-            Thread.ofVirtual().name("lease-renewer").start(() -> keepRenewing(lease.get()));
+        HeldLease held = hold(lease.get());
         try {
+          long engineStarted = System.nanoTime();
           Completion made = pipeline.run(request, progress);
-          // Indexed before the lease goes, so a waiting job finds it the moment it looks.
-          lifecycle.audioStored(request, made);
-          return made;
-        } finally {
-          renewer.interrupt();
-          singleFlight.release(lease.get());
+          return new Made(made, held, engineStarted, System.nanoTime());
+        } catch (IOException | RuntimeException | Error e) {
+          held.close();
+          throw e;
         }
       }
-      waitWhileHeld(key);
+      waitWhileHeld(key, slot);
     }
+  }
+
+  /**
+   * What a job's synthesis gave: the audio, and if this job made it the lease (else null) and when
+   * (System.nanoTime) the pipeline started and ended.
+   */
+  record Made(Completion completion, HeldLease lease, long engineStarted, long engineEnded) {
+
+    /** Releases the lease, if any, and waits for Redis. */
+    void releaseLease() {
+      if (lease != null) {
+        lease.close();
+      }
+    }
+  }
+
+  /**
+   * A lease this node holds, renewed until released. Released after its job completed, in the same
+   * round trip as the job's last Redis commands ({@link #releaseAsync}), or on any failure ({@link
+   * #close}); releasing twice does nothing.
+   */
+  final class HeldLease implements AutoCloseable {
+
+    private final Lease lease;
+    private final Thread renewer;
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
+    private boolean releasing;
+
+    private HeldLease(Lease lease) {
+      this.lease = lease;
+      this.renewer = Thread.ofVirtual().name("lease-renewer").start(() -> keepRenewing(lease));
+    }
+
+    /** Sends the release without waiting; null if it was released already. */
+    CompletableFuture<Long> releaseAsync() {
+      if (releasing) {
+        return null;
+      }
+      releasing = true;
+      renewer.interrupt();
+      return singleFlight
+          .releaseAsync(lease)
+          .whenComplete(
+              (deleted, failure) -> {
+                // Waiters here wake now, even if Redis failed: they look at the lease themselves.
+                releasedHere.remove(contentKey(), released);
+                released.complete(null);
+              });
+    }
+
+    private String contentKey() {
+      return lease.key().substring(lease.key().indexOf(':') + 1);
+    }
+
+    @Override
+    public void close() {
+      CompletableFuture<Long> release = releaseAsync();
+      if (release == null) {
+        return;
+      }
+      try {
+        Redis.await(release);
+      } catch (RuntimeException e) {
+        // The lease runs out by itself within its TTL; a waiter then finds the audio or makes it.
+        log.warn("Lease {} not released: {}", lease.key(), e.toString());
+      }
+    }
+  }
+
+  private HeldLease hold(Lease lease) {
+    HeldLease held = new HeldLease(lease);
+    releasedHere.put(held.contentKey(), held.released);
+    return held;
   }
 
   /** Renews the lease until interrupted; a renewal that fails is tried again on the next turn. */
@@ -95,14 +209,44 @@ class OnceOnlySynthesis {
     return lifecycle.alreadySynthesized(request);
   }
 
-  private void waitWhileHeld(String key) throws IOException {
+  private static void takeSlot(Slot slot) throws IOException {
+    try {
+      slot.takeAgain();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a slot", e);
+    }
+  }
+
+  /**
+   * Waits until nobody holds the lease on {@code key}: off its slot when a waiting place is free,
+   * else in it.
+   */
+  private void waitWhileHeld(String key, Slot slot) throws IOException {
+    boolean offSlot = waitingPlaces.tryAcquire();
+    if (offSlot) {
+      slot.giveBack();
+    }
     try {
       while (singleFlight.held(key)) {
-        Thread.sleep(WAIT_STEP);
+        CompletableFuture<Void> here = releasedHere.get(key);
+        if (here != null) {
+          try {
+            here.get(WAIT_STEP.toMillis(), TimeUnit.MILLISECONDS);
+          } catch (TimeoutException | ExecutionException stillHeld) {
+            // look again
+          }
+        } else {
+          Thread.sleep(WAIT_STEP);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while another worker made the same audio", e);
+    } finally {
+      if (offSlot) {
+        waitingPlaces.release();
+      }
     }
   }
 }

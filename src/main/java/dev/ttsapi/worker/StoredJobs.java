@@ -40,9 +40,9 @@ final class StoredJobs implements JobSource<Delivery> {
   }
 
   @Override
-  public void run(Delivery delivery) {
+  public void run(Delivery delivery, Slot slot) {
     try {
-      processor.process(delivery);
+      processor.process(delivery, slot);
     } catch (RuntimeException e) {
       // The entry stays unacknowledged: the reclaimer hands it out again later.
       log.error("Job {} left unfinished: {}", delivery.job().requestId(), e.toString(), e);

@@ -55,6 +55,11 @@ import marytts.MaryInterface;
 public final class SynthesisBench {
 
   private static final String VOICE = "cmu-slt-hsmm";
+
+  /** The voice asked of this service: MaryTTS's, unless -Dtts.bench.voice names another. */
+  private static final String SERVICE_VOICE =
+      System.getProperty("tts.bench.voice", "mary:" + VOICE);
+
   private static final Pattern ID = Pattern.compile("\"request_id\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([a-z]+)\"");
   private static final Pattern CACHE_HIT = Pattern.compile("\"cache_hit\"\\s*:\\s*true");
@@ -393,8 +398,8 @@ public final class SynthesisBench {
     String body =
         "{\"text\":"
             + jsonString(text)
-            + ",\"voice_settings\":{\"voice\":\"mary:"
-            + VOICE
+            + ",\"voice_settings\":{\"voice\":\""
+            + SERVICE_VOICE
             + "\"},\"format\":\""
             + format
             + "\"}";

@@ -21,6 +21,7 @@ public final class GateEngine implements SpeechEngine {
   // Open until a test closes it: warm-up's trial synthesis must not hang here.
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private final AtomicInteger calls = new AtomicInteger();
+  private volatile CountDownLatch failed;
 
   @Override
   public String id() {
@@ -46,6 +47,17 @@ public final class GateEngine implements SpeechEngine {
     gate.countDown();
   }
 
+  /**
+   * Fails the syntheses waiting at the gate now (they throw), and lets every later one through: an
+   * original job whose engine fails while a duplicate waits for it.
+   */
+  public void failWaiting() {
+    CountDownLatch waiting = gate;
+    failed = waiting;
+    gate = new CountDownLatch(0);
+    waiting.countDown();
+  }
+
   /** How many syntheses have started. */
   public int calls() {
     return calls.get();
@@ -54,9 +66,13 @@ public final class GateEngine implements SpeechEngine {
   @Override
   public Pcm synthesize(String text, Voice voice, SpeechSettings settings) {
     calls.incrementAndGet();
+    CountDownLatch at = gate;
     try {
-      if (!gate.await(60, TimeUnit.SECONDS)) {
+      if (!at.await(60, TimeUnit.SECONDS)) {
         throw new IllegalStateException("the test never opened the gate");
+      }
+      if (at == failed) {
+        throw new IllegalStateException("failed at the gate, as the test asked");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

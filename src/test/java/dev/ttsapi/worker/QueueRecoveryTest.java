@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -176,8 +177,11 @@ class QueueRecoveryTest extends IntegrationTest {
     }
     assertThat(first.entryId()).isNotEqualTo(second.entryId());
 
-    CompletableFuture<Void> a = CompletableFuture.runAsync(() -> processor.process(first));
-    CompletableFuture<Void> b = CompletableFuture.runAsync(() -> processor.process(second));
+    // each run in a slot of its own, as the dispatcher runs them
+    CompletableFuture<Void> a =
+        CompletableFuture.runAsync(() -> processor.process(first, new Slot(new Semaphore(0))));
+    CompletableFuture<Void> b =
+        CompletableFuture.runAsync(() -> processor.process(second, new Slot(new Semaphore(0))));
     CompletableFuture.allOf(a, b).get();
 
     assertThat(api.get("/tts/status/" + id, user.key()).json().path("status").asString())
