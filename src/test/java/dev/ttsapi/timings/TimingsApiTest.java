@@ -77,6 +77,36 @@ class TimingsApiTest extends IntegrationTest {
   }
 
   @Test
+  void espeak_words_in_vietnamese_are_measured_and_keep_their_diacritics_and_offsets() {
+    String text = "Xin chào các bạn. Hôm nay trời đẹp quá!";
+    String id = completed(text, "espeak:vi", 1.0);
+
+    JsonNode answer = api.get("/tts/timings/" + id, user.key()).json();
+
+    List<JsonNode> words = units(answer, "word");
+    assertThat(words).isNotEmpty();
+    long previousStart = -1;
+    for (JsonNode w : words) {
+      // espeak-ng's word events, through libespeak-ng, mapped back to the submitted characters
+      assertThat(w.path("source").asString()).as(w.toString()).isEqualTo("engine");
+      assertThat(text.substring(w.path("char_start").asInt(), w.path("char_end").asInt()))
+          .isEqualTo(w.path("text").asString());
+      assertThat(w.path("start_ms").asLong()).isGreaterThanOrEqualTo(previousStart);
+      assertThat(w.path("end_ms").asLong()).isGreaterThan(w.path("start_ms").asLong());
+      previousStart = w.path("start_ms").asLong();
+    }
+    // every word of the text is covered once (espeak may speak two words as one entry)
+    String covered =
+        String.join(" ", words.stream().map(w -> w.path("text").asString()).toList());
+    assertThat(covered.replace(" ", "")).isEqualTo(text.replaceAll("[ .!]", ""));
+    assertThat(covered).contains("chào", "đẹp", "quá");
+    assertThat(units(answer, "sentence")).hasSize(2);
+    Pcm audio = WavDecoder.decode(api.get("/tts/audio/" + id, user.key()).body());
+    assertThat(units(answer, "sentence").getLast().path("end_ms").asLong())
+        .isEqualTo(audio.sampleCount() * 1000L / audio.sampleRate());
+  }
+
+  @Test
   void a_repeat_answered_from_the_stored_audio_has_the_same_timings() {
     String first = completed(TEXT, "mary:cmu-slt-hsmm", 1.0);
     ApiClient.Response again =
