@@ -96,8 +96,7 @@ class TimingsApiTest extends IntegrationTest {
       previousStart = w.path("start_ms").asLong();
     }
     // every word of the text is covered once (espeak may speak two words as one entry)
-    String covered =
-        String.join(" ", words.stream().map(w -> w.path("text").asString()).toList());
+    String covered = String.join(" ", words.stream().map(w -> w.path("text").asString()).toList());
     assertThat(covered.replace(" ", "")).isEqualTo(text.replaceAll("[ .!]", ""));
     assertThat(covered).contains("chào", "đẹp", "quá");
     assertThat(units(answer, "sentence")).hasSize(2);
