@@ -123,7 +123,10 @@ curl -fsS "$base/health/detailed" "${auth[@]}" | jq -e '.application.engines | .
   >/dev/null || fail "an engine is not ok"
 # espeak-ng through libespeak-ng (JNA's native half from /opt/jna, the library copied into memory
 # files), not the fallback of one process per call, which would work too and hide the loss.
-podman logs "$name" 2>&1 | grep -q 'espeak-ng runs through libespeak-ng' \
+# (The log is read whole first: with pipefail, grep -q leaving at its first match kills podman
+# logs with SIGPIPE and fails the pipeline although the line is there.)
+podman logs "$name" > "$work/service.log" 2>&1 || true
+grep -q 'espeak-ng runs through libespeak-ng' "$work/service.log" \
   || fail "espeak-ng does not run through libespeak-ng"
 
 # As deployed (deploy/compose, deploy/k8s): /metrics on the management port only.
