@@ -191,34 +191,12 @@ public final class MaryEngine implements SpeechEngine {
 
   private static org.w3c.dom.Document acousticParameters(
       String text, marytts.modules.synthesis.Voice voice) throws Exception {
-    boolean phonemes = PhonemeMarkup.contains(text);
-    MaryDataType inputType = phonemes ? MaryDataType.RAWMARYXML : MaryDataType.TEXT;
-    Request request =
-        new Request(
-            inputType,
-            MaryDataType.ACOUSTPARAMS,
-            voice.getLocale(),
-            voice,
-            null, // effects
-            null, // style
-            1,
-            null, // no audio yet
-            false,
-            null);
-    MaryData input = new MaryData(inputType, voice.getLocale());
-    if (phonemes) {
-      input.setData(maryXml(text, voice.getLocale()));
-    } else {
-      input.setData(text);
-    }
-    request.setInputData(input);
-    request.process();
-    return request.getOutputData().getDocument();
+    return fromText(text, MaryDataType.ACOUSTPARAMS, voice).getDocument();
   }
 
   private static AudioInputStream audioOf(
       org.w3c.dom.Document acoustics, marytts.modules.synthesis.Voice voice) throws Exception {
-    Request request = request(MaryDataType.ACOUSTPARAMS, voice);
+    Request request = request(MaryDataType.ACOUSTPARAMS, MaryDataType.AUDIO, voice);
     MaryData input = new MaryData(MaryDataType.ACOUSTPARAMS, voice.getLocale());
     input.setDefaultVoice(voice);
     input.setDocument(acoustics);
@@ -283,7 +261,7 @@ public final class MaryEngine implements SpeechEngine {
 
   private static AudioInputStream generateTokens(
       String maryXml, marytts.modules.synthesis.Voice voice) throws Exception {
-    Request request = request(MaryDataType.RAWMARYXML, voice);
+    Request request = request(MaryDataType.RAWMARYXML, MaryDataType.AUDIO, voice);
     MaryData input = new MaryData(MaryDataType.RAWMARYXML, voice.getLocale());
     input.setDocument(marytts.util.dom.DomUtils.parseDocument(maryXml));
     request.setInputData(input);
@@ -291,13 +269,17 @@ public final class MaryEngine implements SpeechEngine {
     return request.getOutputData().getAudio();
   }
 
-  private static Request request(MaryDataType inputType, marytts.modules.synthesis.Voice voice) {
+  /** A request to MaryTTS, its audio (when {@code output} is audio) in the voice's own format. */
+  private static Request request(
+      MaryDataType inputType, MaryDataType output, marytts.modules.synthesis.Voice voice) {
     AudioFileFormat fileFormat =
-        new AudioFileFormat(
-            AudioFileFormat.Type.WAVE, voice.dbAudioFormat(), AudioSystem.NOT_SPECIFIED);
+        output == MaryDataType.AUDIO
+            ? new AudioFileFormat(
+                AudioFileFormat.Type.WAVE, voice.dbAudioFormat(), AudioSystem.NOT_SPECIFIED)
+            : null;
     return new Request(
         inputType,
-        MaryDataType.AUDIO,
+        output,
         voice.getLocale(),
         voice,
         null, // effects
@@ -310,34 +292,24 @@ public final class MaryEngine implements SpeechEngine {
 
   private static AudioInputStream generate(String text, marytts.modules.synthesis.Voice voice)
       throws Exception {
-    AudioFileFormat fileFormat =
-        new AudioFileFormat(
-            AudioFileFormat.Type.WAVE, voice.dbAudioFormat(), AudioSystem.NOT_SPECIFIED);
-    // Pronunciations from a lexicon go in as MaryXML tokens that carry their transcription, which
-    // MaryTTS's phonemiser keeps instead of looking the word up
+    return fromText(text, MaryDataType.AUDIO, voice).getAudio();
+  }
+
+  /**
+   * Text processed by MaryTTS up to {@code output}. Pronunciations from a lexicon go in as MaryXML
+   * tokens that carry their transcription, which MaryTTS's phonemiser keeps instead of looking the
+   * word up.
+   */
+  private static MaryData fromText(
+      String text, MaryDataType output, marytts.modules.synthesis.Voice voice) throws Exception {
     boolean phonemes = PhonemeMarkup.contains(text);
     MaryDataType inputType = phonemes ? MaryDataType.RAWMARYXML : MaryDataType.TEXT;
-    Request request =
-        new Request(
-            inputType,
-            MaryDataType.AUDIO,
-            voice.getLocale(),
-            voice,
-            null, // effects
-            null, // style
-            1,
-            fileFormat,
-            false, // streaming
-            null); // output type parameters
+    Request request = request(inputType, output, voice);
     MaryData input = new MaryData(inputType, voice.getLocale());
-    if (phonemes) {
-      input.setData(maryXml(text, voice.getLocale()));
-    } else {
-      input.setData(text);
-    }
+    input.setData(phonemes ? maryXml(text, voice.getLocale()) : text);
     request.setInputData(input);
     request.process();
-    return request.getOutputData().getAudio();
+    return request.getOutputData();
   }
 
   /**
