@@ -26,7 +26,7 @@ class Readmissions extends PeriodicTasks {
   private static final Logger log = LoggerFactory.getLogger(Readmissions.class);
 
   /** Beyond this many, the sweeper alone is left to queue them (memory stays bounded). */
-  static final int MAX_PENDING = 100_000;
+  private static final int MAX_PENDING = 100_000;
 
   private final QueueProducer queue;
   private final Map<UUID, Job> pending = new ConcurrentHashMap<>();
@@ -46,11 +46,6 @@ class Readmissions extends PeriodicTasks {
     if (pending.size() < MAX_PENDING) {
       pending.putIfAbsent(job.requestId(), job);
     }
-  }
-
-  /** How many accepted requests this node still has to queue. */
-  int pending() {
-    return pending.size();
   }
 
   /**
