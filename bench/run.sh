@@ -207,6 +207,11 @@ calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
 drain_queue() {
   sql "UPDATE requests SET status = 'cancelled', updated_at = now(), completed_at = now() WHERE status = 'queued'" >/dev/null
   for p in high normal low; do "${REDIS[@]}" XTRIM "{tts}:q:$p" MAXLEN 0 >/dev/null; done
+  # The per-user cap's places and held lists name the jobs just cancelled behind the service's back:
+  # left there, the next scenario's jobs would be held behind thousands of dead ones until the
+  # sweeper freed their places (the 2026-12-01 run lost 23 s of its first synthesis round to it).
+  "${REDIS[@]}" DEL "{tts}:q:admitted" "{tts}:q:admitted-count" "{tts}:q:holders" "{tts}:q:held-count" >/dev/null
+  "${REDIS[@]}" --scan --pattern '{tts}:q:held:*' | while read -r key; do "${REDIS[@]}" DEL "$key" >/dev/null; done
   for _ in $(seq 1 600); do
     [ "$(sql "SELECT count(*) FROM requests WHERE status = 'processing'")" = 0 ] && return 0
     sleep 0.1
