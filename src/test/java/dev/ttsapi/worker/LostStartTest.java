@@ -21,10 +21,12 @@ import org.springframework.test.context.TestPropertySource;
  * crashes before the completion's synchronous commit, it comes back with the row queued at the
  * attempt before, as if the start had never happened. The worker, finding its attempt not current
  * at the completion, must put the entry back so the job runs again (and completes from the audio it
- * stored), not acknowledge it and leave a queued request with no entry. The sweeper is set far off
- * here, so only the worker can bring the job back.
+ * stored), not acknowledge it and leave a queued request with no entry until the next sweep (every
+ * minute by default: the sweeper re-admits a queued row that holds a place and has no entry). The
+ * sweeper is set far off here, so only the worker can bring the job back.
  */
-@TestPropertySource(properties = "tts.maintenance.sweep-age=1h")
+@TestPropertySource(
+    properties = {"tts.maintenance.sweep-interval=1h", "tts.maintenance.sweep-age=1h"})
 class LostStartTest extends IntegrationTest {
 
   @Autowired GateEngine gate;
