@@ -73,8 +73,8 @@ class JobProcessor {
   /**
    * The round trips of a job that synthesizes, around the engine: before it one PostgreSQL
    * statement (start and its event, committed without waiting for the WAL flush: see {@code
-   * RequestRepository.start}) and one Redis round trip (the status write, not waited for, and
-   * the single-flight lease); after it one PostgreSQL statement (completion, event, audio index and
+   * RequestRepository.start}) and one Redis round trip (the status write, not waited for, and the
+   * single-flight lease); after it one PostgreSQL statement (completion, event, audio index and
    * usage) and, once that has committed (acks late), one Redis round trip carrying the status
    * write, the lease's release and the acknowledgement together.
    */
