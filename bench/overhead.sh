@@ -3,7 +3,8 @@
 # everything else): short texts submitted one at a time to a node with every role, then from
 # PostgreSQL the queue overhead (submit → completed minus synthesis) and the worker's part of it
 # (started → completed minus synthesis), p50 and p99, and the worker's own timer
-# (tts_worker_overhead_seconds) when the jar has it. Prints one line.
+# (tts_worker_overhead_seconds) when the jar has it; with an espeak-ng voice also taken → stored ÷
+# espeak-ng's own synthesis time of the same texts (issue 18's row). Prints one line.
 #
 #   bench/overhead.sh                          # this checkout's jar
 #   TTS_BENCH_JAR=/tmp/main/target/tts-api-0.1.0.jar bench/overhead.sh
@@ -55,7 +56,7 @@ for round in warm measured; do
   for i in $(seq 1 "$SAMPLES"); do echo "Overhead $round $TAG number $i. The committee met on Tuesday."; done >"$WORK/$round.txt"
   "$JAVA" -cp "$CP" -Dtts.bench.voice="$VOICE" dev.ttsapi.bench.SynthesisBench sequential "$BASE" "$KEY" "$WORK/$round.txt" >/dev/null
 done
-read -r N Q50 Q99 W50 W99 S50 <<<"$("${PSQL[@]}" -d "$DATABASE" -F' ' -c "
+read -r N Q50 Q99 W50 W99 S50 T50 <<<"$("${PSQL[@]}" -d "$DATABASE" -F' ' -c "
   WITH t AS (
     SELECT extract(epoch FROM r.completed_at - r.created_at) * 1000 AS total,
            extract(epoch FROM r.completed_at - r.started_at) * 1000 AS worked,
@@ -67,10 +68,23 @@ read -r N Q50 Q99 W50 W99 S50 <<<"$("${PSQL[@]}" -d "$DATABASE" -F' ' -c "
     round(percentile_cont(0.99) WITHIN GROUP (ORDER BY total - synthesis)::numeric, 2),
     round(percentile_cont(0.5) WITHIN GROUP (ORDER BY worked - synthesis)::numeric, 2),
     round(percentile_cont(0.99) WITHIN GROUP (ORDER BY worked - synthesis)::numeric, 2),
-    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY synthesis)::numeric, 2)
+    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY synthesis)::numeric, 2),
+    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY worked)::numeric, 2)
   FROM t")"
 METRICS=$(curl -sf "$BASE/actuator/prometheus" | grep '^tts_worker_overhead_seconds{' |
   sed -n 's/.*phase="\([a-z_]*\)",quantile="\([0-9.]*\)".* \([0-9.eE-]*\)$/\1_p\2=\3/p' | tr '\n' ' ' || true)
+# Issue 18's row "short espeak-ng job, taken → stored ÷ espeak-ng's own synthesis time": taken →
+# stored is started_at → completed_at (both stamped by the worker: before its start statement, and
+# once the audio and its timings are stored, before the completion statement), p50; espeak-ng's own
+# time is the same texts spoken one at a time by the same engine class through libespeak-ng in
+# this bench JVM (SynthesisBench espeak-direct), p50, after the service has finished its jobs.
+RATIO=""
+if [[ $VOICE == espeak:* ]]; then
+  DIRECT=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.ttsapi.bench.SynthesisBench \
+    espeak-direct "$WORK/measured.txt" "${VOICE#espeak:}" | grep -oP 'p50_ms=\K[0-9.]+')
+  RATIO="taken_to_stored_p50_ms=$T50 espeak_direct_p50_ms=$DIRECT taken_to_stored_ratio=$(
+    awk -v a="$T50" -v b="$DIRECT" 'BEGIN { printf "%.3f", a / b }')"
+fi
 echo "jar=$(basename "$JAR") voice=$VOICE n=$N queue_overhead_p50_ms=$Q50 queue_overhead_p99_ms=$Q99" \
-  "started_to_completed_minus_synthesis_p50_ms=$W50 p99_ms=$W99 synthesis_p50_ms=$S50" \
+  "started_to_completed_minus_synthesis_p50_ms=$W50 p99_ms=$W99 synthesis_p50_ms=$S50 $RATIO" \
   "load=$(cut -d' ' -f1 /proc/loadavg) timer_s: $METRICS"

@@ -32,7 +32,8 @@ public class RequestRepository {
       """
       id, created_at, user_id, status, priority, text, language, voice_requested, voice, speed,
       pitch, format, sample_rate, content_key, cache_hit, attempt, progress, error, audio_bytes,
-      audio_duration_ms, started_at, completed_at, updated_at, text_length, ssml, spoken_text""";
+      audio_duration_ms, started_at, completed_at, updated_at, text_length, ssml, spoken_text\
+      """;
 
   private final JdbcClient jdbc;
   private final NamedParameterJdbcTemplate batches;
@@ -169,10 +170,11 @@ public class RequestRepository {
             "SELECT "
                 + STATUS_COLUMNS
                 + """
-             FROM requests
-            WHERE user_id = ? AND created_at >= ?
-              AND (status IN ('queued', 'processing') OR updated_at >= ?)
-            ORDER BY id DESC LIMIT ?""")
+                 FROM requests
+                WHERE user_id = ? AND created_at >= ?
+                  AND (status IN ('queued', 'processing') OR updated_at >= ?)
+                ORDER BY id DESC LIMIT ?\
+                """)
         .params(userId, time(createdAfter), time(since), max)
         .query(RequestRepository::statusSnapshot)
         .list();
@@ -225,12 +227,27 @@ public class RequestRepository {
     return statement.query(RequestRepository::map).list();
   }
 
-  /** queued → processing; the attempt counter goes up. Empty if the request was not queued. */
+  /**
+   * queued → processing; the attempt counter goes up. Empty if the request was not queued.
+   *
+   * <p>Its commit does not wait for the WAL to reach the disk ({@code synchronous_commit = off} for
+   * this one transaction): a start promises nothing to anyone. The WAL is one sequence, so the
+   * attempt's next synchronous commit (its completion, or the end of a failed attempt) flushes the
+   * start with it. If PostgreSQL crashes in between, the start may be lost: the row is queued again
+   * at the attempt before, and whoever looks next sees a job not yet started. The worker's
+   * completion then finds its attempt not current and hands the entry back ({@code
+   * worker.FailedAttempts.startLost}); a worker that died with it leaves the entry to the
+   * reclaimer, which queues an unstarted job again. Nothing is acknowledged that PostgreSQL does
+   * not have.
+   */
   public Optional<TtsRequest> start(UUID id, Instant now) {
-    // One statement (one round trip): the conditional UPDATE and its event together.
+    // One statement (one round trip): the conditional UPDATE and its event together, and the
+    // asynchronous commit set for this transaction only (set_config(..., true) is SET LOCAL; the
+    // statement is its own transaction). relaxed is joined so that it runs.
     return jdbc.sql(
             """
-            WITH started AS (
+            WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)),
+            started AS (
               UPDATE requests SET status = :to, attempt = attempt + 1, started_at = :now,
                 updated_at = :now, error = NULL
               WHERE id = :id AND created_at = :createdAt AND status = :from
@@ -238,7 +255,7 @@ public class RequestRepository {
             logged AS (
               INSERT INTO logs (request_id, timestamp, event, attempt)
               SELECT id, :now, :event, attempt FROM started)
-            SELECT * FROM started
+            SELECT started.* FROM relaxed, started
             """
                 .formatted(COLUMNS))
         .param("to", Transition.START.to().wireName())
@@ -261,29 +278,29 @@ public class RequestRepository {
   public Optional<TtsRequest> complete(TtsRequest r, Completion done, Instant now) {
     return jdbc.sql(
             """
-                WITH done AS (
-                  UPDATE requests SET status = :to, progress = 1, completed_at = :now,
-                    updated_at = :now, audio_bytes = :bytes, audio_duration_ms = :durationMs,
-                    model = :model, billable_characters = :billed, input_tokens = :inputTokens,
-                    output_tokens = :outputTokens, ssml = COALESCE(CAST(:ssml AS jsonb), ssml)
-                  WHERE id = :id AND created_at = :createdAt AND status = :from
-                    AND attempt = :attempt
-                  RETURNING %s),
-                logged AS (
-                  INSERT INTO logs (request_id, timestamp, event, attempt, detail)
-                  SELECT id, :now, :event, :attempt, :detail FROM done),
-                indexed AS (
-                  INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at,
-                    ssml_marks)
-                  SELECT content_key, format, :bytes, :durationMs, :now,
-                    CAST(:ssml AS jsonb) -> 'marks' FROM done
-                  ON CONFLICT (content_key) DO NOTHING),
-                charged AS (
-                  SELECT add_usage(user_id, :day, :characters, :seconds, :inputTokens,
-                    :outputTokens) FROM done)
-                -- charged is a SELECT: joined here so that it runs (a CTE no one reads does not)
-                SELECT done.* FROM done, charged
-                """
+            WITH done AS (
+              UPDATE requests SET status = :to, progress = 1, completed_at = :now,
+                updated_at = :now, audio_bytes = :bytes, audio_duration_ms = :durationMs,
+                model = :model, billable_characters = :billed, input_tokens = :inputTokens,
+                output_tokens = :outputTokens, ssml = COALESCE(CAST(:ssml AS jsonb), ssml)
+              WHERE id = :id AND created_at = :createdAt AND status = :from
+                AND attempt = :attempt
+              RETURNING %s),
+            logged AS (
+              INSERT INTO logs (request_id, timestamp, event, attempt, detail)
+              SELECT id, :now, :event, :attempt, :detail FROM done),
+            indexed AS (
+              INSERT INTO audio_cache (content_key, format, bytes, duration_ms, created_at,
+                ssml_marks)
+              SELECT content_key, format, :bytes, :durationMs, :now,
+                CAST(:ssml AS jsonb) -> 'marks' FROM done
+              ON CONFLICT (content_key) DO NOTHING),
+            charged AS (
+              SELECT add_usage(user_id, :day, :characters, :seconds, :inputTokens,
+                :outputTokens) FROM done)
+            -- charged is a SELECT: joined here so that it runs (a CTE no one reads does not)
+            SELECT done.* FROM done, charged
+            """
                 .formatted(COLUMNS))
         .param("to", Transition.COMPLETE.to().wireName())
         .param("from", Transition.COMPLETE.from().wireName())
@@ -363,26 +380,26 @@ public class RequestRepository {
     List<TtsRequest> ended =
         jdbc.sql(
                 """
-            WITH lost AS (
-              SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:createdAts AS timestamptz[]),
-                CAST(:attempts AS int[]), CAST(:errors AS text[]))
-                AS l(id, created_at, attempt, error)),
-            ended AS (
-              UPDATE requests r
-              SET status = CASE WHEN r.attempt >= :max THEN :failed ELSE :queued END,
-                error = lost.error, updated_at = :now,
-                completed_at = CASE WHEN r.attempt >= :max THEN CAST(:now AS timestamptz) END
-              FROM lost
-              WHERE r.id = lost.id AND r.created_at = lost.created_at AND r.status = :from
-                AND r.attempt = lost.attempt
-              RETURNING %s),
-            logged AS (
-              INSERT INTO logs (request_id, timestamp, event, attempt, detail)
-              SELECT id, :now, CASE WHEN status = :failed THEN :failEvent ELSE :retryEvent END,
-                attempt, error
-              FROM ended)
-            SELECT * FROM ended
-            """
+                WITH lost AS (
+                  SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:createdAts AS timestamptz[]),
+                    CAST(:attempts AS int[]), CAST(:errors AS text[]))
+                    AS l(id, created_at, attempt, error)),
+                ended AS (
+                  UPDATE requests r
+                  SET status = CASE WHEN r.attempt >= :max THEN :failed ELSE :queued END,
+                    error = lost.error, updated_at = :now,
+                    completed_at = CASE WHEN r.attempt >= :max THEN CAST(:now AS timestamptz) END
+                  FROM lost
+                  WHERE r.id = lost.id AND r.created_at = lost.created_at AND r.status = :from
+                    AND r.attempt = lost.attempt
+                  RETURNING %s),
+                logged AS (
+                  INSERT INTO logs (request_id, timestamp, event, attempt, detail)
+                  SELECT id, :now, CASE WHEN status = :failed THEN :failEvent ELSE :retryEvent END,
+                    attempt, error
+                  FROM ended)
+                SELECT * FROM ended
+                """
                     .formatted(prefixed("r.", COLUMNS)))
             .param("ids", requests.stream().map(r -> r.id().toString()).toArray(String[]::new))
             .param(
@@ -693,7 +710,8 @@ public class RequestRepository {
   private static final String STATUS_COLUMNS =
       """
       id, user_id, status, progress, voice, format, created_at, started_at, completed_at, error,
-      audio_bytes, audio_duration_ms, priority""";
+      audio_bytes, audio_duration_ms, priority\
+      """;
 
   /**
    * A status snapshot from a row of {@link #STATUS_COLUMNS}, without the SSML report (a list shows

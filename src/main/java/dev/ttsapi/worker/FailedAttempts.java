@@ -8,9 +8,11 @@ import dev.ttsapi.queue.QueueProperties;
 import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.JobLifecycle.AttemptOutcome;
 import dev.ttsapi.request.JobLifecycle.EndedAttempt;
+import dev.ttsapi.request.RequestStatus;
 import dev.ttsapi.request.TtsRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,9 +76,36 @@ public class FailedAttempts {
             cause);
         queue.deadLetter(delivery, request.attempt(), error);
       }
-      case STALE -> queue.ack(delivery);
+      case STALE -> dropStale(delivery, request);
     }
     return outcome;
+  }
+
+  /**
+   * Drops the entry of an attempt that was no longer current when its worker tried to end it:
+   * someone else changed the request (a duplicate delivery, the reclaimer), and the entry goes. One
+   * exception: the row is queued at an earlier attempt than this one, because PostgreSQL crashed
+   * after the attempt's start, whose commit does not wait for the disk (see {@code
+   * RequestRepository.start}), and came back without it. Then nobody else holds the job and its
+   * entry is put back at the end of its stream, so it runs again rather than wait for the sweeper.
+   */
+  void dropStale(Delivery delivery, TtsRequest attempt) {
+    if (startLost(attempt, lifecycle.find(attempt.id()))) {
+      log.warn(
+          "Request {} attempt {}: its start was lost (PostgreSQL restarted); queued again",
+          attempt.id(),
+          attempt.attempt());
+      queue.retry(delivery);
+      return;
+    }
+    queue.ack(delivery);
+  }
+
+  /** Whether {@code row} is {@code attempt}'s request back before the attempt started. */
+  static boolean startLost(TtsRequest attempt, Optional<TtsRequest> row) {
+    return row.isPresent()
+        && row.get().status() == RequestStatus.QUEUED
+        && row.get().attempt() < attempt.attempt();
   }
 
   /** What {@link #settleWithoutEntries} did: the requests queued again, and what failed. */

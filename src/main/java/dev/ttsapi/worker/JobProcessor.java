@@ -72,8 +72,9 @@ class JobProcessor {
 
   /**
    * The round trips of a job that synthesizes, around the engine: before it one PostgreSQL
-   * statement (start and its event) and one Redis round trip (the status write, not waited for, and
-   * the single-flight lease); after it one PostgreSQL statement (completion, event, audio index and
+   * statement (start and its event, committed without waiting for the WAL flush: see {@code
+   * RequestRepository.start}) and one Redis round trip (the status write, not waited for, and the
+   * single-flight lease); after it one PostgreSQL statement (completion, event, audio index and
    * usage) and, once that has committed (acks late), one Redis round trip carrying the status
    * write, the lease's release and the acknowledgement together.
    */
@@ -179,7 +180,7 @@ class JobProcessor {
       } finally {
         made.releaseLease();
       }
-      dropEntry(delivery);
+      dropStaleEntry(delivery, request);
       return;
     }
     // PostgreSQL has committed: now the status, the lease and the acknowledgement, one round trip.
@@ -201,6 +202,26 @@ class JobProcessor {
       long acked = System.nanoTime();
       metrics.workerOverhead("before_engine", Duration.ofNanos(made.engineStarted() - taken));
       metrics.workerOverhead("after_engine", Duration.ofNanos(acked - made.engineEnded()));
+    }
+  }
+
+  /**
+   * Drops the entry of an attempt that ended as no longer current: as {@link #dropEntry}, unless
+   * the attempt's start was lost with a PostgreSQL restart ({@link FailedAttempts#startLost}), when
+   * the entry goes back to its stream and the job runs again (finding its audio stored).
+   */
+  private void dropStaleEntry(Delivery delivery, TtsRequest attempt) {
+    Optional<TtsRequest> row = lifecycle.find(attempt.id());
+    if (FailedAttempts.startLost(attempt, row)) {
+      log.warn(
+          "Request {} attempt {}: its start was lost (PostgreSQL restarted); queued again",
+          attempt.id(),
+          attempt.attempt());
+      queue.retry(delivery);
+    } else if (row.isEmpty() || row.get().status().terminal()) {
+      queue.finish(delivery);
+    } else {
+      queue.ack(delivery);
     }
   }
 
@@ -264,7 +285,7 @@ class JobProcessor {
    */
   private void refuse(Delivery delivery, TtsRequest request, NothingToSpeakException e) {
     if (!lifecycle.refuse(request, e.getMessage())) {
-      queue.ack(delivery);
+      failedAttempts.dropStale(delivery, request);
       return;
     }
     limiter.refundCharacters(request.userId(), request.characters(), request.createdAt());

@@ -19,12 +19,8 @@ import dev.ttsapi.ssml.SsmlReport;
 import dev.ttsapi.text.SentenceSplitter;
 import dev.ttsapi.timings.TimingsRecorder;
 import dev.ttsapi.timings.TimingsStore;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,16 +31,23 @@ import org.springframework.stereotype.Component;
 /**
  * Text to stored audio. The text is split at sentence boundaries into chunks the engine accepts;
  * {@link ChunkedSynthesis} synthesizes them side by side on the {@link SynthesisPool}, each brought
- * to the request's sample rate and to one loudness, and they are joined in order into a temporary
- * PCM file (so a long document never sits whole in memory); that file is encoded into the audio
- * store under the request's content key. Writing a key twice leaves one object, so a job run twice
- * is harmless. Audio that is silent as a whole is not stored: the job has nothing to speak.
+ * to the request's sample rate and to one loudness, and they are joined in order into one PCM
+ * buffer (in memory while short, a temporary file once long, so a long document never sits whole in
+ * memory); that is encoded into the audio store under the request's content key. Writing a key
+ * twice leaves one object, so a job run twice is harmless. Audio that is silent as a whole is not
+ * stored: the job has nothing to speak.
  */
 @Component
 class SynthesisPipeline {
 
   /** Share of progress given to synthesis; encoding and storing take the rest. */
   private static final double SYNTHESIS_SHARE = 0.95;
+
+  /**
+   * A job's joined PCM stays in memory up to this (about 24 s of audio at 22,050 Hz), one buffer
+   * per running job; longer audio goes to a temporary file (see {@link PcmBuffer}).
+   */
+  static final int PCM_IN_MEMORY = 1 << 20;
 
   /** Enough chunks per thread that uneven ones still keep every thread busy to the end. */
   static final int CHUNKS_PER_THREAD = 4;
@@ -127,12 +130,10 @@ class SynthesisPipeline {
             ssml != null,
             request.language(),
             rate);
-    Path pcmFile = Files.createTempFile("tts-" + request.id(), ".pcm");
     SynthesisUsage usage;
     LevelMeter level = new LevelMeter();
-    try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(pcmFile));
-          ChunkedSynthesis.ChunkStream stream = chunks.openPieces(pieces, voice, rate)) {
+    try (PcmBuffer out = new PcmBuffer("tts-" + request.id(), PCM_IN_MEMORY)) {
+      try (ChunkedSynthesis.ChunkStream stream = chunks.openPieces(pieces, voice, rate)) {
         int written = 0;
         long samples = 0;
         for (Optional<TimedPcm> chunk = stream.nextTimed();
@@ -160,14 +161,14 @@ class SynthesisPipeline {
         // nothing is stored, and the job fails uncharged.
         throw NothingToSpeakException.silence(voice);
       }
-      long pcmBytes = Files.size(pcmFile);
+      long pcmBytes = out.size();
       StoredAudio stored =
           store.put(
               request.contentKey(),
               request.format(),
-              out -> {
-                try (InputStream in = Files.newInputStream(pcmFile)) {
-                  ChunkEncoder.encode(request.format(), in, pcmBytes, rate, out);
+              encoded -> {
+                try (InputStream in = out.read()) {
+                  ChunkEncoder.encode(request.format(), in, pcmBytes, rate, encoded);
                 }
               });
       // before the audio is indexed (the caller does that), so whoever finds it finds these too
@@ -179,8 +180,6 @@ class SynthesisPipeline {
           usage,
           (System.nanoTime() - start) / 1e6,
           ssml == null ? null : SsmlReport.fromJson(request.ssml()).withMarks(marks).toJson());
-    } finally {
-      Files.deleteIfExists(pcmFile);
     }
   }
 

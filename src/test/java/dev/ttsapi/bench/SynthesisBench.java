@@ -1,5 +1,8 @@
 package dev.ttsapi.bench;
 
+import dev.ttsapi.engine.SpeechSettings;
+import dev.ttsapi.engine.Voice;
+import dev.ttsapi.engine.espeak.EspeakEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +52,10 @@ import marytts.MaryInterface;
  *   <li>{@code sequential <base-url> <key> <file>}: one text at a time, the next submitted when the
  *       last is completed (status polled every 2 ms), so no request waits behind another; the
  *       script reads each request's times from PostgreSQL.
+ *   <li>{@code espeak-direct <file> [voice]}: espeak-ng through libespeak-ng in this process, as
+ *       the service's engine calls it (the same {@code EspeakEngine}), one text at a time after a
+ *       warm-up; reports the p50 and p99 of one text's synthesis ({@code p50_ms=}, {@code
+ *       p99_ms=}), the denominator of {@code bench/overhead.sh}'s taken → stored ratio.
  * </ul>
  *
  * Each prints one line {@code RESULT mode=… texts=… chars=… seconds=… chars_per_s=…}.
@@ -80,6 +88,7 @@ public final class SynthesisBench {
           maryHttp(Integer.parseInt(args[1]), Integer.parseInt(args[2]), read(args[3]));
       case "ours" -> ours(args[1], args[2], read(args[3]), args.length > 4 ? args[4] : "wav");
       case "sequential" -> sequential(args[1], args[2], read(args[3]));
+      case "espeak-direct" -> espeakDirect(read(args[1]), args.length > 2 ? args[2] : "en-us");
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
     System.exit(0);
@@ -391,6 +400,50 @@ public final class SynthesisBench {
       }
     }
     report("sequential", texts, (System.nanoTime() - start) / 1e9, "");
+  }
+
+  private static void espeakDirect(List<String> texts, String voiceName) {
+    EspeakEngine engine =
+        EspeakEngine.detect(EspeakEngine.DEFAULT_TIMEOUT, true)
+            .orElseThrow(() -> new IllegalStateException("espeak-ng is not installed"));
+    if (!engine.throughLibrary()) {
+      throw new IllegalStateException(
+          "libespeak-ng not found: the service would not use it either");
+    }
+    Voice voice =
+        engine.voices().stream()
+            .filter(v -> v.name().equals(voiceName))
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("no espeak-ng voice " + voiceName));
+    for (int i = 0; i < 50; i++) {
+      engine.synthesize(texts.get(i % texts.size()), voice, SpeechSettings.NORMAL); // warm-up
+    }
+    double[] millis = new double[texts.size()];
+    long start = System.nanoTime();
+    for (int i = 0; i < texts.size(); i++) {
+      long one = System.nanoTime();
+      engine.synthesize(texts.get(i), voice, SpeechSettings.NORMAL);
+      millis[i] = (System.nanoTime() - one) / 1e6;
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Arrays.sort(millis);
+    report(
+        "espeak-direct",
+        texts,
+        seconds,
+        String.format(
+            Locale.ROOT,
+            "p50_ms=%.3f p99_ms=%.3f",
+            percentile(millis, 0.5),
+            percentile(millis, 0.99)));
+  }
+
+  /** Linear between the closest ranks, as PostgreSQL's percentile_cont. */
+  private static double percentile(double[] sorted, double p) {
+    double rank = p * (sorted.length - 1);
+    int below = (int) Math.floor(rank);
+    int above = Math.min(below + 1, sorted.length - 1);
+    return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
   }
 
   private static String submit(
