@@ -61,14 +61,29 @@ ENV PATH=/opt/jre/bin:$PATH \
     TTS_DATA_DIR=/data \
     PORT=8000
 WORKDIR /app
+RUN mkdir /app/aot && chown 10001:10001 /app/aot
 USER 10001:10001
+# The JDK's AOT cache (JEP 483/514/515: the classes loaded and linked, and method profiles, of a
+# training run), made here because a cache works only with the JVM and class path that made it:
+# this image's JRE and /app. The training run is the service on embedded PostgreSQL and Redis in a
+# throwaway directory, stopped once its Spring context is refreshed (every bean made, the engines
+# loaded, nothing served); it runs with the entry point's JVM options. bench/startup.sh measures
+# what the cache gives; deploy/image/ci-image-test.sh checks the service maps it.
+RUN TTS_DATA_DIR=/tmp/aot-training java -XX:AOTCacheOutput=/app/aot/tts-api.aot \
+      -Dspring.context.exit=onRefresh -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError \
+      -Djna.boot.library.path=/opt/jna --enable-native-access=ALL-UNNAMED \
+      -jar /app/app.jar >/tmp/aot-training.log 2>&1 \
+      || { tail -n 60 /tmp/aot-training.log; exit 1; }; \
+    find /tmp -mindepth 1 -delete 2>/dev/null; test -s /app/aot/tts-api.aot
 EXPOSE 8000
 # The orchestrator's readiness probe, for Docker and podman: ready after warm-up while
 # PostgreSQL and Redis answer. start-period covers the warm-up (one synthesis per engine).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 CMD ["/usr/local/bin/tts-healthcheck"]
 # Heap from the container's memory limit; an OutOfMemoryError ends the process, so the
 # orchestrator restarts it and the queue hands its jobs to another worker.
+# The AOT cache made above (a JVM that cannot use it says so and starts without it).
 # JNA loads its native half from /opt/jna and may (no warning for loading it).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", \
+ENTRYPOINT ["java", "-XX:AOTCache=/app/aot/tts-api.aot", \
+            "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", \
             "-Djna.boot.library.path=/opt/jna", "--enable-native-access=ALL-UNNAMED", \
             "-jar", "/app/app.jar"]
