@@ -88,7 +88,8 @@ class HttpWarmUp implements WarmUpStep {
       made =
           HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/health"))
               .header(HEADER, secretText)
-              .timeout(Duration.ofSeconds(5))
+              // the first one initialises Spring MVC's dispatcher, slow on a busy machine
+              .timeout(Duration.ofSeconds(30))
               .GET()
               .build();
       request = made;
