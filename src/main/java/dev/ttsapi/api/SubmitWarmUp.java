@@ -42,6 +42,11 @@ class SubmitWarmUp implements WarmUpStep {
     this.json = json;
   }
 
+  /** The made-up user the warm-up submits as: no row, no key; nothing of theirs may stay. */
+  UUID userId() {
+    return caller.userId();
+  }
+
   @Override
   public String name() {
     return "submit, cache hit and status";
