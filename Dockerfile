@@ -40,7 +40,7 @@ RUN arch="$(uname -m | sed 's/x86_64/x86-64/')" && mkdir -p /jna && cd /jna \
  && jar xf /layers/dependencies/lib/jna-[0-9]*.jar "com/sun/jna/linux-$arch/libjnidispatch.so" \
  && mv "com/sun/jna/linux-$arch/libjnidispatch.so" . && rm -rf com
 
-FROM ${RUNTIME_BASE}
+FROM ${RUNTIME_BASE} AS runtime
 # espeak-ng: the espeak engine (Vietnamese and 100+ other languages) drives its library,
 # libespeak-ng1 (a dependency of the package), and falls back to the program.
 RUN apt-get update \
@@ -61,6 +61,7 @@ ENV PATH=/opt/jre/bin:$PATH \
     TTS_DATA_DIR=/data \
     PORT=8000
 WORKDIR /app
+RUN mkdir /app/aot && chown 10001:10001 /app/aot
 USER 10001:10001
 EXPOSE 8000
 # The orchestrator's readiness probe, for Docker and podman: ready after warm-up while
@@ -68,7 +69,39 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 CMD ["/usr/local/bin/tts-healthcheck"]
 # Heap from the container's memory limit; an OutOfMemoryError ends the process, so the
 # orchestrator restarts it and the queue hands its jobs to another worker.
+# The AOT cache made by the aot-training stage below (a JVM that cannot use it says so and
+# starts without it).
 # JNA loads its native half from /opt/jna and may (no warning for loading it).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", \
+ENTRYPOINT ["java", "-XX:AOTCache=/app/aot/tts-api.aot", \
+            "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", \
             "-Djna.boot.library.path=/opt/jna", "--enable-native-access=ALL-UNNAMED", \
             "-jar", "/app/app.jar"]
+
+# The JDK's AOT cache (JEP 483/514/515: the classes loaded and linked, and method profiles, of a
+# training run), made in a stage of its own on top of the runtime stage, because a cache works
+# only with the JVM and class path that made it: this image's JRE and /app, unchanged below. The
+# training run is the service on Debian's Redis (installed in this stage only) and embedded
+# PostgreSQL in a throwaway directory, stopped once its Spring context is refreshed
+# (spring.context.exit=onRefresh: every bean made, the engines loaded, nothing served), with the
+# entry point's JVM options. bench/startup.sh measures what the cache gives;
+# deploy/image/ci-image-test.sh checks the service maps it.
+FROM runtime AS aot-training
+USER root
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server \
+ && rm -rf /var/lib/apt/lists/*
+USER 10001:10001
+RUN bash -c 'port=$((20000 + RANDOM % 20000)) \
+ && redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --save "" --appendonly no \
+      --dir /tmp --pidfile /tmp/redis.pid \
+ && TTS_DATA_DIR=/tmp/aot-training REDIS_URL="redis://127.0.0.1:$port" \
+      java -XX:AOTCacheOutput=/tmp/tts-api.aot -Dspring.context.exit=onRefresh \
+      -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError \
+      -Djna.boot.library.path=/opt/jna --enable-native-access=ALL-UNNAMED \
+      -jar /app/app.jar >/tmp/aot-training.log 2>&1; \
+    trained=$?; kill "$(cat /tmp/redis.pid)"; \
+    [ "$trained" = 0 ] && test -s /tmp/tts-api.aot \
+      || { grep -v "Skipping\|cannot be archived" /tmp/aot-training.log | tail -n 60; exit 1; }'
+
+FROM runtime
+COPY --from=aot-training /tmp/tts-api.aot /app/aot/tts-api.aot

@@ -3,7 +3,8 @@
 # packages, since no registry is reachable) and proves that it runs: against this machine's
 # PostgreSQL and Redis it starts on a read-only root file system, turns ready, its HEALTHCHECK
 # passes, it creates the admin key on first start, speaks a request submitted with that key
-# (the audio is downloaded and checked; espeak-ng through its library), streams speech, records a JFR profile (the jlink'd JRE
+# (the audio is downloaded and checked; espeak-ng through its library), runs with the AOT cache
+# trained into the image, streams speech, records a JFR profile (the jlink'd JRE
 # has what every engine and endpoint needs), serves /metrics on its management port only, runs as
 # a non-root user, and stops gracefully on SIGTERM.
 #
@@ -77,6 +78,11 @@ echo "Ready $(($(date +%s) - built)) s after podman run"
 podman healthcheck run "$name" >/dev/null || fail "HEALTHCHECK failed"
 [ "$(podman inspect "$name" --format '{{.State.Health.Status}}')" = healthy ] || fail "not healthy"
 
+# The JVM runs with the AOT cache the image was trained with: mapped into the process, not refused
+# as made by another JVM or class path (it would start anyway, slowly, with a warning).
+podman exec "$name" grep -q /app/aot/tts-api.aot /proc/1/maps \
+  || fail "the JVM does not use the AOT cache /app/aot/tts-api.aot"
+
 uid="$(podman exec "$name" id -u)"
 [ "$uid" != 0 ] || fail "runs as root"
 
@@ -140,4 +146,4 @@ podman stop -t 60 "$name" >/dev/null 2>"$work/stop.err" || { cat "$work/stop.err
 code="$(podman inspect "$name" --format '{{.State.ExitCode}}')"
 [ "$code" = 143 ] || [ "$code" = 0 ] || fail "exit code $code on SIGTERM"
 
-echo "Image test passed in $(($(date +%s) - start)) s: ready, healthy, uid $uid, spoke WAV and MP3, streamed Opus, profiled, metrics on the management port only, stopped with $code"
+echo "Image test passed in $(($(date +%s) - start)) s: ready, healthy, AOT cache used, uid $uid, spoke WAV and MP3, streamed Opus, profiled, metrics on the management port only, stopped with $code"

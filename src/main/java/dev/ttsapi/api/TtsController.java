@@ -215,7 +215,7 @@ class TtsController {
         forecast == null ? null : QueueInfo.of(forecast));
   }
 
-  private Submission validate(Caller caller, SubmitBody body) {
+  Submission validate(Caller caller, SubmitBody body) {
     List<FieldError> errors = new ArrayList<>();
     if (body.text() == null) {
       errors.add(new FieldError("text", "is required"));

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -17,7 +18,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Gives every HTTP request an id — the client's {@code X-Request-Id} when it sent a sane one, a new
  * UUID otherwise — puts it in the MDC as {@code request_id} for every log line of the request,
  * answers it back in the header, and writes one access-log line per request with its latency to the
- * logger {@code tts.access} ({@link AccessLog}: by default off the request thread).
+ * logger {@code tts.access} ({@link AccessLog}: by default off the request thread), except for the
+ * node's own warm-up requests ({@link HttpWarmUp}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -28,9 +30,11 @@ class RequestLogFilter extends OncePerRequestFilter {
   private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private final AccessLog access;
+  private final HttpWarmUp warmUp; // null on a node without the API role
 
-  RequestLogFilter(AccessLog access) {
+  RequestLogFilter(AccessLog access, ObjectProvider<HttpWarmUp> warmUp) {
     this.access = access;
+    this.warmUp = warmUp.getIfAvailable();
   }
 
   @Override
@@ -46,12 +50,14 @@ class RequestLogFilter extends OncePerRequestFilter {
     try {
       chain.doFilter(request, response);
     } finally {
-      access.log(
-          request.getMethod(),
-          request.getRequestURI(),
-          response.getStatus(),
-          (System.nanoTime() - start) / 1000,
-          id);
+      if (warmUp == null || !warmUp.isOwn(request)) {
+        access.log(
+            request.getMethod(),
+            request.getRequestURI(),
+            response.getStatus(),
+            (System.nanoTime() - start) / 1000,
+            id);
+      }
       MDC.remove(MDC_KEY);
     }
   }

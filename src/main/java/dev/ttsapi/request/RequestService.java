@@ -132,6 +132,43 @@ public class RequestService {
     return rows.accepted();
   }
 
+  /**
+   * A submit's work on {@code submission} with nothing kept, for the warm-up ({@code
+   * observability.WarmUp}) to run before the node reports ready, so the JIT has compiled the path
+   * when the first users come: its speech and content key, the lookup of stored audio, its row
+   * written as a queued request (the single INSERT) and as a cache hit (the batched one), and a
+   * status read of it from Redis (the hash is not there) and from PostgreSQL, all inside one
+   * transaction that is rolled back. Redis is only read; no hit is counted, no metric moves, no
+   * status event or queue entry is made.
+   *
+   * @return the two answers a submit would have given: queued, and a cache hit
+   */
+  public List<Accepted> rehearse(Submission submission) {
+    TtsRequest.Speech speech = speech(submission);
+    UUID user = submission.userId();
+    List<Accepted> answers =
+        transactions.execute(
+            tx -> {
+              tx.setRollbackOnly(); // whatever happens below, nothing is committed
+              repository.findCachedAudios(
+                  List.of(user),
+                  List.of(speech.contentKey()),
+                  properties.audioCache() == AudioCacheScope.SHARED);
+              TtsRequest queued =
+                  TtsRequest.queued(ids.next(), user, submission.priority(), speech);
+              TtsRequest hit =
+                  TtsRequest.fromCache(ids.next(), user, submission.priority(), speech, 1, 1);
+              repository.insert(queued);
+              repository.insertAll(List.of(hit));
+              Optional<StatusSnapshot> cached = Redis.await(statusStore.readAsync(queued.id()));
+              if (cached.isEmpty()) {
+                repository.findFor(user, queued.id());
+              }
+              return List.of(new Accepted(queued, false), new Accepted(hit, true));
+            });
+    return answers;
+  }
+
   /** A submission and its speech (content key included), worked out on the caller's thread. */
   private record Submit(Submission submission, TtsRequest.Speech speech) {}
 

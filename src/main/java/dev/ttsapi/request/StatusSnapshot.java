@@ -26,7 +26,8 @@ public record StatusSnapshot(
     Priority priority,
     String ssml) {
 
-  static StatusSnapshot of(TtsRequest r) {
+  /** What a poll of {@code r} shows, read from its row. */
+  public static StatusSnapshot of(TtsRequest r) {
     return new StatusSnapshot(
         r.id(),
         r.userId(),

@@ -162,7 +162,11 @@ class StoreProbeTest {
 
   static ObservabilityProperties properties() {
     return new ObservabilityProperties(
-        Duration.ofSeconds(2), 120, Duration.ZERO, ObservabilityProperties.AccessLogMode.ASYNC);
+        Duration.ofSeconds(2),
+        120,
+        Duration.ZERO,
+        ObservabilityProperties.AccessLogMode.ASYNC,
+        Duration.ZERO);
   }
 
   static boolean onPath(String command) {

@@ -38,6 +38,8 @@ import tools.jackson.databind.JsonNode;
       "tts.worker.synthesis-threads=2",
       // Test contexts close at the end of the run: no drain window to wait out.
       "tts.observability.drain-window=0s",
+      // The warm-up runs the hot paths briefly: WarmUpTest covers it, other tests need no JIT.
+      "tts.observability.warm-up-hot-paths=200ms",
       // Tests poll and submit fast; rate-limit tests set low limits of their own.
       "tts.ratelimit.requests-per-minute=100000",
       "tts.ratelimit.poll-requests-per-minute=100000",

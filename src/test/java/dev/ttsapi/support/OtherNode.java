@@ -28,6 +28,9 @@ public final class OtherNode {
     if (TestStores.reachable(TestStores.REDIS_PORT)) {
       args.add("--tts.stores.redis-url=" + TestStores.redisUrl());
     }
+    if (List.of(moreArgs).stream().noneMatch(a -> a.contains("warm-up-hot-paths"))) {
+      args.add("--tts.observability.warm-up-hot-paths=200ms"); // as IntegrationTest's node
+    }
     args.addAll(List.of(moreArgs));
     return new SpringApplicationBuilder(TtsApiApplication.class).run(args.toArray(String[]::new));
   }

@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# Issue 18's start-up rows: start to ready (all roles, API-only) and the submit rate of the first
+# seconds after ready ÷ the steady rate, for the ways a jar is started: as built (`java -jar` of
+# the fat jar), extracted without a cache, and through deploy/jar/run.sh (extracted, with the
+# JDK's AOT cache it trains). Writes bench/results/<YYYY-MM-DD>-startup.md.
+#
+#   bench/startup.sh
+#
+# Needs: wrk, curl, psql, redis-cli; PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and Redis
+# on 127.0.0.1:TTS_BENCH_REDIS_PORT; a JDK 25 (JAVA_HOME; 21-24 gets an AppCDS archive instead of
+# the AOT cache). espeak-ng is optional (a worker loads its voices too). Installs nothing.
+#
+# What it does: builds the jar if there is none or the sources are newer; recreates the database
+# TTS_BENCH_DATABASE and empties Redis db TTS_BENCH_REDIS_DB; starts one all-roles node (the
+# schema, the engine catalog an API-only node resolves voices from, the admin key) and makes a
+# bench user with raised limits through the admin API; trains the cache (deploy/jar/run.sh
+# --train, every role). Then starts each way with --roles=api and with every role,
+# TTS_BENCH_STARTS times, measuring launch → first 200 of /health/ready (polled every 20 ms) and
+# reading Spring's "Started … in" and the warm-up's time from the log. Then, for the fat jar and
+# for the cache, an API-only node: wrk submits (a new text each, cache misses, queued: bench/
+# run.sh's submit row) for TTS_BENCH_COLD_SECONDS from the moment it is ready, then
+# TTS_BENCH_WARMUP s unmeasured, then TTS_BENCH_DURATION s steady; the row is first ÷ steady, both
+# from the same node. The JVM's CPU per request of each run (from /proc/<pid>/stat) is kept too.
+#
+# Environment (defaults in brackets):
+#   TTS_BENCH_STARTS [3]          starts of each way and role set
+#   TTS_BENCH_COLD_SECONDS [10]   TTS_BENCH_WARMUP [8]   TTS_BENCH_DURATION [10]
+#   TTS_BENCH_CONNECTIONS [32]    wrk connections (1 thread)
+#   TTS_BENCH_PORT [18090]        TTS_BENCH_DATABASE [tts_bench_startup]
+#   TTS_BENCH_REDIS_PORT [6379]   TTS_BENCH_REDIS_DB [0]
+#   TTS_BENCH_WAYS [plain extracted cache]   which ways to measure
+#   TTS_BENCH_JAR []              a jar to measure instead of this checkout's (nothing is built)
+#   TTS_BENCH_OUT [bench/results/<date>-startup.md]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+STARTS=${TTS_BENCH_STARTS:-3}
+COLD_SECONDS=${TTS_BENCH_COLD_SECONDS:-10}
+WARMUP=${TTS_BENCH_WARMUP:-8}
+DURATION=${TTS_BENCH_DURATION:-10}
+CONNECTIONS=${TTS_BENCH_CONNECTIONS:-32}
+PORT=${TTS_BENCH_PORT:-18090}
+DATABASE=${TTS_BENCH_DATABASE:-tts_bench_startup}
+REDIS_PORT=${TTS_BENCH_REDIS_PORT:-6379}
+REDIS_DB=${TTS_BENCH_REDIS_DB:-0}
+WAYS=${TTS_BENCH_WAYS:-plain extracted cache}
+OUT=${TTS_BENCH_OUT:-bench/results/$(date -u +%F)-startup.md}
+BASE=http://127.0.0.1:$PORT
+
+log() { printf '[startup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
+field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<" $1"; }
+
+for tool in wrk curl psql redis-cli; do command -v $tool >/dev/null || die "missing: $tool"; done
+if [ -z "${JAVA_HOME:-}" ]; then JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
+[ -x "$JAVA_HOME/bin/java" ] || die "set JAVA_HOME to a JDK 21 or newer"
+export JAVA_HOME
+JAVA=$JAVA_HOME/bin/java
+PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qtA)
+REDIS=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$REDIS_DB")
+"${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null || die "no PostgreSQL on 127.0.0.1:5432"
+[ "$("${REDIS[@]}" ping)" = PONG ] || die "no Redis on 127.0.0.1:$REDIS_PORT"
+
+newest_source=
+if [ -z "${TTS_BENCH_JAR:-}" ]; then
+  newest_source=$(find src/main pom.xml -type f -newer "$(ls -t target/tts-api-*.jar 2>/dev/null | head -n1 || echo pom.xml)" 2>/dev/null | head -n1 || true)
+fi
+if [ -z "${TTS_BENCH_JAR:-}" ] && { ! ls target/tts-api-*.jar >/dev/null 2>&1 || [ -n "$newest_source" ]; }; then
+  log "building (./mvnw -q -o package -DskipTests)"
+  ./mvnw -q -o package -DskipTests >/dev/null 2>&1 || ./mvnw -q package -DskipTests >/dev/null ||
+    die "build failed"
+fi
+JAR=${TTS_BENCH_JAR:-$(ls -t target/tts-api-*.jar | head -n1)}
+
+WORK=$(mktemp -d /tmp/tts-startup.XXXXXX)
+AOT_DIR=$WORK/aot
+SERVICE_PID=
+stop_service() {
+  local pid=$SERVICE_PID
+  SERVICE_PID=
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+cleanup() { stop_service; log "logs kept in $WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+log "work dir $WORK; load average $LOAD_BEFORE on $(nproc) cores"
+"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)" -c "CREATE DATABASE $DATABASE"
+"${REDIS[@]}" flushdb >/dev/null
+export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DATABASE"
+export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$REDIS_DB"
+export PORT TTS_DATA_DIR=$WORK/data
+# As bench/run.sh: limits that would otherwise measure the backpressure machinery.
+SERVICE_ARGS=(--tts.backpressure.max-queue-depth=100000000
+  --tts.backpressure.high-priority-max-queue-depth=100000000)
+
+process_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+CLOCK_TICKS=$(getconf CLK_TCK)
+
+# launch WAY ROLES NAME: starts the service one way; sets SERVICE_PID and LAUNCHED.
+launch() {
+  local way=$1 roles=$2 name=$3
+  LAUNCHED=$(date +%s.%N)
+  case $way in
+    plain) "$JAVA" -jar "$JAR" --roles="$roles" "${SERVICE_ARGS[@]}" >"$WORK/$name.log" 2>&1 & ;;
+    extracted) "$JAVA" -jar "$(ls "$AOT_DIR"/app/*.jar | head -n1)" --roles="$roles" "${SERVICE_ARGS[@]}" \
+      >"$WORK/$name.log" 2>&1 & ;;
+    cache) TTS_JAR=$JAR TTS_AOT_DIR=$AOT_DIR deploy/jar/run.sh --roles="$roles" "${SERVICE_ARGS[@]}" \
+      >"$WORK/$name.log" 2>&1 & ;;
+  esac
+  SERVICE_PID=$!
+}
+# await_ready NAME: seconds from launch to the first 200 of /health/ready, and the CPU seconds
+# the JVM spent until then (user + system, all its threads: what a busy machine moves least).
+await_ready() {
+  local name=$1
+  for _ in $(seq 1 9000); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/health/ready")" = 200 ]; then
+      echo "$(calc "$(date +%s.%N) - $LAUNCHED" 2) $(calc "$(process_cpu_ticks "$SERVICE_PID") / $CLOCK_TICKS" 2)"
+      return 0
+    fi
+    kill -0 "$SERVICE_PID" 2>/dev/null || { tail -n 30 "$WORK/$name.log" >&2; die "$name exited"; }
+    sleep 0.02
+  done
+  die "$name not ready in 3 minutes (log: $WORK/$name.log)"
+}
+
+# ------------------------------------------------------------------------------------------------
+log "publisher node (all roles): schema, engine catalog, admin key"
+launch plain api,worker,maintenance publisher
+await_ready publisher >/dev/null
+ADMIN_KEY=$(grep -oP 'Admin API key: \K\S+' "$WORK/publisher.log" | head -n1)
+[ -n "$ADMIN_KEY" ] || die "no admin key in the log"
+USER_ID=$(curl -sf "$BASE/admin/users" -H "Authorization: Bearer $ADMIN_KEY" \
+  -H 'Content-Type: application/json' -d "{\"name\":\"startup-$(date +%s)\"}" | grep -oP '"user_id":"\K[^"]+')
+KEY=$(curl -sf -X POST "$BASE/admin/users/$USER_ID/keys" -H "Authorization: Bearer $ADMIN_KEY" |
+  grep -oP '"api_key":"\K[^"]+')
+curl -sf -X PUT "$BASE/admin/users/$USER_ID/limits" -H "Authorization: Bearer $ADMIN_KEY" \
+  -H 'Content-Type: application/json' \
+  -d '{"requests_per_minute":2000000000,"characters_per_day":1000000000000}' >/dev/null
+export TTS_BENCH_KEY=$KEY
+stop_service
+
+log "training the cache: deploy/jar/run.sh --train (every role)"
+train_started=$(date +%s.%N)
+TTS_JAR=$JAR TTS_AOT_DIR=$AOT_DIR deploy/jar/run.sh --train --roles=api,worker,maintenance \
+  "${SERVICE_ARGS[@]}" 2>"$WORK/train.err" || { cat "$WORK/train.err" >&2; die "training failed"; }
+TRAIN_S=$(calc "$(date +%s.%N) - $train_started" 1)
+CACHE_FILE=$(ls "$AOT_DIR"/tts-api.* | head -n1)
+CACHE_MB=$(calc "$(stat -c %s "$CACHE_FILE") / 1048576" 0)
+log "cache $(basename "$CACHE_FILE"): $CACHE_MB MiB, trained in $TRAIN_S s"
+
+# ------------------------------------------------------------------------------------------------
+# Start to ready: each way, each role set, STARTS times; the samples in order, and the median.
+declare -A READY CPU SPRING WARM
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+for way in $WAYS; do
+  for roles in api api,worker,maintenance; do
+    key="$way/$roles"
+    for i in $(seq 1 "$STARTS"); do
+      name="ready-$way-${roles//,/-}-$i"
+      launch "$way" "$roles" "$name"
+      read -r s cpu < <(await_ready "$name")
+      READY[$key]="${READY[$key]:-} $s"
+      CPU[$key]="${CPU[$key]:-} $cpu"
+      SPRING[$key]="${SPRING[$key]:-} $(grep -oP 'Started \S+ in \K[0-9.]+' "$WORK/$name.log" | head -n1)"
+      WARM[$key]="${WARM[$key]:-} $(grep -oP 'Warm-up done in \K[0-9]+' "$WORK/$name.log" | head -n1)"
+      log "$key start $i: ready after $s s, $cpu CPU-s"
+      stop_service
+    done
+  done
+done
+
+# ------------------------------------------------------------------------------------------------
+# The first seconds after ready ÷ steady, on one API-only node per way.
+wrk_run() { # NAME SECONDS
+  local cpu_before result
+  cpu_before=$(process_cpu_ticks "$SERVICE_PID")
+  TTS_BENCH_RUN="$1-$(date +%s%N)" wrk -t1 -c"$CONNECTIONS" -d"$2s" --timeout 10s -s bench/wrk/submit.lua "$BASE" \
+    >"$WORK/wrk-$1.txt" 2>&1 || { cat "$WORK/wrk-$1.txt" >&2; die "wrk $1 failed"; }
+  result=$(grep '^WRK_RESULT' "$WORK/wrk-$1.txt") || die "no result from wrk $1"
+  result="$result jvm_cpu_ms_per_req=$(calc "($(process_cpu_ticks "$SERVICE_PID") - $cpu_before) * 1000 / $CLOCK_TICKS / $(field "$result" requests)" 3)"
+  [ "$(field "$result" non2xx)" = 0 ] || log "WARNING: $1 had non-2xx answers"
+  log "  $1: $result"
+  echo "$result"
+}
+declare -A COLD STEADY
+for way in plain cache; do
+  [[ " $WAYS " == *" $way "* ]] || continue
+  launch "$way" api "first-$way"
+  read -r s cpu < <(await_ready "first-$way")
+  log "$way API-only node ready after $s s ($cpu CPU-s); submitting at once"
+  COLD[$way]=$(wrk_run "cold-$way" "$COLD_SECONDS")
+  wrk_run "warm-$way" "$WARMUP" >/dev/null
+  STEADY[$way]=$(wrk_run "steady-$way" "$DURATION")
+  stop_service
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ------------------------------------------------------------------------------------------------
+ok() { awk "BEGIN { exit !($1) }" && echo yes || echo "**no**"; }
+range() { tr ' ' '\n' <<<"$1" | grep . | sort -n | sed -n '1p;$p' | paste -sd '-' | sed 's/-/–/'; }
+mkdir -p "$(dirname "$OUT")"
+{
+  echo "# Start-up: $(date -u +%F)"
+  echo
+  echo "\`bench/startup.sh\` at commit \`$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml deploy || echo '+changes')\`,"
+  echo "$(date -u +'%F %T') UTC. Machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)),"
+  echo "shared with other work: load average $LOAD_BEFORE before, $LOAD_AFTER after (1, 5, 15 min)."
+  echo "$("$JAVA" -version 2>&1 | head -n1). Jar $(basename "$JAR") ($(calc "$(stat -c %s "$JAR") / 1048576" 0) MiB)."
+  echo "Cache: $(basename "$CACHE_FILE"), $CACHE_MB MiB, trained in $TRAIN_S s by \`deploy/jar/run.sh --train\`."
+  echo
+  echo "## Start to ready"
+  echo
+  echo "Seconds from launching the JVM to the first 200 of \`/health/ready\` (polled every 20 ms), median of"
+  echo "$STARTS starts (all samples in brackets); the CPU-seconds the JVM spent until then (user + system, all"
+  echo "threads, from /proc/<pid>/stat: the number a busy shared machine moves least; on an idle machine the wall"
+  echo "time is near it divided by the cores the JVM kept busy); Spring's own \"Started in\" and the warm-up (ms,"
+  echo "after Spring started, before ready) from the same starts' logs."
+  echo
+  echo "| way | roles | ready (s) | CPU to ready (s) | Spring started (s) | warm-up (ms) |"
+  echo "|---|---|---|---|---|---|"
+  for way in $WAYS; do
+    for roles in api api,worker,maintenance; do
+      key="$way/$roles"
+      echo "| $way | $roles | **$(median "${READY[$key]}")** ($(echo ${READY[$key]})) | $(median "${CPU[$key]}") ($(echo ${CPU[$key]})) | $(median "${SPRING[$key]}") | $(median "${WARM[$key]}") |"
+    done
+  done
+  echo
+  echo "Ways: **plain** \`java -jar $(basename "$JAR")\` (the fat jar as built); **extracted** the same jar"
+  echo "extracted by \`java -Djarmode=tools -jar … extract\`, no cache; **cache** \`deploy/jar/run.sh\` (extracted,"
+  echo "\`-XX:AOTCache\`, trained once with every role)."
+  echo
+  echo "## First seconds after ready"
+  echo
+  echo "| way | first ${COLD_SECONDS} s after ready | steady (after ${WARMUP} s more) | ratio | goal | met | JVM CPU ms/request, first / steady |"
+  echo "|---|---|---|---|---|---|---|"
+  for way in plain cache; do
+    [ -n "${COLD[$way]:-}" ] || continue
+    r=$(calc "$(field "${COLD[$way]}" rps) / $(field "${STEADY[$way]}" rps)" 3)
+    echo "| $way | $(field "${COLD[$way]}" rps) req/s | $(field "${STEADY[$way]}" rps) req/s | $r | ≥ 0.7 | $(ok "$r >= 0.7") | $(field "${COLD[$way]}" jvm_cpu_ms_per_req) / $(field "${STEADY[$way]}" jvm_cpu_ms_per_req) |"
+  done
+  echo
+  echo "Issue 18's rows (the cache, as deploy/jar/run.sh and the image start the service):"
+  echo
+  echo "| row | measured | goal | met |"
+  echo "|---|---|---|---|"
+  if [ -n "${READY[cache/api]:-}" ]; then
+    a=$(median "${READY[cache/api,worker,maintenance]}"); p=$(median "${READY[cache/api]}")
+    echo "| start to ready: all roles / API-only (CPU-seconds to ready) | $a s / $p s ($(median "${CPU[cache/api,worker,maintenance]}") / $(median "${CPU[cache/api]}") CPU-s) | < 3 s / < 1.5 s | $(ok "$a < 3 && $p < 1.5") |"
+  fi
+  if [ -n "${COLD[cache]:-}" ]; then
+    r=$(calc "$(field "${COLD[cache]}" rps) / $(field "${STEADY[cache]}" rps)" 3)
+    c=$(calc "$(field "${STEADY[cache]}" jvm_cpu_ms_per_req) / $(field "${COLD[cache]}" jvm_cpu_ms_per_req)" 3)
+    echo "| submit rate in the first ${COLD_SECONDS} s after ready ÷ steady state (and the same for cost: steady CPU per request ÷ first seconds') | $r ($c) | ≥ 0.7 | $(ok "$r >= 0.7") |"
+  fi
+  echo
+  echo "## Raw"
+  echo
+  echo '```'
+  for way in plain cache; do
+    [ -n "${COLD[$way]:-}" ] || continue
+    echo "cold-$way ${COLD[$way]}"
+    echo "steady-$way ${STEADY[$way]}"
+  done
+  echo '```'
+} >"$OUT"
+log "wrote $OUT"
+cat "$OUT"
