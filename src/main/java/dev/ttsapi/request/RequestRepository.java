@@ -479,11 +479,14 @@ public class RequestRepository {
   }
 
   /**
-   * Requests in {@code status} whose last change is older than {@code before}, oldest first, leaving
-   * out the requests of {@code exceptUsers}: the sweeper checks that each still has a queue entry.
-   * Read from idx_requests_unfinished_updated (V120), so it costs the stale rows, not the backlog.
-   * The status is written into the SQL (an enum's own name, never input) because a partial index is
-   * used only where the planner can prove its predicate, which a bind parameter does not allow.
+   * Requests in {@code status} whose last change is older than {@code before}, least recently
+   * changed first, leaving out the requests of {@code exceptUsers}: the sweeper checks that each
+   * still has a queue entry. Read in the order of idx_requests_unfinished_updated (V120), so it
+   * stops at the limit or the first row changed since {@code before}: it costs the stale rows, not
+   * the backlog, whatever the planner estimates (ordered by creation it walked every queued row,
+   * because finished rows' old changes make "changed before" look common). The status is written
+   * into the SQL (an enum's own name, never input): a partial index is used only where the planner
+   * can prove its predicate, which a bind parameter does not allow.
    */
   public List<TtsRequest> stale(
       RequestStatus status, Instant before, Collection<UUID> exceptUsers, int limit) {
@@ -494,7 +497,7 @@ public class RequestRepository {
                 + unfinished(status).wireName()
                 + "' AND updated_at < :before"
                 + " AND user_id <> ALL (CAST(:except AS uuid[]))"
-                + " ORDER BY created_at LIMIT :limit")
+                + " ORDER BY updated_at LIMIT :limit")
         .param("before", time(before))
         .param("except", exceptUsers.stream().map(UUID::toString).toArray(String[]::new))
         .param("limit", limit)
