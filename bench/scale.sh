@@ -13,9 +13,9 @@
 #
 # Rows are seeded in PostgreSQL with one INSERT … SELECT FROM generate_series each (UUIDv7 ids
 # made in SQL, copies of one request submitted through the API, so every column is what the
-# service writes), and waiting jobs into Redis with redis-cli --pipe (the per-user cap's places
-# and the stream entries exactly as queue-admit.lua writes them, at most the cap per user): never
-# through the API.
+# service writes), and waiting jobs into Redis with redis-cli --pipe (the service's own admission
+# script, EVALSHA of queue-entry.lua + queue-admit.lua, at most the cap per user): never through
+# the API.
 #
 # Settings (defaults in brackets):
 #   TTS_SCALE_TABLE_SIZES ["10000 100000 1000000"]  requests in the table, ascending
@@ -26,6 +26,10 @@
 #   TTS_SCALE_DRAIN_JOBS [10000]  short jobs drained by 1, 2, 4 worker processes
 #   TTS_SCALE_DRAIN_WORKERS ["1 2 4"]
 #   TTS_SCALE_ROLES [api]         roles of the measured node (api,maintenance adds the sweeper)
+#   TTS_SCALE_NMT [0]             1: every node runs with -XX:NativeMemoryTracking=summary, and the
+#                                 worker's and the measured node's NMT summary, heap and glibc
+#                                 arenas are written to the work dir after each point
+#                                 (nmt-<node>-<rows>-<waiting>.txt)
 #   TTS_SCALE_PORT [18180], TTS_SCALE_DATABASE [tts_scale], TTS_SCALE_REDIS_PORT [6379],
 #   TTS_SCALE_REDIS_DB [0]
 set -euo pipefail
@@ -40,6 +44,9 @@ WORKER_SECONDS=${TTS_SCALE_WORKER_SECONDS:-5}
 DRAIN_JOBS=${TTS_SCALE_DRAIN_JOBS:-10000}
 DRAIN_WORKERS=${TTS_SCALE_DRAIN_WORKERS:-"1 2 4"}
 ROLES=${TTS_SCALE_ROLES:-api}
+NMT=${TTS_SCALE_NMT:-0}
+JVM_OPTS=()
+[ "$NMT" = 1 ] && JVM_OPTS+=(-XX:NativeMemoryTracking=summary)
 PORT=${TTS_SCALE_PORT:-18180}
 DATABASE=${TTS_SCALE_DATABASE:-tts_scale}
 REDIS_DB=${TTS_SCALE_REDIS_DB:-0}
@@ -91,6 +98,18 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 RUN_TAG=$(date +%s)
 sql() { "${PSQL[@]}" -d "$DATABASE" -c "$1"; }
 rss_mb() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+# what a JVM's resident memory is made of: NMT's summary, the heap, the largest classes on it, and
+# the anonymous mappings of 64 MiB and less that glibc's malloc arenas are (count and resident)
+memory_report() {
+  local pid=$1
+  grep -E 'VmRSS|VmHWM|RssAnon|RssFile' "/proc/$pid/status"
+  "$JAVA_HOME/bin/jcmd" "$pid" VM.native_memory summary | sed -n '/^Total/,$p' | grep -E 'Total|committed' | head -n 40
+  "$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info
+  "$JAVA_HOME/bin/jcmd" "$pid" GC.class_histogram -all | head -n 15 # -all: no full GC first
+  awk '/^[0-9a-f]+-[0-9a-f]+ rw-p 00000000 00:00 0/ { inanon = 1; next } /^[0-9a-f]+-/ { inanon = 0 }
+    inanon && /^Rss:/ { n++; kb += $2 } END { printf "anonymous rw mappings: %d, resident %.0f MiB\n", n, kb / 1024 }' "/proc/$pid/smaps"
+  grep -c memfd "/proc/$pid/maps" | sed 's/^/memfd mappings: /'
+}
 cpu_s() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
 
 # start_node NAME PORT ROLES [ARGS...]: starts the jar, waits for /health/ready; its pid in STARTED.
@@ -98,7 +117,7 @@ start_node() {
   local name=$1 port=$2 roles=$3; shift 3
   DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DATABASE" \
     REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$REDIS_DB" PORT=$port TTS_DATA_DIR="$WORK/data" \
-    "$JAVA" -jar "$JAR" --roles="$roles" \
+    "$JAVA" "${JVM_OPTS[@]}" -jar "$JAR" --roles="$roles" \
     --tts.backpressure.max-queue-depth=100000000 \
     --tts.backpressure.high-priority-max-queue-depth=100000000 \
     --tts.ratelimit.poll-requests-per-minute=2000000000 "$@" \
@@ -205,15 +224,21 @@ seed_waiting() {
       RETURNING id, created_at, user_id)
     SELECT id || ' ' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') || ' ' || user_id
     FROM made ORDER BY created_at" >"$WORK/waiting.txt"
-  # RESP for redis-cli --pipe: what queue-admit.lua does for a job admitted under the cap.
-  awk 'function cmd(n, a,   i, s) { s = "*" n "\r\n"; for (i = 1; i <= n; i++) s = s "$" length(a[i]) "\r\n" a[i] "\r\n"; printf "%s", s }
+  # RESP for redis-cli --pipe: the service's own admission script (queue-entry.lua + queue-admit.lua,
+  # as RedisScript.QUEUE_ADMIT runs it) once per job, pipelined, so entries, places and the entries'
+  # numbers are exactly what the service writes.
+  awk -v sha="$ADMIT_SHA" -v cap="$CAP" 'function cmd(n, a,   i, s) { s = "*" n "\r\n"; for (i = 1; i <= n; i++) s = s "$" length(a[i]) "\r\n" a[i] "\r\n"; printf "%s", s }
     NF == 3 {
-      a[1] = "HSET"; a[2] = "{tts}:q:admitted"; a[3] = $1; a[4] = $3; cmd(4, a)
-      a[1] = "HINCRBY"; a[2] = "{tts}:q:admitted-count"; a[3] = $3; a[4] = "1"; cmd(4, a)
-      a[1] = "XADD"; a[2] = "{tts}:q:normal"; a[3] = "*"; a[4] = "request_id"; a[5] = $1
-      a[6] = "created_at"; a[7] = $2; a[8] = "user_id"; a[9] = $3; cmd(9, a)
-    }' "$WORK/waiting.txt" | "${REDIS[@]}" --pipe >/dev/null
+      a[1] = "EVALSHA"; a[2] = sha; a[3] = "8"; a[4] = "{tts}:q:admitted"; a[5] = "{tts}:q:admitted-count"
+      a[6] = "{tts}:q:holders"; a[7] = "{tts}:q:held-count"; a[8] = "{tts}:q:normal"
+      a[9] = "{tts}:q:held:" $3 ":normal"; a[10] = "{tts}:q:entries:" $3; a[11] = "{tts}:q:held-at:" $3
+      a[12] = cap; a[13] = $1; a[14] = $3; a[15] = $2; a[16] = "normal"; cmd(16, a)
+    }' "$WORK/waiting.txt" | "${REDIS[@]}" --pipe >"$WORK/pipe.txt"
+  grep -q 'errors: 0' "$WORK/pipe.txt" || { cat "$WORK/pipe.txt" >&2; die "seeding the stream failed"; }
 }
+
+ADMIT_SHA=$(cat src/main/resources/redis/queue-entry.lua src/main/resources/redis/queue-admit.lua |
+  "${REDIS[@]}" -x SCRIPT LOAD)
 
 # jobs waiting in the stream (the bench user's own submits beyond the cap are held, not counted)
 waiting_now() { "${REDIS[@]}" XLEN '{tts}:q:normal'; }
@@ -249,6 +274,9 @@ for rows in $TABLE_SIZES; do
     done0=$(sql "SELECT count(*) FROM requests WHERE status = 'completed'")
     sleep "$WORKER_SECONDS"
     done1=$(sql "SELECT count(*) FROM requests WHERE status = 'completed'")
+    [ "$NMT" = 1 ] && for node in worker:$WORKER measured:$NODE; do
+      memory_report "${node#*:}" >"$WORK/nmt-${node%%:*}-$rows-$waiting.txt" 2>&1 || true
+    done
     kill -STOP "$WORKER"
     jobs_s=$(calc "($done1 - $done0) / $WORKER_SECONDS" 1)
     worker_rss=$(rss_mb "$WORKER")
@@ -270,6 +298,7 @@ printf 'workers\tjobs\tseconds\tjobs_per_s\tworker_cpu_s\tcpu_ms_per_job\n' >"$W
 for k in $DRAIN_WORKERS; do
   sql "UPDATE requests SET status = 'cancelled', completed_at = now(), updated_at = now() WHERE status IN ('queued', 'processing')" >/dev/null
   "${REDIS[@]}" DEL '{tts}:q:normal' '{tts}:q:admitted' '{tts}:q:admitted-count' >/dev/null
+  "${REDIS[@]}" --scan --pattern '{tts}:q:entries:*' | xargs -r -n 500 "${REDIS[@]}" DEL >/dev/null
   "${REDIS[@]}" XGROUP CREATE '{tts}:q:normal' workers '$' MKSTREAM >/dev/null
   declare -a DRAINERS=()
   for i in $(seq 1 "$k"); do start_node "drain-$k-$i" $((PORT + 10 + i)) worker; DRAINERS+=("$STARTED"); done
@@ -318,8 +347,9 @@ table() { awk -F'\t' 'NR == 1 { h = "|"; s = "|"; for (i = 1; i <= NF; i++) { h 
   echo "- Rows: completed requests of the bench user (the worst case for its per-user indexes), copies of one"
   echo "  request submitted through the API, inserted by one \`INSERT … SELECT … generate_series\` (UUIDv7 ids made"
   echo "  in SQL) with one event each, then \`ANALYZE\`."
-  echo "- Waiting jobs: queued rows of new users, $CAP each (the per-user cap: all in the stream, none held), and"
-  echo "  their places and stream entries written with \`redis-cli --pipe\` exactly as \`queue-admit.lua\` writes them."
+  echo "- Waiting jobs: queued rows of new users, $CAP each (the per-user cap: all in the stream, none held), put in"
+  echo "  Redis by the service's own admission script (\`queue-entry.lua\` + \`queue-admit.lua\`, \`EVALSHA\` pipelined"
+  echo "  with \`redis-cli --pipe\`), so entries, places and the entries' numbers are what the service writes."
   echo "- Submit: wrk, new texts of the bench user, whose jobs beyond the cap go to its held list (the column"
   echo "  \`bench_user_held\` is that list's length after the point). Status: 10,000 random ids of the table."
   echo "- Worker: one \`--roles=worker\` process, stopped (SIGSTOP) except for its window at each point; jobs completed"

@@ -48,6 +48,8 @@ final class PerUserCap {
     List<String> keys = new ArrayList<>(p.capKeys());
     keys.add(p.stream(job.priority()));
     keys.add(p.held(job.userId(), job.priority()));
+    keys.add(p.entries(job.userId()));
+    keys.add(p.heldAt(job.userId()));
     return redis.evalAsync(
         RedisScript.QUEUE_ADMIT,
         keys,
@@ -107,6 +109,8 @@ final class PerUserCap {
     UUID keyed = user != null ? user : job.requestId();
     keys.addAll(partition.heldLists(keyed));
     keys.addAll(partition.streams());
+    keys.add(partition.entries(keyed));
+    keys.add(partition.heldAt(keyed));
     return redis.evalAsync(
         RedisScript.QUEUE_FINISH,
         keys,
@@ -123,6 +127,8 @@ final class PerUserCap {
     List<String> keys = new ArrayList<>(partition.capKeys());
     keys.addAll(partition.heldLists(user));
     keys.addAll(partition.streams());
+    keys.add(partition.entries(user));
+    keys.add(partition.heldAt(user));
     return redis.<Long>eval(
         RedisScript.QUEUE_PROMOTE, keys, List.of(Integer.toString(cap), user.toString()));
   }

@@ -28,7 +28,10 @@ public class QueueInspector {
 
   private static final int PAGE = 1000;
 
-  /** Most entries or held jobs read to place one job: a poll's cost stays bounded. */
+  /**
+   * Most held jobs, or entries written without a number, read to place one job: a poll's cost stays
+   * bounded.
+   */
   static final int PLACE_SCAN_LIMIT = 1000;
 
   private static final int PLACE_PAGE = 100;
@@ -205,11 +208,12 @@ public class QueueInspector {
   }
 
   /**
-   * Where a queued job stands: in its priority's stream (the waiting entries before it, read from
-   * the group's last delivered entry on) or held back by the per-user cap (its index in the user's
-   * held list). One script call ({@code redis/queue-place.lua}), so a status poll of a queued job
-   * costs one round trip, not one per page and count; it reads at most {@link #PLACE_SCAN_LIMIT}
-   * entries and changes nothing.
+   * Where a queued job stands: in its priority's stream (the waiting entries before it: its entry's
+   * number minus the first waiting entry's, {@code redis/queue-entry.lua}) or held back by the
+   * per-user cap (its index in the user's held list). One script call ({@code
+   * redis/queue-place.lua}), so a status poll of a queued job costs one round trip and a few O(log
+   * n) lookups however deep the queue; only an entry written without a number (by an older version)
+   * is searched for, reading at most {@link #PLACE_SCAN_LIMIT} entries. Changes nothing.
    */
   public QueuePlace place(UUID requestId, UUID userId, Priority priority) {
     QueuePartition partition = partitions.of(userId);
@@ -218,6 +222,8 @@ public class QueueInspector {
     keys.add(partition.admittedCount());
     keys.addAll(partition.streams());
     keys.addAll(partition.heldLists(userId));
+    keys.add(partition.entries(userId));
+    keys.add(partition.heldAt(userId));
     List<Long> r =
         redis.eval(
             RedisScript.QUEUE_PLACE,

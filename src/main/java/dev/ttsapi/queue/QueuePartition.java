@@ -50,6 +50,25 @@ public record QueuePartition(int index, String tag) {
     return tag + ":q:held:" + user + ":" + priority.wireName();
   }
 
+  /**
+   * Where each of a user's jobs in the streams stands: request id → "&lt;priority 1..3&gt;
+   * &lt;entry id&gt; &lt;n&gt;", n its stream's entries-added count once it was added ({@code
+   * redis/queue-entry.lua}). Its fields live as long as the jobs' places, so it holds at most the
+   * per-user cap's worth; {@code queue-place.lua} places a job from it without reading the stream.
+   */
+  String entries(UUID user) {
+    return tag + ":q:entries:" + user;
+  }
+
+  /**
+   * Where each of a user's held jobs stands in its held list: request id → "&lt;priority 1..3&gt;
+   * &lt;k&gt;", k one more than the job held before it ({@code redis/queue-entry.lua}); a field
+   * goes when its job moves into a stream.
+   */
+  String heldAt(UUID user) {
+    return tag + ":q:held-at:" + user;
+  }
+
   /** A user's held lists, highest priority first. */
   List<String> heldLists(UUID user) {
     return List.of(

@@ -1,6 +1,9 @@
 package dev.ttsapi.queue;
 
 import dev.ttsapi.redis.Redis;
+import dev.ttsapi.redis.RedisScript;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -43,6 +46,21 @@ public class QueueProducer {
   }
 
   String enqueue(QueuePartition partition, Job job) {
-    return redis.sync().xadd(partition.stream(job.priority()), Entries.fields(job));
+    String stream = partition.stream(job.priority());
+    if (job.userId() == null) {
+      return redis.sync().xadd(stream, Entries.fields(job)); // no user: nothing remembers its place
+    }
+    // through the script that numbers the entry, so its place stays O(1) to read (queue-entry.lua)
+    List<String> args = new ArrayList<>();
+    args.add(Integer.toString(job.priority().ordinal() + 1));
+    args.add(job.requestId().toString());
+    Entries.fields(job)
+        .forEach(
+            (name, value) -> {
+              args.add(name);
+              args.add(value);
+            });
+    return redis.eval(
+        RedisScript.QUEUE_ENQUEUE, List.of(stream, partition.entries(job.userId())), args);
   }
 }

@@ -33,11 +33,15 @@ public enum RedisScript {
   /** Keeps the larger of two zero-padded positions and renews the key's life. */
   KEEP_MAX(ScriptOutputType.INTEGER, "keep-max.lua"),
   /** Offers a job to its stream under the per-user cap, or holds it back. */
-  QUEUE_ADMIT(ScriptOutputType.INTEGER, "queue-admit.lua"),
+  QUEUE_ADMIT(ScriptOutputType.INTEGER, "queue-entry.lua", "queue-admit.lua"),
+  /** Adds a job that holds its place to the end of its stream (a retry). */
+  QUEUE_ENQUEUE(ScriptOutputType.VALUE, "queue-entry.lua", "queue-enqueue.lua"),
   /** Acknowledges a job's entry, frees its place and moves its user's next held job in. */
-  QUEUE_FINISH(ScriptOutputType.INTEGER, "queue-promote.lua", "queue-finish.lua"),
+  QUEUE_FINISH(
+      ScriptOutputType.INTEGER, "queue-entry.lua", "queue-promote.lua", "queue-finish.lua"),
   /** Moves a user's held jobs in while they are under the cap. */
-  QUEUE_PROMOTE(ScriptOutputType.INTEGER, "queue-promote.lua", "queue-promote-user.lua"),
+  QUEUE_PROMOTE(
+      ScriptOutputType.INTEGER, "queue-entry.lua", "queue-promote.lua", "queue-promote-user.lua"),
   /** Where a queued job stands (its stream or its user's held list), read in one call. */
   QUEUE_PLACE(ScriptOutputType.MULTI, "queue-place.lua"),
   /** Recounts the places per user and the held jobs per priority from what Redis holds. */

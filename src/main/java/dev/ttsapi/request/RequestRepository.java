@@ -496,24 +496,37 @@ public class RequestRepository {
   }
 
   /**
-   * Requests in {@code status} whose last change is older than {@code before}, oldest first
-   * (idx_requests_status_created), leaving out the requests of {@code exceptUsers}: the sweeper
-   * checks that each still has a queue entry.
+   * Requests in {@code status} whose last change is older than {@code before}, least recently
+   * changed first, leaving out the requests of {@code exceptUsers}: the sweeper checks that each
+   * still has a queue entry. Read in the order of idx_requests_unfinished_updated (V120), so it
+   * stops at the limit or the first row changed since {@code before}: it costs the stale rows, not
+   * the backlog, whatever the planner estimates (ordered by creation it walked every queued row,
+   * because finished rows' old changes make "changed before" look common). The status is written
+   * into the SQL (an enum's own name, never input): a partial index is used only where the planner
+   * can prove its predicate, which a bind parameter does not allow.
    */
   public List<TtsRequest> stale(
       RequestStatus status, Instant before, Collection<UUID> exceptUsers, int limit) {
     return jdbc.sql(
             "SELECT "
                 + COLUMNS
-                + " FROM requests WHERE status = :status AND updated_at < :before"
+                + " FROM requests WHERE status = '"
+                + unfinished(status).wireName()
+                + "' AND updated_at < :before"
                 + " AND user_id <> ALL (CAST(:except AS uuid[]))"
-                + " ORDER BY created_at LIMIT :limit")
-        .param("status", status.wireName())
+                + " ORDER BY updated_at LIMIT :limit")
         .param("before", time(before))
         .param("except", exceptUsers.stream().map(UUID::toString).toArray(String[]::new))
         .param("limit", limit)
         .query(RequestRepository::map)
         .list();
+  }
+
+  private static RequestStatus unfinished(RequestStatus status) {
+    if (status != RequestStatus.QUEUED && status != RequestStatus.PROCESSING) {
+      throw new IllegalArgumentException("only unfinished requests go stale: " + status);
+    }
+    return status;
   }
 
   /**

@@ -44,6 +44,8 @@ class QueuePartitionsTest {
     List<String> keys = new java.util.ArrayList<>(p.capKeys());
     keys.addAll(p.streams());
     keys.addAll(p.heldLists(user));
+    keys.add(p.entries(user));
+    keys.add(p.heldAt(user));
     assertThat(keys).allSatisfy(k -> assertThat(SlotHash.getSlot(k)).as(k).isEqualTo(slot));
   }
 

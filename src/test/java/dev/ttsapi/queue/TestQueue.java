@@ -69,6 +69,19 @@ public final class TestQueue {
     return producer.admit(job);
   }
 
+  /** Admits the jobs in order, pipelined: a deep backlog in a few round trips. */
+  public List<Admission> admitAll(List<Job> jobs) {
+    List<java.util.concurrent.CompletableFuture<Admission>> sent = new java.util.ArrayList<>();
+    for (Job job : jobs) {
+      sent.add(producer.admitAsync(job));
+    }
+    return sent.stream().map(dev.ttsapi.redis.Redis::await).toList();
+  }
+
+  public QueuePlace place(Job job) {
+    return inspector.place(job.requestId(), job.userId(), job.priority());
+  }
+
   public void ensureGroups() {
     upkeep.ensureGroups();
   }

@@ -143,6 +143,8 @@ class RedisScriptsTest extends IntegrationTest {
             tag + ":q:held:" + user + ":normal",
             tag + ":q:held:" + user + ":low");
     List<String> streams = List.of(tag + ":q:high", tag + ":q:normal", tag + ":q:low");
+    String entries = tag + ":q:entries:" + user;
+    String heldAt = tag + ":q:held-at:" + user;
     String first = UUID.randomUUID().toString();
     String second = UUID.randomUUID().toString();
 
@@ -150,8 +152,10 @@ class RedisScriptsTest extends IntegrationTest {
     assertThat(admit(cap, streams.get(1), held.get(1), second, user)).as("held").isZero();
     assertThat(redis.sync().xlen(streams.get(1))).isEqualTo(1);
     assertThat(redis.sync().llen(held.get(1))).isEqualTo(1);
+    assertThat(redis.sync().hget(heldAt, second)).as("numbered in its held list").isEqualTo("2 1");
 
-    List<String> placeKeys = concat(concat(cap.subList(0, 2), streams), held);
+    List<String> placeKeys =
+        concat(concat(concat(cap.subList(0, 2), streams), held), List.of(entries, heldAt));
     assertThat(place(placeKeys, first, user, "2026-12-01T00:00:00Z"))
         .as("first in its stream, nothing ahead")
         .containsExactly(0L, 0L, 0L, 0L, 0L);
@@ -176,7 +180,7 @@ class RedisScriptsTest extends IntegrationTest {
             (Long)
                 run(
                     RedisScript.QUEUE_PROMOTE,
-                    concat(concat(cap, held), streams),
+                    concat(concat(concat(cap, held), streams), List.of(entries, heldAt)),
                     List.of("1", user)))
         .as("the user is at the cap")
         .isZero();
@@ -190,18 +194,35 @@ class RedisScriptsTest extends IntegrationTest {
     Long moved =
         run(
             RedisScript.QUEUE_FINISH,
-            concat(concat(concat(cap, List.of(streams.get(1))), held), streams),
+            concat(
+                concat(concat(concat(cap, List.of(streams.get(1))), held), streams),
+                List.of(entries, heldAt)),
             List.of("1", entry, first, "workers", user));
     assertThat(moved).as("the held job moves into the freed place").isEqualTo(1L);
     assertThat(redis.sync().hget(cap.get(0), second)).isEqualTo(user);
     assertThat(redis.sync().hexists(cap.get(0), first)).isFalse();
     assertThat(redis.sync().exists(held.get(1))).isZero();
+    assertThat(redis.sync().exists(heldAt)).as("no held job left to place").isZero();
+    assertThat(redis.sync().hkeys(entries))
+        .as("the finished job's entry is forgotten, the promoted one's remembered")
+        .containsExactly(second);
+
+    String retried =
+        run(
+            RedisScript.QUEUE_ENQUEUE,
+            List.of(streams.get(1), entries),
+            List.of("2", second, "request_id", second, "created_at", "2026-12-01T00:00:00Z"));
+    assertThat(redis.sync().hget(entries, second))
+        .as("a retry's new entry is remembered with its number")
+        .startsWith("2 " + retried + " ");
   }
 
   private Long admit(List<String> cap, String stream, String heldList, String id, String user) {
+    String entries = cap.getFirst().replace(":q:admitted", ":q:entries:" + user);
+    String heldAt = cap.getFirst().replace(":q:admitted", ":q:held-at:" + user);
     return run(
         RedisScript.QUEUE_ADMIT,
-        concat(cap, List.of(stream, heldList)),
+        concat(cap, List.of(stream, heldList, entries, heldAt)),
         List.of("1", id, user, "2026-12-01T00:00:00Z", "normal"));
   }
 
