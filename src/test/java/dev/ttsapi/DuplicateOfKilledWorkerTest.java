@@ -58,6 +58,9 @@ class DuplicateOfKilledWorkerTest {
             "--tts.queue.reclaim-interval=500ms",
             "--tts.worker.heartbeat-interval=1s",
             "--tts.worker.heartbeat-ttl=4s");
+    // One slot: once it runs the original, the doomed worker reads nothing else. Started first,
+    // so its JVM starts while this one starts the API node.
+    Process doomed = startWorkerProcess(settings, "--tts.worker.slots=1");
     try (ConfigurableApplicationContext apiNode = start(settings, "api")) {
       UserService users = apiNode.getBean(UserService.class);
       String alice = key(users, "alice-killed-" + System.nanoTime());
@@ -69,8 +72,6 @@ class DuplicateOfKilledWorkerTest {
           IntStream.rangeClosed(1, 60)
               .mapToObj(i -> "This is sentence number " + i + " of a story told twice.")
               .collect(Collectors.joining(" "));
-      // One slot: once it runs the original, the doomed worker reads nothing else.
-      Process doomed = startWorkerProcess(settings, "--tts.worker.slots=1");
       try {
         await()
             .atMost(Duration.ofSeconds(300))
@@ -114,6 +115,8 @@ class DuplicateOfKilledWorkerTest {
       } finally {
         doomed.destroyForcibly(); // left running, it would take the next run's jobs
       }
+    } finally {
+      doomed.destroyForcibly(); // also when the API node does not start
     }
   }
 

@@ -71,16 +71,16 @@ class PoisonWorkerProcessTest {
             "--tts.ratelimit.poll-requests-per-minute=100000");
     List<String> apiArgs = new ArrayList<>(settings);
     apiArgs.add("--tts.roles=api");
+    // The supervisor's first worker, started first: its JVM starts while this one starts the API
+    // node, which accepts requests once a worker has published its voices.
+    Process[] worker = {startWorker(settings, 0)};
     try (ConfigurableApplicationContext apiNode =
         TestEnginesApplication.run(apiArgs.toArray(String[]::new))) {
       UserService users = apiNode.getBean(UserService.class);
       RequestRepository requests = apiNode.getBean(RequestRepository.class);
       ApiClient api =
           new ApiClient(((WebServerApplicationContext) apiNode).getWebServer().getPort());
-      // The supervisor's first worker: an API-only node accepts requests once a worker has
-      // published its voices.
       List<Integer> exits = new ArrayList<>();
-      Process[] worker = {startWorker(settings, 0)};
       String probe = key(users, "probe");
       await()
           .atMost(Duration.ofMinutes(2))
@@ -143,6 +143,8 @@ class PoisonWorkerProcessTest {
       } finally {
         redis.shutdown();
       }
+    } finally {
+      worker[0].destroyForcibly(); // also when the API node does not start
     }
   }
 

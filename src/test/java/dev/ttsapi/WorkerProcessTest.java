@@ -93,6 +93,8 @@ class WorkerProcessTest {
             "--tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/" + DATABASE,
             "--tts.stores.redis-url=" + REDIS,
             "--tts.queue.block-timeout=500ms"));
+    // The worker process first: its JVM starts while this one starts the API node.
+    Process doomed = startWorkerProcess(settings);
     try (ConfigurableApplicationContext apiNode = start(settings, "api")) {
       UserService users = apiNode.getBean(UserService.class);
       Caller user = users.createUser("worker-test-" + System.nanoTime(), Caller.Role.USER);
@@ -104,7 +106,6 @@ class WorkerProcessTest {
           IntStream.rangeClosed(1, 60)
               .mapToObj(i -> "This is sentence number " + i + " of a long article.")
               .collect(Collectors.joining(" "));
-      Process doomed = startWorkerProcess(settings);
       long takenDownAt;
       String id;
       try {
@@ -154,6 +155,8 @@ class WorkerProcessTest {
             .atMost(Duration.ofSeconds(10))
             .until(() -> queue.depths().get(Priority.NORMAL) == 0);
       }
+    } finally {
+      doomed.destroyForcibly(); // left running, it would take the next run's jobs
     }
   }
 

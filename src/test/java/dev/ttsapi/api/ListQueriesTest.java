@@ -3,20 +3,19 @@ package dev.ttsapi.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
-import dev.ttsapi.support.IntegrationTest;
+import dev.ttsapi.support.LowLimitsIntegrationTest;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.StatementCounting;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.annotation.Import;
 
 /**
  * The list endpoints cost a fixed number of SQL statements however many rows they return: no query
  * per row (N+1). Each is called once with one row and once with many, and the counts compared.
  */
-@Import(StatementCounting.class)
-class ListQueriesTest extends IntegrationTest {
+// LowLimitsIntegrationTest for its StatementCounting; its limits play no part here.
+class ListQueriesTest extends LowLimitsIntegrationTest {
 
   private static final int MANY = 60;
 

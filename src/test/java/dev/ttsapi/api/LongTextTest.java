@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.audio.Loudness;
 import dev.ttsapi.audio.Pcm;
+import dev.ttsapi.audio.WavDecoder;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.engine.espeak.EspeakEngine;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.ApiClient.Response;
 import dev.ttsapi.support.Documents;
 import dev.ttsapi.support.IntegrationTest;
+import dev.ttsapi.timings.LongDocumentTimingsTest;
 import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -81,16 +83,27 @@ class LongTextTest extends IntegrationTest {
         .isLessThan(2.0);
   }
 
+  /**
+   * Also {@link LongDocumentTimingsTest}'s MaryTTS case: its document's timings are checked on this
+   * run of it. MaryTTS speaks about 20 characters a second on a shared core: 3,000 characters (8
+   * chunks) keep its run short, and still join several chunks of measured words.
+   */
   @Test
-  void a_document_of_marytts_is_spoken_whole() throws Exception {
-    String document = Documents.english(3_000, 8);
-    String half = Documents.english(1_500, 8);
+  void a_document_of_marytts_is_spoken_whole_with_its_timings_in_order() throws Exception {
+    String document = LongDocumentTimingsTest.document(3_000);
+    String half = LongDocumentTimingsTest.document(1_500);
+    assertThat(document).startsWith(half);
 
-    Spoken whole = speak(document, MARY, Duration.ofMinutes(3));
+    Spoken whole = speak(document, MARY, Duration.ofMinutes(5));
     Spoken first = speak(half, MARY, Duration.ofMinutes(2));
 
     assertThat(whole.seconds() / first.seconds()).isBetween(1.85, 2.15);
     assertThat(whole.lastSpeechSeconds()).isGreaterThan(whole.seconds() - 2.0);
+    LongDocumentTimingsTest.assertTimingsInOrderAndEndingWithTheAudio(
+        document,
+        3_000,
+        api.get("/tts/timings/" + whole.id(), user.key()).json(),
+        WavDecoder.decode(api.get("/tts/audio/" + whole.id(), user.key()).body()));
   }
 
   @Test
@@ -134,7 +147,7 @@ class LongTextTest extends IntegrationTest {
     assertThat(over.json().path("detail").asString()).contains("5000");
   }
 
-  private record Spoken(JsonNode status, short[] samples, int rate) {
+  private record Spoken(String id, JsonNode status, short[] samples, int rate) {
     double seconds() {
       return (double) samples.length / rate;
     }
@@ -189,7 +202,7 @@ class LongTextTest extends IntegrationTest {
       for (int i = 0; i < s.length; i++) {
         s[i] = (short) ((b[2 * i] & 0xff) | (b[2 * i + 1] << 8));
       }
-      return new Spoken(status[0], s, (int) in.getFormat().getSampleRate());
+      return new Spoken(id, status[0], s, (int) in.getFormat().getSampleRate());
     }
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.queue.QueueKeys;
-import dev.ttsapi.support.IntegrationTest;
+import dev.ttsapi.support.LowLimitsIntegrationTest;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.StatementCounting;
 import java.util.ArrayList;
@@ -13,14 +13,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.annotation.Import;
 
 /**
  * The sweeper hands back requests Redis lost in batches: the failed attempts of a whole batch, and
  * their events, cost the same statements as one.
  */
-@Import(StatementCounting.class)
-class SweeperBatchTest extends IntegrationTest {
+// LowLimitsIntegrationTest for its StatementCounting; its limits play no part here.
+class SweeperBatchTest extends LowLimitsIntegrationTest {
 
   @Autowired private MaintenanceTasks maintenance;
 

@@ -45,6 +45,8 @@ class JsonLogsTest {
                 TtsApiApplication.class.getName(),
                 "--roles=api",
                 "--server.port=0",
+                // stopped with SIGTERM once read: no drain window to wait out (as in pom.xml)
+                "--tts.observability.drain-window=0s",
                 "--tts.stores.data-dir=target/json-logs-data",
                 "--tts.stores.database-url=postgresql://postgres@127.0.0.1:5432/"
                     + TestStores.DATABASE,

@@ -3,7 +3,7 @@ package dev.ttsapi.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
-import dev.ttsapi.support.IntegrationTest;
+import dev.ttsapi.support.LowLimitsIntegrationTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -13,14 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * A client that leaves an event stream gives its slot back within a couple of seconds (it used to
  * stay taken about 30 s, so a reloading page locked its user out), and the 429 says when to retry.
  */
-@TestPropertySource(properties = "tts.console.max-streams-per-user=2")
-class EventStreamSlotsTest extends IntegrationTest {
+// Two streams per user (LowLimitsIntegrationTest.EVENT_STREAMS_PER_USER).
+class EventStreamSlotsTest extends LowLimitsIntegrationTest {
 
   @Test
   void the_slot_of_a_client_that_left_is_free_again_within_seconds() throws Exception {

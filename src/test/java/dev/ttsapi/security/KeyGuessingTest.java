@@ -5,21 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.support.ApiClient;
-import dev.ttsapi.support.IntegrationTest;
+import dev.ttsapi.support.LowLimitsIntegrationTest;
 import dev.ttsapi.support.StatementCounting;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * Guessing API keys costs the guesser, not the database: 1,000 random keys from one address cost
  * about the address's budget of queries (they used to cost one each, and were never refused), then
  * 429 with Retry-After. Another address is not affected, and a wrong key sent again costs nothing.
  */
-@Import(StatementCounting.class)
-@TestPropertySource(properties = "tts.ratelimit.failed-logins-per-minute=10")
-class KeyGuessingTest extends IntegrationTest {
+// Ten failed logins a minute per address (LowLimitsIntegrationTest.FAILED_LOGINS_PER_MINUTE).
+class KeyGuessingTest extends LowLimitsIntegrationTest {
 
   @Test
   void a_thousand_wrong_keys_cost_a_bounded_handful_of_queries_then_429() {

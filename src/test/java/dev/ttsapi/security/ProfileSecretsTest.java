@@ -57,6 +57,8 @@ class ProfileSecretsTest {
                 TtsApiApplication.class.getName(),
                 "--roles=api",
                 "--server.port=0",
+                // stopped with SIGTERM once read: no drain window to wait out (as in pom.xml)
+                "--tts.observability.drain-window=0s",
                 "--tts.stores.data-dir=" + work.resolve("data"),
                 "--tts.stores.redis-url=" + TestStores.redisUrl(),
                 "--tts.canary=" + secret)

@@ -8,7 +8,7 @@ import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.EngineThreads;
 import dev.ttsapi.support.FaultyMaryEngine;
 import dev.ttsapi.support.GateEngine;
-import dev.ttsapi.support.IntegrationTest;
+import dev.ttsapi.support.LowLimitsIntegrationTest;
 import dev.ttsapi.support.Problems;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -38,10 +37,9 @@ import tools.jackson.databind.JsonNode;
  * chunk cut short used to leave them (and megabytes of speech parameters each) parked for good,
  * until the heap filled and every worker on the node paused.
  */
-@TestPropertySource(properties = "tts.openai-api.max-streams-per-user=" + SpeechHangUpTest.CAP)
-class SpeechHangUpTest extends IntegrationTest {
+class SpeechHangUpTest extends LowLimitsIntegrationTest {
 
-  static final int CAP = 2;
+  static final int CAP = SPEECH_STREAMS_PER_USER;
   private static final int STREAMS = 20;
   private static final int THREAD_MARGIN = 10;
   private static final long HEAP_MARGIN = 64L << 20;

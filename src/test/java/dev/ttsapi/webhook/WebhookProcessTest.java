@@ -55,6 +55,8 @@ class WebhookProcessTest {
             "--tts.webhook.poll-interval=200ms",
             "--tts.webhook.timeout=20s",
             "--tts.webhook.lease=25s");
+    // The worker process first: its JVM starts while this one starts the API node.
+    Process doomed = startWorkerProcess(settings);
     try (WebhookReceiver receiver = new WebhookReceiver();
         ConfigurableApplicationContext apiNode = start(settings, "api")) {
       receiver.answer(Answer.hang());
@@ -63,7 +65,6 @@ class WebhookProcessTest {
       String key = users.issueKey(user.userId()).key();
       ApiClient api =
           new ApiClient(((WebServerApplicationContext) apiNode).getWebServer().getPort());
-      Process doomed = startWorkerProcess(settings);
       String id;
       try {
         await()
@@ -104,6 +105,8 @@ class WebhookProcessTest {
       assertThat(attempts.size()).isEqualTo(2);
       assertThat(attempts.get(0).path("outcome").asString()).isEqualTo("lost");
       assertThat(attempts.get(1).path("outcome").asString()).isEqualTo("delivered");
+    } finally {
+      doomed.destroyForcibly(); // also when the API node does not start
     }
   }
 
