@@ -29,8 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * A request's life on the API side: accept it (written in a group with concurrent submits: one
  * statement per group, the lookup of stored audio folded into its INSERT; one pipelined Redis round
- * trip; no synthesis),
- * report its status, list and cancel. Workers drive the rest through {@link JobLifecycle}.
+ * trip; no synthesis), report its status, list and cancel. Workers drive the rest through {@link
+ * JobLifecycle}.
  */
 @Service
 public class RequestService {
@@ -101,8 +101,8 @@ public class RequestService {
   /**
    * {@link #submit(Submission)}, with {@code alongside} written in the same transaction. Without
    * anything alongside, the request is written in a group with those submitted concurrently on this
-   * node ({@link GroupCommit}): one statement for the group, which looks up stored audio and inserts
-   * the rows that have none, and this call returns once its row is committed.
+   * node ({@link GroupCommit}): one statement for the group, which looks up stored audio and
+   * inserts the rows that have none, and this call returns once its row is committed.
    */
   public Accepted submit(Submission submission, AlongsideInsert alongside) {
     if (alongside != AlongsideInsert.NOTHING) {

@@ -23,8 +23,8 @@ import org.springframework.context.annotation.Import;
  * and the PostgreSQL driver's own log of the messages it sends. The request's per-minute budget and
  * its daily quota are one script call (one round trip, before anything is written); the group
  * writer's INSERT, with its lookup of stored audio folded in, is one PostgreSQL round trip (no
- * separate lookup, no BEGIN/COMMIT); the request's status hash and its admission to the queue follow
- * it, sent together. Fails if any of these goes back up.
+ * separate lookup, no BEGIN/COMMIT); the request's status hash and its admission to the queue
+ * follow it, sent together. Fails if any of these goes back up.
  */
 @Import(StatementCounting.class)
 class SubmitRoundTripsTest extends IntegrationTest {
@@ -68,9 +68,7 @@ class SubmitRoundTripsTest extends IntegrationTest {
           .as("the status hash and the admission, after the row is written")
           .hasSize(2);
 
-      assertThat(writer)
-          .as("PostgreSQL round trips of the group writer: %s", writer)
-          .hasSize(1);
+      assertThat(writer).as("PostgreSQL round trips of the group writer: %s", writer).hasSize(1);
       assertThat(writer.getFirst().messages())
           .as("one statement, no transaction around it")
           .noneMatch(m -> m.contains("BEGIN") || m.contains("COMMIT"));

@@ -17,9 +17,8 @@ import java.util.logging.Logger;
  * learns from it is what travelled over the wire, which counting statements cannot show (a JDBC
  * batch and its commit are several round trips; a statement is one). A round trip of the extended
  * protocol ends with a Sync: the driver then waits for the server (a simple query other than the
- * BEGIN it sends ahead of a statement is one of its own).
- * Messages are kept per thread, so a test can tell the request's own round trips from background
- * work.
+ * BEGIN it sends ahead of a statement is one of its own). Messages are kept per thread, so a test
+ * can tell the request's own round trips from background work.
  */
 public final class PostgresWire implements AutoCloseable {
 
@@ -28,11 +27,12 @@ public final class PostgresWire implements AutoCloseable {
   /** One round trip: the messages sent before the driver waited, on one thread. */
   public record RoundTrip(String thread, List<String> messages) {
 
-    /** A connection check (an empty query, as the pool's validation sends), not the caller's SQL. */
+    /**
+     * A connection check (an empty query, as the pool's validation sends), not the caller's SQL.
+     */
     boolean validation() {
       return messages.stream().anyMatch(m -> m.contains("query=\"\""))
-          && messages.stream()
-              .noneMatch(m -> m.contains("query=\"") && !m.contains("query=\"\""));
+          && messages.stream().noneMatch(m -> m.contains("query=\"") && !m.contains("query=\"\""));
     }
   }
 
