@@ -125,8 +125,9 @@ class TtsController {
   /**
    * Accepts text to speak. 200 (the seed's load test counts anything else as a failure). With an
    * {@code Idempotency-Key}, a repeat of the same body answers the first answer again. The submit
-   * budget is checked first thing ({@link Budgeted}); its Redis answer travelled while the body was
-   * read.
+   * budget and the daily quota are asked of Redis in one script call once the text is known to be
+   * speakable ({@link Budgeted#checkAndCharge}); on every other way out the budget is checked
+   * alone, first, so a call over it is a 429 whatever else was wrong with it.
    */
   @DocumentBody
   @PostMapping(
@@ -139,31 +140,43 @@ class TtsController {
       @RequestBody SubmitBody body,
       @RequestHeader(name = Idempotency.HEADER, required = false) String idempotencyKey,
       HttpServletResponse response) {
-    // Asked of Redis before the body was read: its answer came while the body was parsed.
-    budget.check();
-    return guard.once(
-        caller,
-        body,
-        idempotencyKey,
-        response,
-        () -> {
-          guard.rejectUnsafeFields(body);
-          Submission submission = validate(caller, body);
-          AlongsideInsert callback =
-              body.callbackUrl() == null
-                  ? AlongsideInsert.NOTHING
-                  : webhooks.callbackFor(callbackUrls.check("callback_url", body.callbackUrl()));
-          queueLimit.admit(submission.priority());
-          // Charged once the text is known to be speakable; given back if it is refused after all.
-          try (QuotaCharge charge =
-              limiter.charge(submission.userId(), submission.utterance().characters())) {
-            SubmitResponse answer =
-                SubmitResponse.of(
-                    requests.submit(submission, callback), submission.utterance().lexicons());
-            charge.keep();
-            return answer;
-          }
-        });
+    if (idempotencyKey != null) {
+      // a replay is taken from the budget too, and over it is refused before the key is looked at
+      budget.check();
+    }
+    try {
+      return guard.once(
+          caller,
+          body,
+          idempotencyKey,
+          response,
+          () -> {
+            guard.rejectUnsafeFields(body);
+            Submission submission = validate(caller, body);
+            AlongsideInsert callback =
+                body.callbackUrl() == null
+                    ? AlongsideInsert.NOTHING
+                    : webhooks.callbackFor(callbackUrls.check("callback_url", body.callbackUrl()));
+            queueLimit.admit(submission.priority());
+            UUID owner = submission.userId();
+            long characters = submission.utterance().characters();
+            // Charged once the text is known to be speakable; given back if it is refused after
+            // all.
+            try (QuotaCharge charge =
+                budget
+                    .checkAndCharge(owner, characters)
+                    .orElseGet(() -> limiter.charge(owner, characters))) {
+              SubmitResponse answer =
+                  SubmitResponse.of(
+                      requests.submit(submission, callback), submission.utterance().lexicons());
+              charge.keep();
+              return answer;
+            }
+          });
+    } catch (RuntimeException e) {
+      budget.check(); // done already unless the call failed before its limits were asked
+      throw e;
+    }
   }
 
   /**

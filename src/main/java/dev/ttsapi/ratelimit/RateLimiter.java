@@ -103,19 +103,10 @@ public class RateLimiter {
     }
     List<String> keys = new ArrayList<>(2);
     List<String> args = new ArrayList<>(4);
-    args.add(Long.toString(PERIOD_MS));
-    keys.add(prefix(userId) + (budget == Budget.POLL ? "poll" : "submit"));
-    args.add(Long.toString(perUser));
-    long limit = perUser;
-    if (budget == Budget.SUBMIT && properties.keyRequestsPerMinute() > 0 && apiKey != null) {
-      keys.add(prefix(userId) + "key:" + keyHash(apiKey));
-      args.add(Integer.toString(properties.keyRequestsPerMinute()));
-      limit = Math.min(limit, properties.keyRequestsPerMinute());
-    }
+    long shown = buckets(userId, apiKey, budget, perUser, keys, args);
     if (cost != 1) {
       args.add(Integer.toString(cost));
     }
-    long shown = limit;
     CompletableFuture<List<Long>> sent;
     try {
       sent = redis.evalAsync(RedisScript.GCRA, keys, args);
@@ -141,6 +132,111 @@ public class RateLimiter {
           metrics.limitFailedOpen(budget == Budget.POLL ? "poll" : "submit");
           return Decision.unlimited(shown);
         });
+  }
+
+  /**
+   * The GCRA buckets of one call of {@code budget} (the user's, and for a submission the key's own
+   * if one is set) added to {@code keys}, with the period and their limits to {@code args}; returns
+   * the limit the headers show (the smaller).
+   */
+  private long buckets(
+      UUID userId,
+      String apiKey,
+      Budget budget,
+      long perUser,
+      List<String> keys,
+      List<String> args) {
+    args.add(Long.toString(PERIOD_MS));
+    keys.add(prefix(userId) + (budget == Budget.POLL ? "poll" : "submit"));
+    args.add(Long.toString(perUser));
+    long limit = perUser;
+    if (budget == Budget.SUBMIT && properties.keyRequestsPerMinute() > 0 && apiKey != null) {
+      keys.add(prefix(userId) + "key:" + keyHash(apiKey));
+      args.add(Integer.toString(properties.keyRequestsPerMinute()));
+      limit = Math.min(limit, properties.keyRequestsPerMinute());
+    }
+    return limit;
+  }
+
+  /**
+   * A submission's two limits in one script call, one Redis round trip: one call taken from the
+   * user's submit budget (and the key's), and, only if the budget had room, {@code characters}
+   * charged to the user's daily quota. A call the budget refuses is charged no characters; one the
+   * quota refuses has used its budget all the same (as when the two were asked one after the
+   * other). Fails open as {@link #acquire} and {@link #chargeCharacters} do.
+   */
+  public SubmitLimits submitLimits(UUID userId, String apiKey, long characters) {
+    UserLimits user = limits.limitsOf(userId);
+    long perUser = user.requestsPerMinute();
+    if (!properties.enabled()) {
+      return new SubmitLimits(
+          Decision.unlimited(perUser), new QuotaCharge(this, userId, characters), null);
+    }
+    List<String> keys = new ArrayList<>(3);
+    List<String> args = new ArrayList<>(6);
+    long shown = buckets(userId, apiKey, Budget.SUBMIT, perUser, keys, args);
+    Instant now = clock.instant();
+    LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    long untilMidnight = untilMidnight(now, day);
+    long quota = user.charactersPerDay();
+    long charged = Math.max(0, characters);
+    keys.add(prefix(userId) + "chars:" + day);
+    args.add(Long.toString(quota));
+    args.add(Long.toString(charged));
+    args.add(Long.toString(untilMidnight + Duration.ofDays(1).toSeconds()));
+    List<Long> result;
+    try {
+      result = redis.eval(RedisScript.SUBMIT_LIMITS, keys, args);
+    } catch (RuntimeException e) {
+      log.warn("Rate limiter unavailable, letting the submission through: {}", e.toString());
+      metrics.limitFailedOpen("submit");
+      metrics.limitFailedOpen("quota");
+      // nothing was charged, so nothing is given back
+      return new SubmitLimits(Decision.unlimited(shown), new QuotaCharge(this, userId, 0), null);
+    }
+    boolean allowed = result.get(0) == 1;
+    Decision decision =
+        new Decision(
+            allowed,
+            shown,
+            result.get(1),
+            seconds(result.get(3)),
+            allowed ? 0 : seconds(result.get(2)));
+    if (!allowed) {
+      record(userId, 0, 0, 1);
+      return new SubmitLimits(decision, null, null);
+    }
+    if (result.get(4) == 0) {
+      record(userId, 1, 0, 0);
+      return new SubmitLimits(
+          decision, null, quotaRefusal(quota, result.get(5), characters, untilMidnight));
+    }
+    record(userId, 1, result.get(4) == 1 ? charged : 0, 0);
+    return new SubmitLimits(
+        decision, new QuotaCharge(this, userId, result.get(4) == 1 ? charged : 0), null);
+  }
+
+  /**
+   * What {@link #submitLimits} decided.
+   *
+   * @param budget the per-minute budget's decision, for the {@code RateLimit-*} headers
+   * @param charge the characters charged, when the budget allowed the call and the quota had room
+   * @param quotaRefusal the quota's 429, when the budget allowed the call and the quota had no room
+   */
+  public record SubmitLimits(
+      Decision budget, QuotaCharge charge, RateLimitExceededException quotaRefusal) {
+
+    /**
+     * The characters charged.
+     *
+     * @throws RateLimitExceededException the quota's refusal
+     */
+    public QuotaCharge charged() {
+      if (quotaRefusal != null) {
+        throw quotaRefusal;
+      }
+      return charge;
+    }
   }
 
   /**
@@ -187,8 +283,7 @@ public class RateLimiter {
     long limit = limits.limitsOf(userId).charactersPerDay();
     Instant now = clock.instant();
     LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    long untilMidnight =
-        Duration.between(now, day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds();
+    long untilMidnight = untilMidnight(now, day);
     List<Long> result;
     try {
       result =
@@ -205,19 +300,28 @@ public class RateLimiter {
       return;
     }
     if (result.get(0) != 1) {
-      long used = result.get(1);
-      throw new RateLimitExceededException(
-          Kind.CHARACTERS_PER_DAY,
-          new Decision(false, limit, Math.max(0, limit - used), untilMidnight, untilMidnight + 1),
-          "This text is "
-              + characters
-              + " characters; "
-              + Math.max(0, limit - used)
-              + " of your daily quota of "
-              + limit
-              + " characters are left. The quota resets at 00:00 UTC.");
+      throw quotaRefusal(limit, result.get(1), characters, untilMidnight);
     }
     record(userId, 0, characters, 0);
+  }
+
+  private static long untilMidnight(Instant now, LocalDate day) {
+    return Duration.between(now, day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())
+        .toSeconds();
+  }
+
+  private static RateLimitExceededException quotaRefusal(
+      long limit, long used, long characters, long untilMidnight) {
+    return new RateLimitExceededException(
+        Kind.CHARACTERS_PER_DAY,
+        new Decision(false, limit, Math.max(0, limit - used), untilMidnight, untilMidnight + 1),
+        "This text is "
+            + characters
+            + " characters; "
+            + Math.max(0, limit - used)
+            + " of your daily quota of "
+            + limit
+            + " characters are left. The quota resets at 00:00 UTC.");
   }
 
   /**

@@ -15,13 +15,20 @@ import java.util.HexFormat;
  * script names keys of one hash slot); {@link Redis#eval} runs it by its SHA.
  *
  * <p>A script made of several files is their concatenation: a shared Lua function (the per-user
- * cap's promotion) lives in one file and is put in front of the scripts that call it.
+ * cap's promotion, GCRA, the quota) lives in one file and is put in front of the scripts that call
+ * it.
  */
 public enum RedisScript {
   /** GCRA rate-limit buckets, all or nothing (rate limiter, failed logins). */
-  GCRA(ScriptOutputType.MULTI, "gcra.lua"),
+  GCRA(ScriptOutputType.MULTI, "gcra-function.lua", "gcra.lua"),
   /** The daily character quota: charge if it fits. */
-  QUOTA(ScriptOutputType.MULTI, "quota.lua"),
+  QUOTA(ScriptOutputType.MULTI, "quota-function.lua", "quota.lua"),
+  /**
+   * A submission's per-minute budget and, if it has room, its characters charged to the daily
+   * quota: one call, one round trip.
+   */
+  SUBMIT_LIMITS(
+      ScriptOutputType.MULTI, "gcra-function.lua", "quota-function.lua", "submit-limits.lua"),
   /** A request's whole status hash, its expiry and its event, at once. */
   STATUS_WRITE(ScriptOutputType.INTEGER, "status-write.lua"),
   /** Only the progress of a status hash, and its event. */

@@ -57,6 +57,11 @@ class AudioCacheHits extends BatchedCounts<String> {
     return found;
   }
 
+  /** Counts one hit of stored audio found otherwise (folded into a submit's INSERT). */
+  void counted(String contentKey) {
+    add(contentKey, 1);
+  }
+
   @Override
   protected void write(Map<String, long[]> counts) {
     Map<String, Long> hits = new TreeMap<>(); // one row-lock order on every node

@@ -66,7 +66,7 @@ final class GroupCommit<T, R> implements AutoCloseable {
         .register(registry);
     this.sizes =
         DistributionSummary.builder("tts.requests.group.size")
-            .description("Submits written together in one group (one lookup, one commit)")
+            .description("Submits written together in one group (one statement)")
             .register(registry);
     this.thread = Thread.ofVirtual().name(name).start(this::run);
   }

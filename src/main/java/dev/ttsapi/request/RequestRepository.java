@@ -86,6 +86,143 @@ public class RequestRepository {
     router.wrote(requests.stream().map(TtsRequest::userId).distinct().toArray(UUID[]::new));
   }
 
+  /**
+   * A group of new submits in one statement, one round trip, atomic without a transaction: one
+   * multi-row INSERT (the rows as arrays, unnest) of those whose content key has no stored audio,
+   * queued, with their first events; the lookup of stored audio is folded in. Those whose audio is
+   * stored are not inserted: their stored audio is returned (and for a shared cache, whether their
+   * user asked for it before), to be checked against the audio store and inserted as answered
+   * (completed) or queued again ({@link #insert}). Everything is read from one snapshot, so "asked
+   * before" does not see the rows this statement inserts.
+   *
+   * @param queued the group's rows as queued rows, ids assigned
+   * @param askedToo whether to find out if each user asked for the stored audio before
+   * @return request id → the stored audio of each row that was not inserted
+   */
+  Map<UUID, Stored> insertUnlessStored(List<TtsRequest> queued, boolean askedToo) {
+    Map<UUID, Stored> stored = new java.util.HashMap<>();
+    int n = queued.size();
+    String[] ids = new String[n];
+    String[] createdAt = new String[n];
+    String[] users = new String[n];
+    String[] priorities = new String[n];
+    String[] texts = new String[n];
+    Integer[] textLengths = new Integer[n];
+    String[] languages = new String[n];
+    String[] voicesRequested = new String[n];
+    String[] voices = new String[n];
+    String[] engines = new String[n];
+    Double[] speeds = new Double[n];
+    Double[] pitches = new Double[n];
+    String[] formats = new String[n];
+    Integer[] sampleRates = new Integer[n];
+    String[] contentKeys = new String[n];
+    String[] ssml = new String[n];
+    String[] spokenTexts = new String[n];
+    for (int i = 0; i < n; i++) {
+      TtsRequest r = queued.get(i);
+      if (r.status() != RequestStatus.QUEUED) {
+        throw new IllegalArgumentException("not a queued row: " + r.id());
+      }
+      ids[i] = r.id().toString();
+      createdAt[i] = time(r.createdAt()).toString();
+      users[i] = r.userId().toString();
+      priorities[i] = r.priority().wireName();
+      texts[i] = r.text();
+      textLengths[i] = r.characters();
+      languages[i] = r.language();
+      voicesRequested[i] = r.voiceRequested();
+      voices[i] = r.voice();
+      engines[i] = r.voice().substring(0, Math.max(0, r.voice().indexOf(':')));
+      speeds[i] = r.speed();
+      pitches[i] = r.pitch();
+      formats[i] = r.format().extension();
+      sampleRates[i] = r.sampleRate();
+      contentKeys[i] = r.contentKey();
+      ssml[i] = r.ssml();
+      spokenTexts[i] = r.speech().spokenText();
+    }
+    jdbc.sql(INSERT_UNLESS_STORED)
+        .param("ids", ids)
+        .param("createdAt", createdAt)
+        .param("users", users)
+        .param("priorities", priorities)
+        .param("texts", texts)
+        .param("textLengths", textLengths)
+        .param("languages", languages)
+        .param("voicesRequested", voicesRequested)
+        .param("voices", voices)
+        .param("engines", engines)
+        .param("speeds", speeds)
+        .param("pitches", pitches)
+        .param("formats", formats)
+        .param("sampleRates", sampleRates)
+        .param("contentKeys", contentKeys)
+        .param("ssml", ssml)
+        .param("spokenTexts", spokenTexts)
+        .param("askedToo", askedToo)
+        .query(
+            rs -> {
+              stored.put(
+                  rs.getObject("id", UUID.class),
+                  new Stored(
+                      new CachedAudio(
+                          rs.getLong("bytes"),
+                          rs.getLong("duration_ms"),
+                          rs.getString("ssml_marks")),
+                      rs.getBoolean("asked")));
+            });
+    router.wrote(
+        queued.stream()
+            .filter(r -> !stored.containsKey(r.id()))
+            .map(TtsRequest::userId)
+            .distinct()
+            .toArray(UUID[]::new));
+    return stored;
+  }
+
+  /**
+   * Stored audio found for a submit, and whether its user asked for it before (for a shared cache).
+   */
+  record Stored(CachedAudio audio, boolean askedBefore) {}
+
+  private static final String INSERT_UNLESS_STORED =
+      """
+      WITH input AS (
+        SELECT * FROM unnest(
+            CAST(CAST(:ids AS text[]) AS uuid[]), CAST(CAST(:createdAt AS text[]) AS timestamptz[]),
+            CAST(CAST(:users AS text[]) AS uuid[]), CAST(:priorities AS text[]),
+            CAST(:texts AS text[]), CAST(:textLengths AS integer[]), CAST(:languages AS text[]),
+            CAST(:voicesRequested AS text[]), CAST(:voices AS text[]), CAST(:engines AS text[]),
+            CAST(:speeds AS double precision[]), CAST(:pitches AS double precision[]),
+            CAST(:formats AS text[]), CAST(:sampleRates AS integer[]),
+            CAST(:contentKeys AS text[]), CAST(:ssml AS text[]), CAST(:spokenTexts AS text[]))
+          AS i(id, created_at, user_id, priority, text, text_length, language, voice_requested,
+               voice, engine, speed, pitch, format, sample_rate, content_key, ssml, spoken_text)),
+      stored AS (
+        SELECT i.id, a.bytes, a.duration_ms, a.ssml_marks,
+               CAST(:askedToo AS boolean) AND EXISTS (
+                 SELECT 1 FROM requests r
+                  WHERE r.user_id = i.user_id AND r.content_key = i.content_key) AS asked
+          FROM input i JOIN audio_cache a ON a.content_key = i.content_key),
+      inserted AS (
+        INSERT INTO requests (id, created_at, user_id, status, priority, text, text_length,
+          language, voice_requested, voice, engine, speed, pitch, format, sample_rate,
+          content_key, cache_hit, progress, updated_at, ssml, spoken_text)
+        SELECT i.id, i.created_at, i.user_id, 'queued', i.priority, i.text, i.text_length,
+               i.language, i.voice_requested, i.voice, i.engine, i.speed, i.pitch, i.format,
+               i.sample_rate, i.content_key, false, 0, i.created_at, CAST(i.ssml AS jsonb),
+               i.spoken_text
+          FROM input i
+         WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.id = i.id)
+        RETURNING id, created_at),
+      logged AS (
+        INSERT INTO logs (request_id, timestamp, event, attempt)
+        SELECT id, created_at, 'queued', 0 FROM inserted)
+      -- inserted and logged run whether or not this reads them (data-modifying CTEs always do)
+      SELECT id, bytes, duration_ms, ssml_marks, asked FROM stored
+      """;
+
   private static MapSqlParameterSource insertParameters(TtsRequest r) {
     return new MapSqlParameterSource()
         .addValue("id", r.id())

@@ -28,8 +28,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A request's life on the API side: accept it (written in a group with concurrent submits: one
- * lookup, one INSERT batch and one commit per group; one pipelined Redis round trip; no synthesis),
- * report its status, list and cancel. Workers drive the rest through {@link JobLifecycle}.
+ * statement per group, the lookup of stored audio folded into its INSERT; one pipelined Redis round
+ * trip; no synthesis), report its status, list and cancel. Workers drive the rest through {@link
+ * JobLifecycle}.
  */
 @Service
 public class RequestService {
@@ -100,8 +101,8 @@ public class RequestService {
   /**
    * {@link #submit(Submission)}, with {@code alongside} written in the same transaction. Without
    * anything alongside, the request is written in a group with those submitted concurrently on this
-   * node ({@link GroupCommit}): one lookup of stored audio, one INSERT batch and one commit for the
-   * group, and this call returns once its row is committed.
+   * node ({@link GroupCommit}): one statement for the group, which looks up stored audio and
+   * inserts the rows that have none, and this call returns once its row is committed.
    */
   public Accepted submit(Submission submission, AlongsideInsert alongside) {
     if (alongside != AlongsideInsert.NOTHING) {
@@ -135,8 +136,8 @@ public class RequestService {
   /**
    * A submit's work on {@code submission} with nothing kept, for the warm-up ({@code
    * observability.WarmUp}) to run before the node reports ready, so the JIT has compiled the path
-   * when the first users come: its speech and content key, the lookup of stored audio, its row
-   * written as a queued request (the single INSERT) and as a cache hit (the batched one), and a
+   * when the first users come: its speech and content key, its row written as a queued request by
+   * the group commit's statement (the lookup of stored audio folded in) and as a cache hit, and a
    * status read of it from Redis (the hash is not there) and from PostgreSQL, all inside one
    * transaction that is rolled back. Redis is only read; no hit is counted, no metric moves, no
    * status event or queue entry is made.
@@ -150,15 +151,13 @@ public class RequestService {
         transactions.execute(
             tx -> {
               tx.setRollbackOnly(); // whatever happens below, nothing is committed
-              repository.findCachedAudios(
-                  List.of(user),
-                  List.of(speech.contentKey()),
-                  properties.audioCache() == AudioCacheScope.SHARED);
               TtsRequest queued =
                   TtsRequest.queued(ids.next(), user, submission.priority(), speech);
               TtsRequest hit =
                   TtsRequest.fromCache(ids.next(), user, submission.priority(), speech, 1, 1);
-              repository.insert(queued);
+              // the group commit's one statement (lookup folded in), then a stored-audio answer's
+              repository.insertUnlessStored(
+                  List.of(queued), properties.audioCache() == AudioCacheScope.SHARED);
               repository.insertAll(List.of(hit));
               Optional<StatusSnapshot> cached = Redis.await(statusStore.readAsync(queued.id()));
               if (cached.isEmpty()) {
@@ -176,20 +175,91 @@ public class RequestService {
   private record Rows(List<TtsRequest> requests, List<Accepted> accepted) {}
 
   /**
-   * Writes one group of single submits: the rows in one transaction (a lone row in one autocommit
-   * INSERT), then their status hashes and queue entries, pipelined; each caller is answered when
-   * its own Redis commands are answered. PostgreSQL unreachable fails every caller of the group
-   * (their 503); any other failure of the batch is a bad row, so the rows are written again one by
-   * one and only the bad one fails.
+   * Writes one group of single submits. One statement (one round trip, no transaction) inserts
+   * those whose audio is not stored, queued, and finds the stored audio of the others ({@link
+   * RequestRepository#insertUnlessStored}); those are inserted next, answered from their audio
+   * ({@link #writeStored}). Then their status hashes and queue entries, pipelined; each caller is
+   * answered when its own Redis commands are answered. PostgreSQL unreachable fails every caller of
+   * the group (their 503); any other failure of the statement is a bad row, so the submits are
+   * written again one by one and only the bad one fails.
    */
   private void writeGroup(List<GroupCommit.Pending<Submit, Accepted>> group) {
-    Found found = lookup(group.stream().map(GroupCommit.Pending::item).toList());
+    List<GroupCommit.Pending<Submit, Accepted>> callers = new ArrayList<>(group.size());
+    List<TtsRequest> queued = new ArrayList<>(group.size());
+    for (GroupCommit.Pending<Submit, Accepted> pending : group) {
+      Submission submission = pending.item().submission();
+      queued.add(
+          TtsRequest.queued(
+              ids.next(), submission.userId(), submission.priority(), pending.item().speech()));
+      callers.add(pending);
+    }
+    Map<UUID, RequestRepository.Stored> stored;
+    try {
+      stored =
+          repository.insertUnlessStored(queued, properties.audioCache() == AudioCacheScope.SHARED);
+    } catch (RuntimeException e) {
+      if (group.size() == 1 || unreachable(e)) {
+        callers.forEach(c -> c.answer().completeExceptionally(e));
+        return;
+      }
+      log.warn(
+          "A group of {} submits was refused ({}); writing them one by one",
+          group.size(),
+          e.toString());
+      group.forEach(pending -> writeGroup(List.of(pending))); // nothing of the group was written
+      return;
+    }
+    List<GroupCommit.Pending<Submit, Accepted>> storedCallers = new ArrayList<>();
+    List<TtsRequest> storedRows = new ArrayList<>();
+    for (int i = 0; i < queued.size(); i++) {
+      TtsRequest request = queued.get(i);
+      GroupCommit.Pending<Submit, Accepted> caller = callers.get(i);
+      if (stored.containsKey(request.id())) {
+        storedCallers.add(caller);
+        storedRows.add(request);
+        continue;
+      }
+      Accepted answer = new Accepted(request, false);
+      metrics.received(request.voice(), false);
+      publish(request).whenComplete((ok, failure) -> caller.answer().complete(answer));
+    }
+    if (!storedRows.isEmpty()) {
+      try {
+        writeStored(storedCallers, storedRows, stored);
+      } catch (RuntimeException e) {
+        // only these: the others' rows are committed, and their answers on their way
+        storedCallers.forEach(c -> c.answer().completeExceptionally(e));
+      }
+    }
+  }
+
+  /**
+   * The submits of a group whose audio is stored: answered from it (completed) unless the audio
+   * store lost it (then queued), inserted as the group commit used to insert every row (one row in
+   * one statement, more in one transaction; a bad row retried alone), and published.
+   */
+  private void writeStored(
+      List<GroupCommit.Pending<Submit, Accepted>> group,
+      List<TtsRequest> queued,
+      Map<UUID, RequestRepository.Stored> stored) {
+    Map<String, CachedAudio> audio = new HashMap<>();
+    java.util.Set<String> askedBefore = new java.util.HashSet<>();
+    for (TtsRequest request : queued) {
+      RequestRepository.Stored found = stored.get(request.id());
+      audio.put(request.contentKey(), found.audio());
+      cacheHits.counted(request.contentKey());
+      if (found.askedBefore()) {
+        askedBefore.add(request.userId() + "/" + request.contentKey());
+      }
+    }
+    Found found = new Found(stillStored(audio), askedBefore);
     List<GroupCommit.Pending<Submit, Accepted>> callers = new ArrayList<>(group.size());
     List<TtsRequest> requests = new ArrayList<>(group.size());
     List<Accepted> answers = new ArrayList<>(group.size());
-    for (GroupCommit.Pending<Submit, Accepted> pending : group) {
+    for (int i = 0; i < group.size(); i++) {
+      GroupCommit.Pending<Submit, Accepted> pending = group.get(i);
       try {
-        Accepted accepted = row(pending.item(), found);
+        Accepted accepted = row(pending.item(), found, queued.get(i).id());
         callers.add(pending);
         requests.add(accepted.request());
         answers.add(accepted);
@@ -265,7 +335,7 @@ public class RequestService {
     List<TtsRequest> requests = new ArrayList<>(submits.size());
     List<Accepted> accepted = new ArrayList<>(submits.size());
     for (Submit submit : submits) {
-      Accepted one = row(submit, found);
+      Accepted one = row(submit, found, ids.next());
       requests.add(one.request());
       accepted.add(one);
     }
@@ -273,10 +343,9 @@ public class RequestService {
   }
 
   /** A submit's row: completed from stored audio (a cache hit), else queued. */
-  private Accepted row(Submit submit, Found found) {
+  private Accepted row(Submit submit, Found found, UUID id) {
     Submission submission = submit.submission();
     TtsRequest.Speech speech = submit.speech();
-    UUID id = ids.next();
     CachedAudio audio = found.cached().get(speech.contentKey());
     if (audio != null && speech.ssml() != null) {
       speech = speech.withSsml(SsmlMarks.merge(speech.ssml(), audio.ssmlMarks()));

@@ -3,7 +3,6 @@ package dev.ttsapi.web;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.ratelimit.Budget;
 import dev.ttsapi.ratelimit.Decision;
-import dev.ttsapi.ratelimit.PendingDecision;
 import dev.ttsapi.ratelimit.RateLimitExceededException;
 import dev.ttsapi.ratelimit.RateLimitExceededException.Kind;
 import dev.ttsapi.ratelimit.RateLimiter;
@@ -19,8 +18,8 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * synthesize) from the submit budget. Runs after {@link ApiKeyInterceptor}. Every answer, allowed
  * or refused, carries {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code
  * RateLimit-Reset}; a refusal is a 429 with {@code Retry-After}. A handler that takes a {@link
- * Budgeted} argument is let in before the answer comes and checks it itself, after sending its own
- * Redis commands, so they share the round trip.
+ * Budgeted} argument is let in before its budget is asked and checks it itself, after sending its
+ * own Redis commands (or with its quota, in one script call), so they share the round trip.
  */
 class RateLimitInterceptor implements HandlerInterceptor {
 
@@ -47,19 +46,31 @@ class RateLimitInterceptor implements HandlerInterceptor {
     boolean read = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
     Budget budget = read && !Access.submitBudget(handler) ? Budget.POLL : Budget.SUBMIT;
     String key = ApiKeyInterceptor.key(request, handler).orElse(null);
-    PendingDecision pending = limiter.acquireLater(caller.userId(), key, budget);
     String what = budget == Budget.POLL ? " reads" : " requests";
     if (Access.checksItsBudget(handler)) {
-      // the handler sends its own commands first and checks then: one round trip for both
-      request.setAttribute(BUDGET_ATTRIBUTE, new Budgeted(pending, response, what));
+      // asked when the handler first needs it, with its own commands: one round trip for all
+      request.setAttribute(
+          BUDGET_ATTRIBUTE, new Budgeted(limiter, caller.userId(), key, budget, response, what));
       return true;
     }
-    Decision decision = pending.await();
+    Decision decision = limiter.acquireLater(caller.userId(), key, budget).await();
     writeHeaders(response, decision);
     if (!decision.allowed()) {
       throw refusal(decision, what);
     }
     return true;
+  }
+
+  /**
+   * Every call is taken from its budget: one whose handler never checked it (its body could not be
+   * read, so the handler never ran) is charged now.
+   */
+  @Override
+  public void afterCompletion(
+      HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
+    if (request.getAttribute(BUDGET_ATTRIBUTE) instanceof Budgeted budgeted) {
+      budgeted.chargeIfUnchecked();
+    }
   }
 
   static RateLimitExceededException refusal(Decision decision, String what) {

@@ -25,6 +25,7 @@ class RedisScriptsTest extends IntegrationTest {
     gcraAllowsTheLimitThenRefuses();
     gcraChargesAWholeBatchOrNothing();
     quotaChargesOnlyWhatFits();
+    submitLimitsChargeTheQuotaOnlyWhenTheBudgetAllows();
     statusWriteSetsTheWholeHashAndClearsStaleFields();
     releaseIfOwnerLeavesSomeoneElsesKey();
     renewIfOwnerExtendsOnlyItsOwnLease();
@@ -73,6 +74,24 @@ class RedisScriptsTest extends IntegrationTest {
     assertThat(charged).containsExactly(1L, 6L);
     assertThat(refused).containsExactly(0L, 6L);
     assertThat(redis.sync().ttl("{rl:test}:chars")).isBetween(1L, 100L);
+  }
+
+  private void submitLimitsChargeTheQuotaOnlyWhenTheBudgetAllows() {
+    List<String> keys = List.of("{rl:test}:submit", "{rl:test}:key:ab", "{rl:test}:chars:day");
+    // budgets of 2 (the user's) and 5 (the key's) a minute; 10 characters a day
+    List<String> six = List.of("60000", "2", "5", "10", "6", "100");
+    List<Long> charged = run(RedisScript.SUBMIT_LIMITS, keys, six);
+    List<Long> overQuota = run(RedisScript.SUBMIT_LIMITS, keys, six);
+    List<Long> overBudget =
+        run(RedisScript.SUBMIT_LIMITS, keys, List.of("60000", "2", "5", "10", "1", "100"));
+    assertThat(charged).as("allowed, remaining, ..., charged, used").startsWith(1L, 1L);
+    assertThat(charged.subList(4, 6)).containsExactly(1L, 6L);
+    assertThat(overQuota.getFirst()).as("the budget had room: used").isEqualTo(1L);
+    assertThat(overQuota.subList(4, 6)).as("the quota had not").containsExactly(0L, 6L);
+    assertThat(overBudget.getFirst()).as("the budget is spent").isZero();
+    assertThat(overBudget.get(4)).as("the quota is not asked").isEqualTo(-1L);
+    assertThat(redis.sync().get("{rl:test}:chars:day")).isEqualTo("6");
+    assertThat(redis.sync().ttl("{rl:test}:chars:day")).isBetween(1L, 100L);
   }
 
   private void statusWriteSetsTheWholeHashAndClearsStaleFields() {
