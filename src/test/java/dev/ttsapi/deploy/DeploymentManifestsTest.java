@@ -528,15 +528,30 @@ class DeploymentManifestsTest {
     return Long.parseLong(command.get(1));
   }
 
-  /** The numeric USER of the Dockerfile's last stage. */
+  /**
+   * The numeric USER the Dockerfile's last stage runs as: its own last USER, else the one of the
+   * stage it is built FROM, and so on (a build stage may switch to root for a step of its own).
+   */
   private static long imageUser() {
-    List<String> users =
-        ServiceFacts.read(Path.of("Dockerfile"))
-            .lines()
-            .filter(l -> l.startsWith("USER "))
-            .toList();
-    assertThat(users).hasSize(1);
-    return Long.parseLong(users.get(0).substring(5).split(":")[0].trim());
+    Map<String, String> baseOf = new HashMap<>();
+    Map<String, String> userOf = new HashMap<>();
+    String stage = null;
+    for (String line : ServiceFacts.read(Path.of("Dockerfile")).lines().toList()) {
+      if (line.startsWith("FROM ")) {
+        String[] words = line.trim().split("\\s+");
+        stage = words.length >= 4 && words[2].equalsIgnoreCase("AS") ? words[3] : "(last)";
+        baseOf.put(stage, words[1]);
+        userOf.remove(stage);
+      } else if (line.startsWith("USER ") && stage != null) {
+        userOf.put(stage, line.substring(5).trim());
+      }
+    }
+    String user = null;
+    for (String s = "(last)"; s != null && user == null; s = baseOf.get(s)) {
+      user = userOf.get(s);
+    }
+    assertThat(user).as("the final stage's USER").isNotNull();
+    return Long.parseLong(user.split(":")[0].trim());
   }
 
   private static Set<String> fieldNames(JsonNode node) {

@@ -1,10 +1,12 @@
 package dev.ttsapi.speech;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ttsapi.TtsApiApplication;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.auth.UserService;
+import dev.ttsapi.engine.VoiceDirectory;
 import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.TestStores;
 import java.net.URI;
@@ -56,6 +58,10 @@ class SlowChunksAcrossProcessesTest {
             "tts.ratelimit.requests-per-minute=100000");
     apiNode = start(shared, "tts.roles=api");
     workerNode = start(shared, "tts.roles=worker");
+    // The worker publishes its voices from a scheduler thread just after it starts; until then the
+    // API node answers 503 "no worker has published its voices yet", as it should.
+    VoiceDirectory voices = apiNode.getBean(VoiceDirectory.class);
+    await().atMost(Duration.ofSeconds(60)).until(() -> !voices.current().voices().isEmpty());
     UserService users = apiNode.getBean(UserService.class);
     Caller user = users.createUser("slow-" + System.nanoTime(), Caller.Role.USER);
     key = users.issueKey(user.userId()).key();

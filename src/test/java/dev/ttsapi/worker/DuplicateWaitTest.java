@@ -11,6 +11,7 @@ import dev.ttsapi.support.MarkerEngine;
 import dev.ttsapi.support.Payloads;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class DuplicateWaitTest extends IntegrationTest {
   }
 
   @Test
-  void a_waiting_duplicate_makes_the_audio_itself_when_the_original_fails() {
+  void when_the_original_fails_its_retry_or_the_waiting_duplicate_makes_the_audio_once() {
     TestUser alice = newUser("alice-df", Caller.Role.USER);
     TestUser bob = newUser("bob-df", Caller.Role.USER);
     String text = "Chapter two, which the first engine will not finish.";
@@ -100,10 +101,15 @@ class DuplicateWaitTest extends IntegrationTest {
         .as("the original's failed synthesis, then the duplicate's own")
         .isEqualTo(2);
     assertThat(requests.events(UUID.fromString(original)))
-        .as("the original failed once and then completed from the duplicate's audio")
+        .as("the original failed once, then completed")
         .containsExactly("queued", "started", "retried", "started", "completed");
-    assertThat(billed(duplicate)).as("the duplicate made the audio").isEqualTo(text.length());
-    assertThat(billed(original)).isZero();
+    // After the failure the waiting duplicate and the original's retry both go for the audio:
+    // whichever takes it first synthesizes and is billed, the other completes from that audio for
+    // nothing. Both orders are right (the duplicate won almost always, not always: a fast retry
+    // can take it first); what must hold is one synthesis, billed once, and nobody left waiting.
+    assertThat(List.of(billed(original), billed(duplicate)))
+        .as("billed: the original, the duplicate")
+        .containsExactlyInAnyOrder((long) text.length(), 0L);
   }
 
   private void awaitWaitingDuplicates(int count) {
