@@ -27,6 +27,15 @@ public interface AudioStore {
   Optional<StoredAudio> find(String key);
 
   /**
+   * Whether {@link #find} answers from this machine (a file system's stat), cheaply enough to ask
+   * on every submit before the index is read. An object store's answer is a network round trip: it
+   * is asked only for audio the index lists.
+   */
+  default boolean findsLocally() {
+    return false;
+  }
+
+  /**
    * Stores the audio {@code writer} produces under {@code key}. The object becomes visible only
    * once complete (written aside then moved into place, or an object store's single PUT or
    * completed multipart upload), and is never held whole in memory. If the key is already stored,

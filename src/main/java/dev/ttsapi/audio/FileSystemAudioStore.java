@@ -49,6 +49,11 @@ public final class FileSystemAudioStore implements AudioStore {
   }
 
   @Override
+  public boolean findsLocally() {
+    return true;
+  }
+
+  @Override
   public StoredAudio put(String key, AudioFormat format, AudioWriter writer) throws IOException {
     String k = ContentKeys.check(key);
     Path target = pathOf(k, format);

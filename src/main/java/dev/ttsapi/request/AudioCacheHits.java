@@ -3,11 +3,9 @@ package dev.ttsapi.request;
 import dev.ttsapi.request.RequestRepository.CachedAudio;
 import dev.ttsapi.runtime.BatchedCounts;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
@@ -37,22 +35,6 @@ class AudioCacheHits extends BatchedCounts<String> {
     Optional<CachedAudio> found = repository.findCachedAudio(contentKey);
     if (found.isPresent()) {
       add(contentKey, 1);
-    }
-    return found;
-  }
-
-  /**
-   * Stored audio for the content key of each pair (users[i], contentKeys[i]) that has some, and
-   * whether that user asked for it before ({@code askedToo}, for a shared cache), in one query;
-   * each hit counted.
-   */
-  RequestRepository.CacheLookup lookup(
-      List<UUID> users, List<String> contentKeys, boolean askedToo) {
-    RequestRepository.CacheLookup found = repository.findCachedAudios(users, contentKeys, askedToo);
-    for (String key : contentKeys) {
-      if (found.audio().containsKey(key)) {
-        add(key, 1);
-      }
     }
     return found;
   }

@@ -88,18 +88,23 @@ public class RequestRepository {
 
   /**
    * A group of new submits in one statement, one round trip, atomic without a transaction: one
-   * multi-row INSERT (the rows as arrays, unnest) of those whose content key has no stored audio,
-   * queued, with their first events; the lookup of stored audio is folded in. Those whose audio is
-   * stored are not inserted: their stored audio is returned (and for a shared cache, whether their
-   * user asked for it before), to be checked against the audio store and inserted as answered
-   * (completed) or queued again ({@link #insert}). Everything is read from one snapshot, so "asked
-   * before" does not see the rows this statement inserts.
+   * multi-row INSERT (the rows as arrays, unnest) with their first events, the lookup of stored
+   * audio folded in. A row whose content key has no stored audio is inserted queued. A row whose
+   * audio is stored, and which the audio store was just seen holding ({@code inStore}), is inserted
+   * answered from it: completed, a cache hit (so the webhook outbox trigger writes its event in the
+   * same statement). Any other row with stored audio is not inserted: the audio store has not
+   * confirmed the file yet (an object store is asked only for audio the index lists), or its SSML
+   * marks must be merged with the stored audio's; it is returned, to be checked against the store
+   * and inserted answered or queued again ({@link #insert}). Everything is read from one snapshot,
+   * so "asked before" does not see the rows this statement inserts.
    *
    * @param queued the group's rows as queued rows, ids assigned
+   * @param inStore for each row, whether the audio store holds its content key (false: not asked)
    * @param askedToo whether to find out if each user asked for the stored audio before
-   * @return request id → the stored audio of each row that was not inserted
+   * @return request id → the stored audio of each row that has some, and whether it was inserted
+   *     answered from it; rows not in it were inserted queued
    */
-  Map<UUID, Stored> insertUnlessStored(List<TtsRequest> queued, boolean askedToo) {
+  Map<UUID, Stored> insertGroup(List<TtsRequest> queued, boolean[] inStore, boolean askedToo) {
     Map<UUID, Stored> stored = new java.util.HashMap<>();
     int n = queued.size();
     String[] ids = new String[n];
@@ -119,6 +124,7 @@ public class RequestRepository {
     String[] contentKeys = new String[n];
     String[] ssml = new String[n];
     String[] spokenTexts = new String[n];
+    Boolean[] present = new Boolean[n];
     for (int i = 0; i < n; i++) {
       TtsRequest r = queued.get(i);
       if (r.status() != RequestStatus.QUEUED) {
@@ -141,8 +147,9 @@ public class RequestRepository {
       contentKeys[i] = r.contentKey();
       ssml[i] = r.ssml();
       spokenTexts[i] = r.speech().spokenText();
+      present[i] = inStore[i];
     }
-    jdbc.sql(INSERT_UNLESS_STORED)
+    jdbc.sql(INSERT_GROUP)
         .param("ids", ids)
         .param("createdAt", createdAt)
         .param("users", users)
@@ -160,6 +167,7 @@ public class RequestRepository {
         .param("contentKeys", contentKeys)
         .param("ssml", ssml)
         .param("spokenTexts", spokenTexts)
+        .param("present", present)
         .param("askedToo", askedToo)
         .query(
             rs -> {
@@ -170,11 +178,12 @@ public class RequestRepository {
                           rs.getLong("bytes"),
                           rs.getLong("duration_ms"),
                           rs.getString("ssml_marks")),
-                      rs.getBoolean("asked")));
+                      rs.getBoolean("asked"),
+                      rs.getBoolean("answered")));
             });
     router.wrote(
         queued.stream()
-            .filter(r -> !stored.containsKey(r.id()))
+            .filter(r -> !stored.containsKey(r.id()) || stored.get(r.id()).answered())
             .map(TtsRequest::userId)
             .distinct()
             .toArray(UUID[]::new));
@@ -182,11 +191,12 @@ public class RequestRepository {
   }
 
   /**
-   * Stored audio found for a submit, and whether its user asked for it before (for a shared cache).
+   * Stored audio found for a submit, whether its user asked for it before (for a shared cache), and
+   * whether the submit was inserted answered from it.
    */
-  record Stored(CachedAudio audio, boolean askedBefore) {}
+  record Stored(CachedAudio audio, boolean askedBefore, boolean answered) {}
 
-  private static final String INSERT_UNLESS_STORED =
+  private static final String INSERT_GROUP =
       """
       WITH input AS (
         SELECT * FROM unnest(
@@ -196,31 +206,42 @@ public class RequestRepository {
             CAST(:voicesRequested AS text[]), CAST(:voices AS text[]), CAST(:engines AS text[]),
             CAST(:speeds AS double precision[]), CAST(:pitches AS double precision[]),
             CAST(:formats AS text[]), CAST(:sampleRates AS integer[]),
-            CAST(:contentKeys AS text[]), CAST(:ssml AS text[]), CAST(:spokenTexts AS text[]))
+            CAST(:contentKeys AS text[]), CAST(:ssml AS text[]), CAST(:spokenTexts AS text[]),
+            CAST(:present AS boolean[]))
           AS i(id, created_at, user_id, priority, text, text_length, language, voice_requested,
-               voice, engine, speed, pitch, format, sample_rate, content_key, ssml, spoken_text)),
+               voice, engine, speed, pitch, format, sample_rate, content_key, ssml, spoken_text,
+               present)),
       stored AS (
         SELECT i.id, a.bytes, a.duration_ms, a.ssml_marks,
                CAST(:askedToo AS boolean) AND EXISTS (
                  SELECT 1 FROM requests r
-                  WHERE r.user_id = i.user_id AND r.content_key = i.content_key) AS asked
+                  WHERE r.user_id = i.user_id AND r.content_key = i.content_key) AS asked,
+               i.present AND i.ssml IS NULL AS answered
           FROM input i JOIN audio_cache a ON a.content_key = i.content_key),
       inserted AS (
         INSERT INTO requests (id, created_at, user_id, status, priority, text, text_length,
           language, voice_requested, voice, engine, speed, pitch, format, sample_rate,
-          content_key, cache_hit, progress, updated_at, ssml, spoken_text)
-        SELECT i.id, i.created_at, i.user_id, 'queued', i.priority, i.text, i.text_length,
-               i.language, i.voice_requested, i.voice, i.engine, i.speed, i.pitch, i.format,
-               i.sample_rate, i.content_key, false, 0, i.created_at, CAST(i.ssml AS jsonb),
-               i.spoken_text
-          FROM input i
-         WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.id = i.id)
-        RETURNING id, created_at),
+          content_key, cache_hit, progress, audio_bytes, audio_duration_ms, started_at,
+          completed_at, updated_at, ssml, spoken_text)
+        SELECT i.id, i.created_at, i.user_id,
+               CASE WHEN s.answered THEN 'completed' ELSE 'queued' END, i.priority, i.text,
+               i.text_length, i.language, i.voice_requested, i.voice, i.engine, i.speed, i.pitch,
+               i.format, i.sample_rate, i.content_key, s.answered IS TRUE,
+               CASE WHEN s.answered THEN 1 ELSE 0 END,
+               CASE WHEN s.answered THEN s.bytes END, CASE WHEN s.answered THEN s.duration_ms END,
+               CASE WHEN s.answered THEN i.created_at END,
+               CASE WHEN s.answered THEN i.created_at END,
+               i.created_at, CAST(i.ssml AS jsonb), i.spoken_text
+          FROM input i LEFT JOIN stored s ON s.id = i.id
+         WHERE s.id IS NULL OR s.answered
+        RETURNING id, created_at, status),
       logged AS (
-        INSERT INTO logs (request_id, timestamp, event, attempt)
-        SELECT id, created_at, 'queued', 0 FROM inserted)
+        INSERT INTO logs (request_id, timestamp, event, attempt, detail)
+        SELECT id, created_at, status, 0,
+               CASE WHEN status = 'completed' THEN 'audio already stored' END
+          FROM inserted)
       -- inserted and logged run whether or not this reads them (data-modifying CTEs always do)
-      SELECT id, bytes, duration_ms, ssml_marks, asked FROM stored
+      SELECT id, bytes, duration_ms, ssml_marks, asked, answered FROM stored
       """;
 
   private static MapSqlParameterSource insertParameters(TtsRequest r) {
@@ -716,53 +737,6 @@ public class RequestRepository {
             });
     return found;
   }
-
-  /**
-   * The stored audio of each pair's content key, and for a shared cache ({@code askedToo}) which
-   * user asked for it before: the lookup of a whole group of submits in one query (the EXISTS walks
-   * idx_requests_user_content of each partition, only for audio that is stored).
-   */
-  CacheLookup findCachedAudios(List<UUID> users, List<String> contentKeys, boolean askedToo) {
-    Map<String, CachedAudio> audio = new java.util.HashMap<>();
-    java.util.Set<String> asked = new java.util.HashSet<>();
-    java.util.Set<String> pairs = new java.util.LinkedHashSet<>();
-    for (int i = 0; i < users.size(); i++) {
-      pairs.add(users.get(i) + "/" + contentKeys.get(i));
-    }
-    jdbc.sql(
-            """
-            SELECT q.user_id, a.content_key, a.bytes, a.duration_ms, a.ssml_marks,
-                   CAST(:askedToo AS boolean) AND EXISTS (
-                     SELECT 1 FROM requests r
-                      WHERE r.user_id = q.user_id AND r.content_key = q.content_key) AS asked
-              FROM unnest(CAST(CAST(:users AS text[]) AS uuid[]), CAST(:keys AS text[]))
-                   AS q(user_id, content_key)
-              JOIN audio_cache a ON a.content_key = q.content_key
-            """)
-        .param("askedToo", askedToo)
-        .param(
-            "users", pairs.stream().map(p -> p.substring(0, p.indexOf('/'))).toArray(String[]::new))
-        .param(
-            "keys", pairs.stream().map(p -> p.substring(p.indexOf('/') + 1)).toArray(String[]::new))
-        .query(
-            rs -> {
-              String key = rs.getString("content_key");
-              audio.put(
-                  key,
-                  new CachedAudio(
-                      rs.getLong("bytes"), rs.getLong("duration_ms"), rs.getString("ssml_marks")));
-              if (rs.getBoolean("asked")) {
-                asked.add(rs.getString("user_id") + "/" + key);
-              }
-            });
-    return new CacheLookup(audio, asked);
-  }
-
-  /**
-   * @param audio content key → its stored audio
-   * @param askedBefore "user/contentKey" of stored audio that user asked for before
-   */
-  record CacheLookup(Map<String, CachedAudio> audio, java.util.Set<String> askedBefore) {}
 
   /** Which of {@code contentKeys} the user has asked for before (idx_requests_user_content). */
   java.util.Set<String> askedBefore(UUID userId, Collection<String> contentKeys) {

@@ -108,29 +108,44 @@ public class RequestService {
     if (alongside != AlongsideInsert.NOTHING) {
       return submitAll(List.of(submission), alongside).getFirst();
     }
-    return groups.submit(new Submit(submission, speech(submission)));
+    return groups.submit(submitOf(submission));
   }
 
   /**
-   * Accepts many requests at once, as {@link #submit} does one: one query finds the stored audio of
-   * them all, one transaction inserts them (one JDBC batch) with what goes {@code alongside}, and
-   * one pipelined Redis round trip queues them, each under its user's cap. Answers in the order of
+   * Accepts many requests at once, as {@link #submit} does one: one statement (in one transaction
+   * with what goes {@code alongside}) finds the stored audio of them all and inserts them, and one
+   * pipelined Redis round trip queues them, each under its user's cap. Answers in the order of
    * {@code submissions}, whose ids are in that order too.
    */
   public List<Accepted> submitAll(List<Submission> submissions, AlongsideInsert alongside) {
-    Rows rows = rows(submissions.stream().map(s -> new Submit(s, speech(s))).toList());
-    transactions.executeWithoutResult(
-        tx -> {
-          alongside.write(rows.requests());
-          repository.insertAll(rows.requests());
-        });
-    List<CompletableFuture<Void>> published = new ArrayList<>(rows.requests().size());
-    for (TtsRequest request : rows.requests()) {
-      metrics.received(request.voice(), request.cacheHit());
-      published.add(publish(request));
+    List<Submit> submits = submissions.stream().map(this::submitOf).toList();
+    List<TtsRequest> queued = queuedRows(submits);
+    List<Accepted> accepted =
+        transactions.execute(
+            tx -> {
+              alongside.write(queued);
+              Map<UUID, RequestRepository.Stored> unchecked = new HashMap<>();
+              List<Accepted> answers = insertGroup(submits, queued, unchecked);
+              if (!unchecked.isEmpty()) {
+                Found found = checked(queued, unchecked);
+                List<TtsRequest> rows = new ArrayList<>(unchecked.size());
+                for (int i = 0; i < answers.size(); i++) {
+                  if (answers.get(i) == null) {
+                    answers.set(i, row(submits.get(i), found, queued.get(i).id()));
+                    rows.add(answers.get(i).request());
+                  }
+                }
+                repository.insertAll(rows);
+              }
+              return answers;
+            });
+    List<CompletableFuture<Void>> published = new ArrayList<>(accepted.size());
+    for (Accepted answer : accepted) {
+      metrics.received(answer.request().voice(), answer.request().cacheHit());
+      published.add(publish(answer.request()));
     }
     published.forEach(CompletableFuture::join); // never fails: a Redis failure is logged
-    return rows.accepted();
+    return accepted;
   }
 
   /**
@@ -156,8 +171,10 @@ public class RequestService {
               TtsRequest hit =
                   TtsRequest.fromCache(ids.next(), user, submission.priority(), speech, 1, 1);
               // the group commit's one statement (lookup folded in), then a stored-audio answer's
-              repository.insertUnlessStored(
-                  List.of(queued), properties.audioCache() == AudioCacheScope.SHARED);
+              repository.insertGroup(
+                  List.of(queued),
+                  new boolean[] {true},
+                  properties.audioCache() == AudioCacheScope.SHARED);
               repository.insertAll(List.of(hit));
               Optional<StatusSnapshot> cached = Redis.await(statusStore.readAsync(queued.id()));
               if (cached.isEmpty()) {
@@ -168,38 +185,97 @@ public class RequestService {
     return answers;
   }
 
-  /** A submission and its speech (content key included), worked out on the caller's thread. */
-  private record Submit(Submission submission, TtsRequest.Speech speech) {}
-
-  /** The rows of a group and their answers, in the group's order. */
-  private record Rows(List<TtsRequest> requests, List<Accepted> accepted) {}
-
   /**
-   * Writes one group of single submits. One statement (one round trip, no transaction) inserts
-   * those whose audio is not stored, queued, and finds the stored audio of the others ({@link
-   * RequestRepository#insertUnlessStored}); those are inserted next, answered from their audio
-   * ({@link #writeStored}). Then their status hashes and queue entries, pipelined; each caller is
-   * answered when its own Redis commands are answered. PostgreSQL unreachable fails every caller of
-   * the group (their 503); any other failure of the statement is a bad row, so the submits are
-   * written again one by one and only the bad one fails.
+   * A submission, its speech (content key included), and whether the audio store holds that content
+   * key (asked only of a store that answers locally), worked out on the caller's thread.
    */
-  private void writeGroup(List<GroupCommit.Pending<Submit, Accepted>> group) {
-    List<GroupCommit.Pending<Submit, Accepted>> callers = new ArrayList<>(group.size());
-    List<TtsRequest> queued = new ArrayList<>(group.size());
-    for (GroupCommit.Pending<Submit, Accepted> pending : group) {
-      Submission submission = pending.item().submission();
+  private record Submit(Submission submission, TtsRequest.Speech speech, boolean inStore) {}
+
+  private Submit submitOf(Submission submission) {
+    TtsRequest.Speech speech = speech(submission);
+    boolean inStore = false;
+    if (audioStore.findsLocally()) {
+      try {
+        inStore = audioStore.find(speech.contentKey()).isPresent();
+      } catch (RuntimeException e) {
+        inStore = false; // not seen: if the index lists it, the store is asked again after
+      }
+    }
+    return new Submit(submission, speech, inStore);
+  }
+
+  /** The submits' rows as queued rows, ids assigned in their order. */
+  private List<TtsRequest> queuedRows(List<Submit> submits) {
+    List<TtsRequest> queued = new ArrayList<>(submits.size());
+    for (Submit submit : submits) {
+      Submission submission = submit.submission();
       queued.add(
           TtsRequest.queued(
-              ids.next(), submission.userId(), submission.priority(), pending.item().speech()));
-      callers.add(pending);
+              ids.next(), submission.userId(), submission.priority(), submit.speech()));
     }
-    Map<UUID, RequestRepository.Stored> stored;
+    return queued;
+  }
+
+  /**
+   * Writes a group's rows in one statement ({@link RequestRepository#insertGroup}) and answers
+   * each, in the group's order: queued, or completed from stored audio the audio store holds. A row
+   * whose stored audio the store has not confirmed (or whose SSML marks are to be merged with it)
+   * is not written: its answer is null and its stored audio goes into {@code unchecked}.
+   */
+  private List<Accepted> insertGroup(
+      List<Submit> submits,
+      List<TtsRequest> queued,
+      Map<UUID, RequestRepository.Stored> unchecked) {
+    boolean[] inStore = new boolean[submits.size()];
+    for (int i = 0; i < inStore.length; i++) {
+      inStore[i] = submits.get(i).inStore();
+    }
+    Map<UUID, RequestRepository.Stored> stored =
+        repository.insertGroup(queued, inStore, properties.audioCache() == AudioCacheScope.SHARED);
+    List<Accepted> answers = new ArrayList<>(queued.size());
+    for (int i = 0; i < queued.size(); i++) {
+      TtsRequest request = queued.get(i);
+      RequestRepository.Stored found = stored.get(request.id());
+      if (found == null) {
+        answers.add(new Accepted(request, false));
+      } else if (found.answered()) {
+        cacheHits.counted(request.contentKey());
+        Submission submission = submits.get(i).submission();
+        TtsRequest hit =
+            TtsRequest.fromCache(
+                request.id(),
+                submission.userId(),
+                submission.priority(),
+                request.speech(),
+                found.audio().bytes(),
+                found.audio().durationMs());
+        answers.add(new Accepted(hit, reportHit(found.askedBefore())));
+      } else {
+        unchecked.put(request.id(), found);
+        answers.add(null);
+      }
+    }
+    return answers;
+  }
+
+  /**
+   * Writes one group of single submits: one statement, one round trip, no transaction ({@link
+   * #insertGroup}). Rows whose stored audio is still to be checked are inserted next ({@link
+   * #writeStored}). Then their status hashes and queue entries, pipelined; each caller is answered
+   * when its own Redis commands are answered. PostgreSQL unreachable fails every caller of the
+   * group (their 503); any other failure of the statement is a bad row, so the submits are written
+   * again one by one and only the bad one fails.
+   */
+  private void writeGroup(List<GroupCommit.Pending<Submit, Accepted>> group) {
+    List<Submit> submits = group.stream().map(GroupCommit.Pending::item).toList();
+    List<TtsRequest> queued = queuedRows(submits);
+    Map<UUID, RequestRepository.Stored> unchecked = new HashMap<>();
+    List<Accepted> answers;
     try {
-      stored =
-          repository.insertUnlessStored(queued, properties.audioCache() == AudioCacheScope.SHARED);
+      answers = insertGroup(submits, queued, unchecked);
     } catch (RuntimeException e) {
       if (group.size() == 1 || unreachable(e)) {
-        callers.forEach(c -> c.answer().completeExceptionally(e));
+        group.forEach(c -> c.answer().completeExceptionally(e));
         return;
       }
       log.warn(
@@ -212,20 +288,19 @@ public class RequestService {
     List<GroupCommit.Pending<Submit, Accepted>> storedCallers = new ArrayList<>();
     List<TtsRequest> storedRows = new ArrayList<>();
     for (int i = 0; i < queued.size(); i++) {
-      TtsRequest request = queued.get(i);
-      GroupCommit.Pending<Submit, Accepted> caller = callers.get(i);
-      if (stored.containsKey(request.id())) {
+      GroupCommit.Pending<Submit, Accepted> caller = group.get(i);
+      Accepted answer = answers.get(i);
+      if (answer == null) {
         storedCallers.add(caller);
-        storedRows.add(request);
+        storedRows.add(queued.get(i));
         continue;
       }
-      Accepted answer = new Accepted(request, false);
-      metrics.received(request.voice(), false);
-      publish(request).whenComplete((ok, failure) -> caller.answer().complete(answer));
+      metrics.received(answer.request().voice(), answer.request().cacheHit());
+      publish(answer.request()).whenComplete((ok, failure) -> caller.answer().complete(answer));
     }
     if (!storedRows.isEmpty()) {
       try {
-        writeStored(storedCallers, storedRows, stored);
+        writeStored(storedCallers, storedRows, unchecked);
       } catch (RuntimeException e) {
         // only these: the others' rows are committed, and their answers on their way
         storedCallers.forEach(c -> c.answer().completeExceptionally(e));
@@ -234,25 +309,15 @@ public class RequestService {
   }
 
   /**
-   * The submits of a group whose audio is stored: answered from it (completed) unless the audio
-   * store lost it (then queued), inserted as the group commit used to insert every row (one row in
-   * one statement, more in one transaction; a bad row retried alone), and published.
+   * The submits of a group whose stored audio is still to be checked against the audio store:
+   * answered from it (completed) unless the store lost it (then queued), inserted one row in one
+   * statement, more in one transaction (a bad row retried alone), and published.
    */
   private void writeStored(
       List<GroupCommit.Pending<Submit, Accepted>> group,
       List<TtsRequest> queued,
       Map<UUID, RequestRepository.Stored> stored) {
-    Map<String, CachedAudio> audio = new HashMap<>();
-    java.util.Set<String> askedBefore = new java.util.HashSet<>();
-    for (TtsRequest request : queued) {
-      RequestRepository.Stored found = stored.get(request.id());
-      audio.put(request.contentKey(), found.audio());
-      cacheHits.counted(request.contentKey());
-      if (found.askedBefore()) {
-        askedBefore.add(request.userId() + "/" + request.contentKey());
-      }
-    }
-    Found found = new Found(stillStored(audio), askedBefore);
+    Found found = checked(queued, stored);
     List<GroupCommit.Pending<Submit, Accepted>> callers = new ArrayList<>(group.size());
     List<TtsRequest> requests = new ArrayList<>(group.size());
     List<Accepted> answers = new ArrayList<>(group.size());
@@ -306,6 +371,28 @@ public class RequestService {
     }
   }
 
+  /**
+   * The stored audio of rows the group's statement did not write, each hit counted, less that whose
+   * object the audio store no longer has (forgotten, so its request is queued and synthesized
+   * again), and who asked for it before.
+   */
+  private Found checked(List<TtsRequest> rows, Map<UUID, RequestRepository.Stored> stored) {
+    Map<String, CachedAudio> audio = new HashMap<>();
+    java.util.Set<String> askedBefore = new java.util.HashSet<>();
+    for (TtsRequest request : rows) {
+      RequestRepository.Stored found = stored.get(request.id());
+      if (found == null) {
+        continue;
+      }
+      audio.put(request.contentKey(), found.audio());
+      cacheHits.counted(request.contentKey());
+      if (found.askedBefore()) {
+        askedBefore.add(request.userId() + "/" + request.contentKey());
+      }
+    }
+    return new Found(stillStored(audio), askedBefore);
+  }
+
   /** PostgreSQL (or the pool in front of it) cannot be reached: no row of the group can be. */
   private static boolean unreachable(RuntimeException e) {
     return e instanceof DataAccessResourceFailureException
@@ -315,32 +402,6 @@ public class RequestService {
 
   /** The stored audio of a group (audio the store lost left out), and who asked for it before. */
   private record Found(Map<String, CachedAudio> cached, java.util.Set<String> askedBefore) {}
-
-  /**
-   * One query finds the stored audio of every submit (and, for a shared cache, whether each user
-   * asked for it before); audio the index has but the store lost is forgotten, so its request is
-   * queued and synthesized again.
-   */
-  private Found lookup(List<Submit> submits) {
-    RequestRepository.CacheLookup lookup =
-        cacheHits.lookup(
-            submits.stream().map(s -> s.submission().userId()).toList(),
-            submits.stream().map(s -> s.speech().contentKey()).toList(),
-            properties.audioCache() == AudioCacheScope.SHARED);
-    return new Found(stillStored(lookup.audio()), lookup.askedBefore());
-  }
-
-  private Rows rows(List<Submit> submits) {
-    Found found = lookup(submits);
-    List<TtsRequest> requests = new ArrayList<>(submits.size());
-    List<Accepted> accepted = new ArrayList<>(submits.size());
-    for (Submit submit : submits) {
-      Accepted one = row(submit, found, ids.next());
-      requests.add(one.request());
-      accepted.add(one);
-    }
-    return new Rows(requests, accepted);
-  }
 
   /** A submit's row: completed from stored audio (a cache hit), else queued. */
   private Accepted row(Submit submit, Found found, UUID id) {
@@ -360,12 +421,19 @@ public class RequestService {
                 audio.bytes(),
                 audio.durationMs())
             : TtsRequest.queued(id, submission.userId(), submission.priority(), speech);
-    // Saying "cache hit" for audio another user asked for would tell this one what they asked.
-    boolean reportHit =
+    return new Accepted(
+        request,
         audio != null
-            && (properties.audioCache() == AudioCacheScope.PER_USER
-                || found.askedBefore().contains(submission.userId() + "/" + speech.contentKey()));
-    return new Accepted(request, reportHit);
+            && reportHit(
+                found.askedBefore().contains(submission.userId() + "/" + speech.contentKey())));
+  }
+
+  /**
+   * Whether to tell the caller their request was answered from stored audio: saying "cache hit" for
+   * audio another user asked for would tell this one what they asked.
+   */
+  private boolean reportHit(boolean askedBefore) {
+    return properties.audioCache() == AudioCacheScope.PER_USER || askedBefore;
   }
 
   TtsRequest.Speech speech(Submission submission) {

@@ -86,6 +86,44 @@ class SubmitRoundTripsTest extends IntegrationTest {
     }
   }
 
+  @Test
+  void a_cache_hit_is_one_postgres_round_trip_that_inserts_it_answered() throws Exception {
+    TestUser user = newUser("hit-cost-user", Caller.Role.USER);
+    String text = "Said once, then answered from the stored audio.";
+    awaitStatus(user.key(), submit(user, text), "completed");
+    submit(user, "A miss first, so the driver's type lookups are done."); // queued or not
+
+    Response hit;
+    List<PostgresWire.RoundTrip> writer;
+    try (PostgresWire postgres = new PostgresWire()) {
+      hit = api.post("/tts/request", user.key(), Payloads.submit(text, "wav"));
+      writer = postgres.roundTrips("submit-group-commit");
+    }
+
+    assertThat(hit.status()).as(hit.text()).isEqualTo(200);
+    assertThat(hit.json().path("status").asString()).isEqualTo("completed");
+    assertThat(hit.json().path("cache_hit").asBoolean()).isTrue();
+    assertThat(writer).as("PostgreSQL round trips of the group writer: %s", writer).hasSize(1);
+    assertThat(writer.getFirst().messages())
+        .as("one statement, no transaction around it")
+        .noneMatch(m -> m.contains("BEGIN") || m.contains("COMMIT"));
+    String id = hit.json().path("request_id").asString();
+    assertThat(
+            jdbc.sql(
+                    """
+                    SELECT r.status || ' ' || r.cache_hit || ' ' || (r.audio_bytes > 0) || ' '
+                           || l.event || ' ' || l.detail
+                      FROM requests r JOIN logs l ON l.request_id = r.id
+                     WHERE r.id = CAST(:id AS uuid)
+                    """)
+                .param("id", id)
+                .query(String.class)
+                .list())
+        .as("the row and its one event, as inserted")
+        .containsExactly("completed true true completed audio already stored");
+    assertThat(api.get("/tts/audio/" + id, user.key()).status()).isEqualTo(200);
+  }
+
   private static List<String> ofUser(RedisMonitor monitor, int db, String userId) {
     return monitor.fromClients(db).stream().filter(l -> l.contains(userId)).toList();
   }
