@@ -378,6 +378,39 @@ class BatchTest extends IntegrationTest {
     return response.json().path("batch_id").asString();
   }
 
+  @Test
+  void a_batch_of_stored_audio_is_answered_ended_in_its_own_transaction_and_sends_its_webhook() {
+    Map<String, Object> fields = Map.of("format", "wav", "callback_url", receiver.url("/again"));
+    String first =
+        api.post("/tts/batches", user.key(), batch(fields, item("410", "a"), item("420", "b")))
+            .json()
+            .path("batch_id")
+            .asString();
+    awaitBatch(first, "completed");
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 1);
+
+    var again =
+        api.post("/tts/batches", user.key(), batch(fields, item("410", "a"), item("420", "b")));
+
+    assertThat(again.status()).as(again.text()).isEqualTo(201);
+    assertThat(again.json().path("status").asString())
+        .as("every item answered from stored audio as the batch was written: %s", again.text())
+        .isEqualTo("completed");
+    assertThat(again.json().path("counts").path("completed").asInt()).isEqualTo(2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() == 2);
+    assertThat(receiver.received().get(1).header("Tts-Event")).isEqualTo("batch.completed");
+    for (JsonNode item : again.json().path("items")) {
+      String requestId = item.path("request_id").asString();
+      assertThat(
+              jdbc.sql("SELECT cache_hit FROM requests WHERE id = CAST(:id AS uuid)")
+                  .param("id", requestId)
+                  .query(Boolean.class)
+                  .single())
+          .isTrue();
+      assertThat(api.get("/tts/audio/" + requestId, user.key()).status()).isEqualTo(200);
+    }
+  }
+
   private JsonNode awaitBatch(String id, String status) {
     JsonNode[] last = new JsonNode[1];
     await()
