@@ -15,6 +15,7 @@
 # (target/bench-classpath.txt) for SynthesisBench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/bench-user.sh
 ROOT=$(pwd)
 SAMPLES=${TTS_OVERHEAD_SAMPLES:-100}
 PORT=${TTS_BENCH_PORT:-18280}
@@ -43,11 +44,7 @@ for _ in $(seq 1 3600); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/health/ready")" = 200 ] && break; sleep 0.05
 done
 ADMIN=$(grep -oP 'Admin API key: \K\S+' "$WORK/service.log" | head -n1)
-USER_ID=$(curl -sf "$BASE/admin/users" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
-  -d '{"name":"overhead"}' | grep -oP '"user_id":"\K[^"]+')
-KEY=$(curl -sf -X POST "$BASE/admin/users/$USER_ID/keys" -H "Authorization: Bearer $ADMIN" | grep -oP '"api_key":"\K[^"]+')
-curl -sf -X PUT "$BASE/admin/users/$USER_ID/limits" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
-  -d '{"requests_per_minute":2000000000,"characters_per_day":1000000000000}' >/dev/null
+read -r USER_ID KEY < <(bench_user "$BASE" "$ADMIN" "overhead")
 VOICE=${TTS_OVERHEAD_VOICE:-$(curl -sf "$BASE/tts/voices" -H "Authorization: Bearer $KEY" | grep -oP '"id":"\Kespeak:en-us' | head -n1 || true)}
 VOICE=${VOICE:-mary:cmu-slt-hsmm}
 TAG=$(date +%s)

@@ -34,6 +34,7 @@
 #   TTS_SCALE_REDIS_DB [0]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/bench-user.sh
 ROOT=$(pwd)
 
 TABLE_SIZES=${TTS_SCALE_TABLE_SIZES:-"10000 100000 1000000"}
@@ -148,13 +149,7 @@ log "work dir $WORK; load $LOAD_BEFORE; recreating $DATABASE, emptying Redis db 
 # one short request synthesized through the API, the template of every seeded row.
 start_node publisher "$PORT" api,worker,maintenance; PUB=$STARTED
 ADMIN_KEY=$(grep -oP 'Admin API key: \K\S+' "$WORK/publisher.log" | head -n1)
-USER_ID=$(curl -sf "$BASE/admin/users" -H "Authorization: Bearer $ADMIN_KEY" \
-  -H 'Content-Type: application/json' -d "{\"name\":\"scale-$RUN_TAG\"}" | grep -oP '"user_id":"\K[^"]+')
-KEY=$(curl -sf -X POST "$BASE/admin/users/$USER_ID/keys" -H "Authorization: Bearer $ADMIN_KEY" |
-  grep -oP '"api_key":"\K[^"]+')
-curl -sf -X PUT "$BASE/admin/users/$USER_ID/limits" -H "Authorization: Bearer $ADMIN_KEY" \
-  -H 'Content-Type: application/json' \
-  -d '{"requests_per_minute":2000000000,"characters_per_day":1000000000000}' >/dev/null
+read -r USER_ID KEY < <(bench_user "$BASE" "$ADMIN_KEY" "scale-$RUN_TAG")
 export TTS_BENCH_KEY=$KEY
 VOICES=$(curl -sf "$BASE/tts/voices" -H "Authorization: Bearer $KEY" || true)
 VOICE=$(grep -oP '"id":"\Kespeak:en-us(?=")' <<<"$VOICES" | head -n1 || true)

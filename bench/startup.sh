@@ -33,6 +33,7 @@
 #   TTS_BENCH_OUT [bench/results/<date>-startup.md]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/bench-user.sh
 ROOT=$(pwd)
 
 STARTS=${TTS_BENCH_STARTS:-3}
@@ -137,13 +138,7 @@ launch plain api,worker,maintenance publisher
 await_ready publisher >/dev/null
 ADMIN_KEY=$(grep -oP 'Admin API key: \K\S+' "$WORK/publisher.log" | head -n1)
 [ -n "$ADMIN_KEY" ] || die "no admin key in the log"
-USER_ID=$(curl -sf "$BASE/admin/users" -H "Authorization: Bearer $ADMIN_KEY" \
-  -H 'Content-Type: application/json' -d "{\"name\":\"startup-$(date +%s)\"}" | grep -oP '"user_id":"\K[^"]+')
-KEY=$(curl -sf -X POST "$BASE/admin/users/$USER_ID/keys" -H "Authorization: Bearer $ADMIN_KEY" |
-  grep -oP '"api_key":"\K[^"]+')
-curl -sf -X PUT "$BASE/admin/users/$USER_ID/limits" -H "Authorization: Bearer $ADMIN_KEY" \
-  -H 'Content-Type: application/json' \
-  -d '{"requests_per_minute":2000000000,"characters_per_day":1000000000000}' >/dev/null
+read -r USER_ID KEY < <(bench_user "$BASE" "$ADMIN_KEY" "startup-$(date +%s)")
 export TTS_BENCH_KEY=$KEY
 stop_service
 
