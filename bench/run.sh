@@ -41,6 +41,7 @@
 #                                them as one line to TTS_BENCH_SUMMARY instead of a result file
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/bench-user.sh
 ROOT=$(pwd)
 
 DURATION=${TTS_BENCH_DURATION:-10}
@@ -255,13 +256,7 @@ ADMIN_KEY=$(grep -oP 'Admin API key: \K\S+' "$WORK/service-publisher.log" | head
 # The bench user is made on this node too, so the API-only node below can be measured from the
 # moment it is ready.
 [ -n "$ADMIN_KEY" ] || die "no admin key in the service log"
-USER_ID=$(curl -sf "$BASE/admin/users" -H "Authorization: Bearer $ADMIN_KEY" \
-  -H 'Content-Type: application/json' -d "{\"name\":\"bench-$RUN_TAG\"}" | grep -oP '"user_id":"\K[^"]+')
-KEY=$(curl -sf -X POST "$BASE/admin/users/$USER_ID/keys" -H "Authorization: Bearer $ADMIN_KEY" |
-  grep -oP '"api_key":"\K[^"]+')
-curl -sf -X PUT "$BASE/admin/users/$USER_ID/limits" -H "Authorization: Bearer $ADMIN_KEY" \
-  -H 'Content-Type: application/json' \
-  -d '{"requests_per_minute":2000000000,"characters_per_day":1000000000000}' >/dev/null
+read -r USER_ID KEY < <(bench_user "$BASE" "$ADMIN_KEY" "bench-$RUN_TAG")
 log "bench user $USER_ID, limits raised"
 export TTS_BENCH_KEY=$KEY
 stop_pid "$SERVICE_PID" "the publishing node"
