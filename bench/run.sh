@@ -34,6 +34,7 @@
 #                                CPU-time sampler (jcmd) and PostgreSQL wait-event sampling, and
 #                                write where the time went into the result (bench/jfr-summary.sh)
 #   TTS_BENCH_PORT [18080], TTS_BENCH_MARY_PORT [59135], TTS_BENCH_JAVA_OPTS [] (the service's JVM)
+#   TTS_BENCH_REDIS_PORT [6379]  the local Redis's port (a Redis of one's own beside others' runs)
 #   TTS_BENCH_JAR []             a jar to measure instead of this checkout's (bench/compare-jars.sh)
 #   TTS_BENCH_SERVICE_ARGS []    arguments added to the service's command line (settings an older
 #                                jar names differently)
@@ -84,9 +85,10 @@ fi
 export JAVA_HOME
 JAVA=$JAVA_HOME/bin/java
 PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qtA)
-REDIS=(redis-cli -h 127.0.0.1 -p 6379 -n "$REDIS_DB")
+REDIS_PORT=${TTS_BENCH_REDIS_PORT:-6379}
+REDIS=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$REDIS_DB")
 "${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null || die "no PostgreSQL on 127.0.0.1:5432 (user postgres)"
-[ "$("${REDIS[@]}" ping)" = PONG ] || die "no Redis on 127.0.0.1:6379"
+[ "$("${REDIS[@]}" ping)" = PONG ] || die "no Redis on 127.0.0.1:$REDIS_PORT"
 command -v espeak-ng >/dev/null || log "espeak-ng not installed: only MaryTTS's voice is loaded"
 
 # ------------------------------------------------------------------------------------------------
@@ -153,7 +155,7 @@ start_service() {
   # (submissions pile up while no worker runs), the poll budget, the text length (the document).
   # shellcheck disable=SC2086
   DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DATABASE" \
-    REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB" PORT=$PORT TTS_DATA_DIR="$WORK/data" \
+    REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$REDIS_DB" PORT=$PORT TTS_DATA_DIR="$WORK/data" \
     "$JAVA" $SERVICE_JAVA_OPTS -jar "$JAR" --roles="$roles" \
     --tts.backpressure.max-queue-depth=100000000 \
     --tts.backpressure.high-priority-max-queue-depth=100000000 \

@@ -2,13 +2,17 @@ package dev.ttsapi.api;
 
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.queue.QueueInspector;
+import dev.ttsapi.queue.QueueInspector.Placed;
 import dev.ttsapi.queue.QueuePlace;
+import dev.ttsapi.redis.Redis;
+import dev.ttsapi.request.RequestIds;
 import dev.ttsapi.request.Throughput;
 import dev.ttsapi.runtime.ConditionalOnRole;
 import dev.ttsapi.runtime.Role;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -37,7 +41,47 @@ class QueueForecast {
 
   /** Where a queued request stands; empty if Redis cannot say. */
   Optional<Forecast> ofQueued(UUID requestId, UUID userId, Priority priority) {
+    return ofQueued(requestId, userId, priority, null);
+  }
+
+  /**
+   * The place of a request that may be queued, asked before its status is known, so a status poll
+   * sends it with its status read and waits once ({@link QueueInspector#placeAsRememberedAsync}).
+   * The request is assumed to be the caller's; {@link #ofQueued(UUID, UUID, Priority, EarlyPlace)}
+   * uses the answer only if it was. Null for a text that is no request id.
+   */
+  EarlyPlace early(String rawId, UUID callerId) {
+    UUID id = RequestIds.parse(rawId).orElse(null);
+    if (id == null) {
+      return null;
+    }
+    CompletableFuture<Optional<Placed>> placed;
     try {
+      placed = queue.placeAsRememberedAsync(id, callerId);
+    } catch (RuntimeException e) {
+      placed = CompletableFuture.failedFuture(e);
+    }
+    return new EarlyPlace(id, callerId, placed);
+  }
+
+  /** A place asked for before the request's status was read ({@link #early}). */
+  record EarlyPlace(UUID requestId, UUID userId, CompletableFuture<Optional<Placed>> placed) {}
+
+  /**
+   * Where a queued request stands; empty if Redis cannot say. With an {@code early} place of the
+   * same request and user in the same priority, that is the answer; otherwise (the request is
+   * another user's, the queue remembers no priority of it, or another one) it is asked now. An
+   * early place that failed is not asked again: Redis could not say, and a second wait would double
+   * a poll's time while Redis is away.
+   */
+  Optional<Forecast> ofQueued(UUID requestId, UUID userId, Priority priority, EarlyPlace early) {
+    try {
+      if (early != null && early.requestId().equals(requestId) && early.userId().equals(userId)) {
+        Optional<Placed> placed = Redis.await(early.placed());
+        if (placed.isPresent() && placed.get().priority() == priority) {
+          return Optional.of(forecast(placed.get().place()));
+        }
+      }
       return Optional.of(forecast(queue.place(requestId, userId, priority)));
     } catch (RuntimeException e) {
       log.debug("Queue place of {} not read: {}", requestId, e.toString());

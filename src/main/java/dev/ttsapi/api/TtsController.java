@@ -330,13 +330,17 @@ class TtsController {
   }
 
   /**
-   * The request's status. Its poll budget and its status hash are read in one Redis round trip
-   * ({@link Budgeted}); the answer carries an ETag of its fields ({@link StatusEtag}), and a poll
-   * with a matching {@code If-None-Match} gets a bodyless 304.
+   * The request's status. Its place in the queue (asked before the status is known: {@link
+   * QueueForecast#early}), its status hash and its poll budget ({@link Budgeted}) are sent together
+   * and waited for once: one Redis round trip, queued or not. The answer carries an ETag of its
+   * fields ({@link StatusEtag}), and a poll with a matching {@code If-None-Match} gets a bodyless
+   * 304.
    */
   @GetMapping(path = "/status/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<StatusResponse> status(Caller caller, Budgeted budget, @PathVariable String id) {
-    return statusAnswer(requests.status(caller.userId(), caller.admin(), id, budget::check), null);
+    QueueForecast.EarlyPlace place = forecasts.early(id, caller.userId());
+    return statusAnswer(
+        requests.status(caller.userId(), caller.admin(), id, budget::check), null, place);
   }
 
   /**
@@ -354,16 +358,19 @@ class TtsController {
       Budgeted budget,
       @PathVariable String id,
       @RequestHeader(PreferWait.HEADER) List<String> prefer) {
-    StatusSnapshot first = requests.status(caller.userId(), caller.admin(), id, budget::check);
     Duration wait = PreferWait.parse(prefer, statusWaitProperties.maxWait()).orElse(null);
-    if (wait == null || !waits.hasRoom()) {
+    boolean atOnce = wait == null || !waits.hasRoom();
+    // a poll that waits answers with the place as it is when it ends, not as it was now
+    QueueForecast.EarlyPlace place = atOnce ? forecasts.early(id, caller.userId()) : null;
+    StatusSnapshot first = requests.status(caller.userId(), caller.admin(), id, budget::check);
+    if (atOnce) {
       DeferredResult<ResponseEntity<StatusResponse>> now = new DeferredResult<>();
-      now.setResult(statusAnswer(first, null));
+      now.setResult(statusAnswer(first, null, place));
       return now;
     }
     if (first.status().terminal()) {
       DeferredResult<ResponseEntity<StatusResponse>> now = new DeferredResult<>();
-      now.setResult(statusAnswer(first, wait));
+      now.setResult(statusAnswer(first, wait, null));
       return now;
     }
     return waits.await(
@@ -374,18 +381,24 @@ class TtsController {
   }
 
   private ResponseEntity<StatusResponse> statusAnswer(StatusSnapshot snapshot, Duration waited) {
+    return statusAnswer(snapshot, waited, null);
+  }
+
+  /** With {@code place}, a place asked early for the same poll (null: asked now if queued). */
+  private ResponseEntity<StatusResponse> statusAnswer(
+      StatusSnapshot snapshot, Duration waited, QueueForecast.EarlyPlace place) {
     // Status changes while a job runs: clients may cache it only if they revalidate each time.
     ResponseEntity.BodyBuilder answer =
         ResponseEntity.ok().cacheControl(CacheControl.noCache()).varyBy(PreferWait.HEADER);
     if (waited != null) {
       answer.header(PreferWait.APPLIED_HEADER, PreferWait.applied(waited));
     }
-    StatusResponse body = StatusResponse.of(snapshot, queueInfo(snapshot));
+    StatusResponse body = StatusResponse.of(snapshot, queueInfo(snapshot, place));
     return answer.eTag(StatusEtag.of(body)).body(body);
   }
 
   /** Where a queued request stands; null for any other, or when Redis cannot say. */
-  private QueueInfo queueInfo(StatusSnapshot snapshot) {
+  private QueueInfo queueInfo(StatusSnapshot snapshot, QueueForecast.EarlyPlace place) {
     if (snapshot.status() != RequestStatus.QUEUED) {
       return null;
     }
@@ -394,7 +407,7 @@ class TtsController {
             ? snapshot.priority()
             : requests.get(snapshot.userId(), true, snapshot.id().toString()).priority();
     return forecasts
-        .ofQueued(snapshot.id(), snapshot.userId(), priority)
+        .ofQueued(snapshot.id(), snapshot.userId(), priority, place)
         .map(QueueInfo::of)
         .orElse(null);
   }

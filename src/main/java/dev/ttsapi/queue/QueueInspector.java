@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,9 @@ public class QueueInspector {
   static final int PLACE_SCAN_LIMIT = 1000;
 
   private static final int PLACE_PAGE = 100;
+
+  private static final String PLACE_SCAN_LIMIT_ARG = Integer.toString(PLACE_SCAN_LIMIT);
+  private static final String PLACE_PAGE_ARG = Integer.toString(PLACE_PAGE);
 
   private final Redis redis;
   private final QueuePartitions partitions;
@@ -216,27 +220,59 @@ public class QueueInspector {
    * is searched for, reading at most {@link #PLACE_SCAN_LIMIT} entries. Changes nothing.
    */
   public QueuePlace place(UUID requestId, UUID userId, Priority priority) {
+    List<Long> r =
+        Redis.await(placeAsync(requestId, userId, Integer.toString(priority.ordinal() + 1)));
+    return placeOf(r);
+  }
+
+  /** A job's place, and the priority it was placed in. */
+  public record Placed(Priority priority, QueuePlace place) {}
+
+  /**
+   * {@link #place}, sent without waiting and without knowing the job's priority: the script takes
+   * the priority the queue remembers the job by (its entries or held-at field, {@code
+   * redis/queue-entry.lua}), so a status poll can send it together with its status read, one round
+   * trip. The place equals {@link #place}'s for the priority it names. Empty when the queue
+   * remembers no priority of the job (it is not queued, or was queued without a number by an older
+   * version): two O(1) lookups.
+   *
+   * @param userId the user the job is assumed to be of; a caller must check it against the job's
+   */
+  public CompletableFuture<Optional<Placed>> placeAsRememberedAsync(UUID requestId, UUID userId) {
+    return placeAsync(requestId, userId, "0")
+        .thenApply(
+            r ->
+                r.getFirst() < 0
+                    ? Optional.empty()
+                    : Optional.of(
+                        new Placed(Priority.values()[r.get(5).intValue() - 1], placeOf(r))));
+  }
+
+  private CompletableFuture<List<Long>> placeAsync(UUID requestId, UUID userId, String priority) {
     QueuePartition partition = partitions.of(userId);
-    List<String> keys = new ArrayList<>(8);
+    List<String> keys = new ArrayList<>(10);
     keys.add(partition.admitted());
     keys.add(partition.admittedCount());
     keys.addAll(partition.streams());
     keys.addAll(partition.heldLists(userId));
     keys.add(partition.entries(userId));
     keys.add(partition.heldAt(userId));
-    List<Long> r =
-        redis.eval(
-            RedisScript.QUEUE_PLACE,
-            keys,
-            List.of(
-                requestId.toString(),
-                userId.toString(),
-                Integer.toString(priority.ordinal() + 1),
-                Integer.toString(PLACE_SCAN_LIMIT),
-                Integer.toString(PLACE_PAGE),
-                QueueKeys.GROUP,
-                // as queue-admit.lua holds it: the id and its creation time, which a UUIDv7 carries
-                requestId + " " + Instant.ofEpochMilli(requestId.getMostSignificantBits() >>> 16)));
+    String id = requestId.toString();
+    return redis.evalAsync(
+        RedisScript.QUEUE_PLACE,
+        keys,
+        List.of(
+            id,
+            userId.toString(),
+            priority,
+            PLACE_SCAN_LIMIT_ARG,
+            PLACE_PAGE_ARG,
+            QueueKeys.GROUP,
+            // as queue-admit.lua holds it: the id and its creation time, which a UUIDv7 carries
+            id + " " + Instant.ofEpochMilli(requestId.getMostSignificantBits() >>> 16)));
+  }
+
+  private static QueuePlace placeOf(List<Long> r) {
     return new QueuePlace(r.get(0) == 1, r.get(1), r.get(2), r.get(3), r.get(4) == 1);
   }
 

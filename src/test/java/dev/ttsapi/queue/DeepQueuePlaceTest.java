@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * A job deep in a long queue gets its real place, not a capped "at least": 20,000 jobs wait in the
  * normal stream (far more than the 1,000 entries the place once read), a few in high and low, and
  * the place of jobs near the end stays exact while a worker takes jobs, finishes them out of order
- * and retries one to the end of the stream.
+ * and retries one to the end of the stream. A status poll, which asks for the place before it knows
+ * the job's priority, gets the same numbers.
  */
 class DeepQueuePlaceTest extends IntegrationTest {
 
@@ -74,10 +75,10 @@ class DeepQueuePlaceTest extends IntegrationTest {
     List<Admission> admitted = queue.admitAll(jobs);
     assertThat(admitted.stream().filter(a -> a == Admission.HELD)).hasSize(3_000);
 
-    assertThat(queue.place(jobs.getLast()))
+    assertThat(place(jobs.getLast()))
         .as("the whole stream waits before it, and the user's 8 in it and 2,999 held")
         .isEqualTo(new QueuePlace(true, BACKLOG + 8, 8 + 2_999, high.size(), false));
-    assertThat(queue.place(jobs.get(8)))
+    assertThat(place(jobs.get(8)))
         .as("the first held job")
         .isEqualTo(new QueuePlace(true, BACKLOG + 8, 8, high.size(), false));
   }
@@ -85,13 +86,11 @@ class DeepQueuePlaceTest extends IntegrationTest {
   @Test
   void the_place_of_a_job_behind_twenty_thousand_others_is_exact() {
     Job last = normal.getLast();
-    assertThat(queue.place(last))
-        .isEqualTo(new QueuePlace(false, BACKLOG - 1, 2, high.size(), false));
-    assertThat(queue.place(normal.get(10_000)))
+    assertThat(place(last)).isEqualTo(new QueuePlace(false, BACKLOG - 1, 2, high.size(), false));
+    assertThat(place(normal.get(10_000)))
         .isEqualTo(new QueuePlace(false, 10_000, 1, high.size(), false));
-    assertThat(queue.place(normal.getFirst()))
-        .isEqualTo(new QueuePlace(false, 0, 0, high.size(), false));
-    assertThat(queue.place(low.getLast()))
+    assertThat(place(normal.getFirst())).isEqualTo(new QueuePlace(false, 0, 0, high.size(), false));
+    assertThat(place(low.getLast()))
         .as("every high and normal job is taken first")
         .isEqualTo(new QueuePlace(false, 1, 0, high.size() + BACKLOG, false));
 
@@ -121,16 +120,28 @@ class DeepQueuePlaceTest extends IntegrationTest {
             .filter(j -> !taken.contains(j.requestId()))
             .count();
     long highWaiting = high.stream().filter(j -> !taken.contains(j.requestId())).count();
-    assertThat(queue.place(last))
+    assertThat(place(last))
         .isEqualTo(
             new QueuePlace(
                 false, waitingBefore(last, taken) - 1, 2 - mineTaken(taken), highWaiting, false));
-    assertThat(queue.place(retried.job()))
+    assertThat(place(retried.job()))
         .as("a retry waits at the end of its stream")
         .isEqualTo(new QueuePlace(false, normalWaiting, retriedUsersWaiting, highWaiting, false));
-    assertThat(queue.place(normal.get(10)))
+    assertThat(place(normal.get(10)))
         .as("a job a worker has taken is about to start")
         .isEqualTo(new QueuePlace(false, 0, 0, highWaiting, false));
+  }
+
+  /**
+   * The job's place, which is the same asked by its priority or by the priority the queue remembers
+   * it by (as a status poll asks it, before it has read the job's status).
+   */
+  private QueuePlace place(Job job) {
+    QueuePlace byPriority = queue.place(job);
+    assertThat(queue.placeAsRemembered(job))
+        .as("placed by the priority the queue remembers")
+        .contains(new QueueInspector.Placed(job.priority(), byPriority));
+    return byPriority;
   }
 
   /** Normal jobs still waiting up to and including {@code job} in admission order. */

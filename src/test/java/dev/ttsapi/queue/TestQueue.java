@@ -82,6 +82,12 @@ public final class TestQueue {
     return inspector.place(job.requestId(), job.userId(), job.priority());
   }
 
+  /** The place as a status poll asks it, by the priority the queue remembers the job by. */
+  public java.util.Optional<QueueInspector.Placed> placeAsRemembered(Job job) {
+    return dev.ttsapi.redis.Redis.await(
+        inspector.placeAsRememberedAsync(job.requestId(), job.userId()));
+  }
+
   public void ensureGroups() {
     upkeep.ensureGroups();
   }

@@ -181,18 +181,28 @@ class RedisScriptsTest extends IntegrationTest {
 
     List<String> placeKeys =
         concat(concat(concat(cap.subList(0, 2), streams), held), List.of(entries, heldAt));
-    assertThat(place(placeKeys, first, user, "2026-12-01T00:00:00Z"))
+    assertThat(place(placeKeys, first, user, "2", "2026-12-01T00:00:00Z"))
         .as("first in its stream, nothing ahead")
-        .containsExactly(0L, 0L, 0L, 0L, 0L);
-    assertThat(place(placeKeys, second, user, "2026-12-01T00:00:00Z"))
+        .containsExactly(0L, 0L, 0L, 0L, 0L, 2L);
+    assertThat(place(placeKeys, second, user, "2", "2026-12-01T00:00:00Z"))
         .as("held: the one job in the stream waits before it, and it is the user's own")
-        .containsExactly(1L, 1L, 1L, 0L, 0L);
-    assertThat(place(placeKeys, second, user, "another spelling of the time"))
+        .containsExactly(1L, 1L, 1L, 0L, 0L, 2L);
+    assertThat(place(placeKeys, second, user, "2", "another spelling of the time"))
         .as("a held entry is found by its id too")
-        .containsExactly(1L, 1L, 1L, 0L, 0L);
-    assertThat(place(placeKeys, UUID.randomUUID().toString(), user, "2026-12-01T00:00:00Z"))
+        .containsExactly(1L, 1L, 1L, 0L, 0L, 2L);
+    String unknown = UUID.randomUUID().toString();
+    assertThat(place(placeKeys, unknown, user, "2", "2026-12-01T00:00:00Z"))
         .as("a job the queue does not hold")
-        .containsExactly(0L, 0L, 0L, 0L, 0L);
+        .containsExactly(0L, 0L, 0L, 0L, 0L, 2L);
+    assertThat(place(placeKeys, first, user, "0", "2026-12-01T00:00:00Z"))
+        .as("in its stream, by the priority its entry remembers")
+        .containsExactly(0L, 0L, 0L, 0L, 0L, 2L);
+    assertThat(place(placeKeys, second, user, "0", "2026-12-01T00:00:00Z"))
+        .as("held, by the priority its held-at field remembers")
+        .containsExactly(1L, 1L, 1L, 0L, 0L, 2L);
+    assertThat(place(placeKeys, unknown, user, "0", "2026-12-01T00:00:00Z"))
+        .as("no priority remembered: the caller asks again, naming it")
+        .containsExactly(-1L);
 
     List<String> recountKeys = concat(cap, held);
     assertThat((Long) run(RedisScript.QUEUE_RECOUNT, recountKeys, List.of(user))).isEqualTo(1L);
@@ -251,11 +261,12 @@ class RedisScriptsTest extends IntegrationTest {
         List.of("1", id, user, "2026-12-01T00:00:00Z", "normal"));
   }
 
-  private List<Long> place(List<String> keys, String id, String user, String createdAt) {
+  private List<Long> place(
+      List<String> keys, String id, String user, String priority, String createdAt) {
     return run(
         RedisScript.QUEUE_PLACE,
         keys,
-        List.of(id, user, "2", "1000", "100", "workers", id + " " + createdAt));
+        List.of(id, user, priority, "1000", "100", "workers", id + " " + createdAt));
   }
 
   private <T> T run(RedisScript script, List<String> keys, List<String> args) {
