@@ -15,10 +15,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a synthesized job costs PostgreSQL on its worker's thread, from the driver's own log of what
- * it sent: the start, and the completion, whose one statement also saves the audio's timings (with
- * the audio's index entry), so the timings cost no round trip of their own. Fails if a statement
- * comes back between the engine and the completion.
+ * What a synthesized job costs PostgreSQL, from the driver's own log of what it sent: on its
+ * worker's thread the start; the completion (written by the node's completion group writer, alone
+ * here), whose one statement also saves the audio's timings (with the audio's index entry), so the
+ * timings cost no round trip of their own. Fails if a statement comes back between the engine and
+ * the completion.
  */
 class JobRoundTripsTest extends IntegrationTest {
 
@@ -35,28 +36,37 @@ class JobRoundTripsTest extends IntegrationTest {
     TestUser user = newUser("job-round-trips-user", Caller.Role.USER);
     String id;
     List<PostgresWire.RoundTrip> job;
+    List<PostgresWire.RoundTrip> completion;
     try (PostgresWire postgres = new PostgresWire()) {
       var response =
           api.post(
               "/tts/request",
               user.key(),
-              Payloads.submit("Counted on the wire, once.", GateEngine.VOICE, "normal"));
+              Payloads.submit(
+                  "Counted on the wire, once: " + UUID.randomUUID() + ".",
+                  GateEngine.VOICE,
+                  "normal"));
       assertThat(response.status()).as(response.text()).isEqualTo(200);
       id = response.json().path("request_id").asString();
       awaitStatus(user.key(), id, "completed");
       job = postgres.roundTrips("job-");
+      completion = postgres.roundTrips("completion-group-commit");
     }
 
-    assertThat(job).as("PostgreSQL round trips of the job's thread: %s", job).hasSize(2);
-    assertThat(job.get(0).messages()).anyMatch(m -> m.contains("UPDATE requests"));
-    assertThat(job.get(1).messages())
-        .as("the completion, with the timings")
-        .anyMatch(m -> m.contains("UPDATE requests") && m.contains("INSERT INTO audio_timings"));
     String contentKey =
         jdbc.sql("SELECT content_key FROM requests WHERE id = :id")
             .param("id", UUID.fromString(id))
             .query(String.class)
             .single();
+    // a job thread runs other jobs too (a test's before this one): this request's own
+    job = job.stream().filter(r -> mentions(r, id) || mentions(r, contentKey)).toList();
+    assertThat(job).as("PostgreSQL round trips of the job's thread: %s", job).hasSize(1);
+    assertThat(job.getFirst().messages()).anyMatch(m -> m.contains("UPDATE requests"));
+    assertThat(completion)
+        .as("the completion (its group writer's thread), with the timings: %s", completion)
+        .hasSize(1);
+    assertThat(completion.getFirst().messages())
+        .anyMatch(m -> m.contains("UPDATE requests") && m.contains("INSERT INTO audio_timings"));
     assertThat(
             jdbc.sql("SELECT count(*) FROM audio_timings WHERE content_key = :key")
                 .param("key", contentKey)
@@ -64,5 +74,9 @@ class JobRoundTripsTest extends IntegrationTest {
                 .single())
         .isEqualTo(1);
     assertThat(api.get("/tts/timings/" + id, user.key()).status()).isEqualTo(200);
+  }
+
+  private static boolean mentions(PostgresWire.RoundTrip trip, String value) {
+    return trip.messages().stream().anyMatch(m -> m.contains(value));
   }
 }
