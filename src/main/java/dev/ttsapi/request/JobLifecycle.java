@@ -143,35 +143,64 @@ public class JobLifecycle {
     }
   }
 
-  public void progress(UUID id, double progress) {
+  /**
+   * Sends the progress of a running attempt without waiting for Redis: the worker goes on at once
+   * (a job of one chunk used to wait a round trip here between its synthesis and storing its
+   * audio). Wait for it ({@link #awaitStatus}) before the attempt's next status write, which must
+   * not be overtaken by it. A Redis failure is logged when it comes; the future then completes
+   * normally.
+   */
+  public CompletableFuture<Long> progress(UUID id, double progress) {
+    CompletableFuture<Long> sent;
     try {
-      statusStore.progress(id, progress);
+      sent = statusStore.progressAsync(id, progress);
     } catch (RuntimeException e) {
-      log.debug("Progress of {} not written to Redis: {}", id, e.toString());
+      sent = CompletableFuture.failedFuture(e);
     }
+    return sent.exceptionally(
+        e -> {
+          log.debug("Progress of {} not written to Redis: {}", id, e.toString());
+          return 0L;
+        });
   }
 
   /** processing → completed for this attempt; false if the attempt was no longer current. */
   public boolean complete(TtsRequest request, Completion completion) {
-    Optional<CompletableFuture<Long>> status = completeAttempt(request, completion);
+    Optional<CompletableFuture<Long>> status =
+        completeAttempt(request, completion, CompletableFuture.completedFuture(0L));
     status.ifPresent(written -> awaitStatus(request, written));
     return status.isPresent();
   }
 
   /**
    * {@link #complete} without waiting for Redis: PostgreSQL has committed the completion (usage,
-   * event and audio index in the same statement) when this returns, and the status write is sent; a
-   * worker sends its acknowledgement alongside and waits for both ({@link #awaitStatus}). Empty if
-   * the attempt was no longer current.
+   * event and audio index in the same statement) when this returns, and the status write is sent,
+   * or will be once {@code statusSoFar} (the attempt's earlier status writes, which it must not
+   * overtake) is answered; a worker sends its acknowledgement alongside and waits for both ({@link
+   * #awaitStatus}). Empty if the attempt was no longer current.
    */
   public Optional<CompletableFuture<Long>> completeAttempt(
-      TtsRequest request, Completion completion) {
+      TtsRequest request, Completion completion, CompletableFuture<Long> statusSoFar) {
     return completions
         .submit(new Finishing(request, completion, clock.instant()))
         .map(
             completed -> {
               metrics.finished(RequestStatus.COMPLETED.wireName(), request.voice());
-              return publishAsync(completed);
+              if (statusSoFar.isDone() && !statusSoFar.isCompletedExceptionally()) {
+                return publishAsync(completed);
+              }
+              return statusSoFar
+                  .handle(
+                      (written, failure) -> {
+                        if (failure != null) {
+                          log.warn(
+                              "Status of {} not written to Redis: {}",
+                              request.id(),
+                              failure.toString());
+                        }
+                        return 0L;
+                      })
+                  .thenCompose(earlier -> publishAsync(completed));
             });
   }
 
