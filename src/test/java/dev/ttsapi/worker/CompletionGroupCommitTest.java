@@ -69,13 +69,13 @@ class CompletionGroupCommitTest extends IntegrationTest {
         .hasSize(1);
     assertThat(writer.getFirst().messages().getFirst()).contains("BEGIN");
     assertThat(writer.getLast().messages()).noneMatch(m -> m.startsWith("Parse"));
-    assertThat(writer.stream().flatMap(r -> r.messages().stream()))
-        .as("both completions in it")
-        .filteredOn(m -> m.contains("INSERT INTO audio_cache"))
-        .hasSize(2);
-    assertThat(jobs.stream().flatMap(r -> r.messages().stream()))
-        .as("no completion on the jobs' own threads")
-        .noneMatch(m -> m.contains("INSERT INTO audio_cache"));
+    // by the values bound (a statement the driver has prepared travels as a Bind without its SQL)
+    for (String id : List.of(first, second)) {
+      assertThat(writer).as("%s completed in the group", id).anyMatch(r -> mentions(r, id));
+      assertThat(jobs.stream().filter(r -> mentions(r, id)))
+          .as("on the job's own thread only its start")
+          .hasSize(1);
+    }
     for (String id : List.of(first, second)) {
       assertThat(requests.events(UUID.fromString(id)))
           .containsExactly("queued", "started", "completed");
@@ -89,5 +89,9 @@ class CompletionGroupCommitTest extends IntegrationTest {
         api.post("/tts/request", user.key(), Payloads.submit(text, GateEngine.VOICE, "normal"));
     assertThat(response.status()).as(response.text()).isEqualTo(200);
     return response.json().path("request_id").asString();
+  }
+
+  private static boolean mentions(PostgresWire.RoundTrip trip, String value) {
+    return trip.messages().stream().anyMatch(m -> m.contains(value));
   }
 }
