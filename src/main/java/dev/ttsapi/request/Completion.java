@@ -14,6 +14,9 @@ import dev.ttsapi.engine.SynthesisUsage;
  *     request spent elsewhere (queue, state changes) can be told apart
  * @param ssml for SSML, the request's report with the marks' times in this audio (JSON), replacing
  *     the one it was accepted with; null to leave it
+ * @param timings the timings of the audio this attempt made ({@code timings.Timings} as JSON),
+ *     saved by the completing statement itself, so they are there exactly when the audio's index
+ *     entry is; null when the attempt made no audio (it was stored already)
  */
 public record Completion(
     long audioBytes,
@@ -21,7 +24,18 @@ public record Completion(
     String model,
     SynthesisUsage usage,
     double synthesisMs,
-    String ssml) {
+    String ssml,
+    String timings) {
+
+  public Completion(
+      long audioBytes,
+      long durationMs,
+      String model,
+      SynthesisUsage usage,
+      double synthesisMs,
+      String ssml) {
+    this(audioBytes, durationMs, model, usage, synthesisMs, ssml, null);
+  }
 
   public Completion(
       long audioBytes, long durationMs, String model, SynthesisUsage usage, double synthesisMs) {

@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * (at once or later, e.g. when a Redis answer comes), with a value or with the exception that
  * caller should see. A writer that throws fails the whole group with that exception.
  *
- * <p>Bounded: at most {@code pending} items wait; a caller past that waits for room. Metrics: the
- * items waiting ({@code tts.requests.group.pending}) and the size of each group written ({@code
- * tts.requests.group.size}).
+ * <p>Bounded: at most {@code pending} items wait; a caller past that waits for room. Metrics, named
+ * after {@code meters}: the items waiting ({@code <meters>.pending}, e.g. {@code
+ * tts.requests.group.pending}) and the size of each group written ({@code <meters>.size}).
  */
 final class GroupCommit<T, R> implements AutoCloseable {
 
@@ -52,6 +52,8 @@ final class GroupCommit<T, R> implements AutoCloseable {
 
   GroupCommit(
       String name,
+      String meters,
+      String what,
       int rows,
       Duration wait,
       int pending,
@@ -61,12 +63,12 @@ final class GroupCommit<T, R> implements AutoCloseable {
     this.waitNanos = wait.toNanos();
     this.writer = writer;
     this.waiting = new ArrayBlockingQueue<>(pending);
-    Gauge.builder("tts.requests.group.pending", waiting, BlockingQueue::size)
-        .description("Submits waiting for the group writer")
+    Gauge.builder(meters + ".pending", waiting, BlockingQueue::size)
+        .description(what + " waiting for the group writer")
         .register(registry);
     this.sizes =
-        DistributionSummary.builder("tts.requests.group.size")
-            .description("Submits written together in one group (one statement)")
+        DistributionSummary.builder(meters + ".size")
+            .description(what + " written together in one group (one commit)")
             .register(registry);
     this.thread = Thread.ofVirtual().name(name).start(this::run);
   }

@@ -3,8 +3,11 @@ package dev.ttsapi.request;
 import dev.ttsapi.engine.SynthesisUsage;
 import dev.ttsapi.observability.TtsMetrics;
 import dev.ttsapi.redis.Redis;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The worker side of a request's life: start an attempt, report progress, complete, retry or fail.
@@ -38,23 +42,48 @@ public class JobLifecycle {
   /** A request whose attempt was ended, as it is now, and what became of it. */
   public record EndedAttempt(TtsRequest request, AttemptOutcome outcome) {}
 
+  /** A completion on its way to the group writer, stamped when its caller handed it over. */
+  private record Finishing(TtsRequest request, Completion completion, Instant now) {}
+
   private final RequestRepository repository;
   private final AudioCacheHits cacheHits;
   private final StatusStore statusStore;
   private final Clock clock;
   private final TtsMetrics metrics;
+  private final TransactionTemplate transactions;
+  private final GroupCommit<Finishing, Optional<TtsRequest>> completions;
 
   JobLifecycle(
       RequestRepository repository,
       AudioCacheHits cacheHits,
       StatusStore statusStore,
       Clock clock,
-      TtsMetrics metrics) {
+      TtsMetrics metrics,
+      TransactionTemplate transactions,
+      RequestProperties properties,
+      MeterRegistry registry) {
     this.metrics = metrics;
     this.repository = repository;
     this.cacheHits = cacheHits;
     this.statusStore = statusStore;
     this.clock = clock;
+    this.transactions = transactions;
+    this.completions =
+        new GroupCommit<>(
+            "completion-group-commit",
+            "tts.worker.completions.group",
+            "Completions",
+            properties.completionGroupRows(),
+            properties.completionGroupWait(),
+            properties.groupCommitPending(),
+            this::writeCompletions,
+            registry);
+  }
+
+  /** Commits the completions still waiting, then lets later ones commit one at a time. */
+  @PreDestroy
+  void stopGroups() {
+    completions.close();
   }
 
   public Optional<TtsRequest> find(UUID id) {
@@ -114,36 +143,104 @@ public class JobLifecycle {
     }
   }
 
-  public void progress(UUID id, double progress) {
+  /**
+   * Sends the progress of a running attempt without waiting for Redis: the worker goes on at once
+   * (a job of one chunk used to wait a round trip here between its synthesis and storing its
+   * audio). Wait for it ({@link #awaitStatus}) before the attempt's next status write, which must
+   * not be overtaken by it. A Redis failure is logged when it comes; the future then completes
+   * normally.
+   */
+  public CompletableFuture<Long> progress(UUID id, double progress) {
+    CompletableFuture<Long> sent;
     try {
-      statusStore.progress(id, progress);
+      sent = statusStore.progressAsync(id, progress);
     } catch (RuntimeException e) {
-      log.debug("Progress of {} not written to Redis: {}", id, e.toString());
+      sent = CompletableFuture.failedFuture(e);
     }
+    return sent.exceptionally(
+        e -> {
+          log.debug("Progress of {} not written to Redis: {}", id, e.toString());
+          return 0L;
+        });
   }
 
   /** processing → completed for this attempt; false if the attempt was no longer current. */
   public boolean complete(TtsRequest request, Completion completion) {
-    Optional<CompletableFuture<Long>> status = completeAttempt(request, completion);
+    Optional<CompletableFuture<Long>> status =
+        completeAttempt(request, completion, CompletableFuture.completedFuture(0L));
     status.ifPresent(written -> awaitStatus(request, written));
     return status.isPresent();
   }
 
   /**
    * {@link #complete} without waiting for Redis: PostgreSQL has committed the completion (usage,
-   * event and audio index in the same statement) when this returns, and the status write is sent; a
-   * worker sends its acknowledgement alongside and waits for both ({@link #awaitStatus}). Empty if
-   * the attempt was no longer current.
+   * event and audio index in the same statement) when this returns, and the status write is sent,
+   * or will be once {@code statusSoFar} (the attempt's earlier status writes, which it must not
+   * overtake) is answered; a worker sends its acknowledgement alongside and waits for both ({@link
+   * #awaitStatus}). Empty if the attempt was no longer current.
    */
   public Optional<CompletableFuture<Long>> completeAttempt(
-      TtsRequest request, Completion completion) {
-    return repository
-        .complete(request, completion, clock.instant())
+      TtsRequest request, Completion completion, CompletableFuture<Long> statusSoFar) {
+    return completions
+        .submit(new Finishing(request, completion, clock.instant()))
         .map(
             completed -> {
               metrics.finished(RequestStatus.COMPLETED.wireName(), request.voice());
-              return publishAsync(completed);
+              if (statusSoFar.isDone() && !statusSoFar.isCompletedExceptionally()) {
+                return publishAsync(completed);
+              }
+              return statusSoFar
+                  .handle(
+                      (written, failure) -> {
+                        if (failure != null) {
+                          log.warn(
+                              "Status of {} not written to Redis: {}",
+                              request.id(),
+                              failure.toString());
+                        }
+                        return 0L;
+                      })
+                  .thenCompose(earlier -> publishAsync(completed));
             });
+  }
+
+  /**
+   * Writes a group of completions: one alone as its own statement (autocommit), several as one
+   * transaction of their statements, so that jobs finishing together on this node wait for one WAL
+   * flush instead of one each. Each statement is the same conditional UPDATE as alone, so a stale
+   * attempt in the group changes nothing and the others complete. If the transaction fails (a
+   * statement's error aborts it, or PostgreSQL went away), nothing of it was committed and each
+   * completion is written again alone, so one job's error is not another's.
+   */
+  private void writeCompletions(List<GroupCommit.Pending<Finishing, Optional<TtsRequest>>> group) {
+    if (group.size() > 1) {
+      List<Optional<TtsRequest>> written;
+      try {
+        written =
+            transactions.execute(
+                tx -> group.stream().map(pending -> complete(pending.item())).toList());
+      } catch (RuntimeException e) {
+        log.debug("A group of {} completions failed; each alone: {}", group.size(), e.toString());
+        written = null;
+      }
+      if (written != null) {
+        for (int i = 0; i < group.size(); i++) {
+          group.get(i).answer().complete(written.get(i));
+        }
+        return;
+      }
+    }
+    for (GroupCommit.Pending<Finishing, Optional<TtsRequest>> pending : group) {
+      try {
+        pending.answer().complete(complete(pending.item()));
+      } catch (RuntimeException e) {
+        pending.answer().completeExceptionally(e);
+      }
+    }
+  }
+
+  private Optional<TtsRequest> complete(Finishing finishing) {
+    return repository.complete(finishing.request(), finishing.completion(), finishing.now());
   }
 
   /** Ends a failed attempt: back to the queue while attempts remain, failed after the last one. */

@@ -20,7 +20,12 @@ import org.springframework.validation.annotation.Validated;
  *     group before writing it ({@link GroupCommit}); zero writes at once what has arrived, so a
  *     group is what came in while the previous one was being written
  * @param groupCommitRows most submits written in one group
- * @param groupCommitPending most submits waiting for the group writer; more wait for room
+ * @param groupCommitPending most submits waiting for the group writer; more wait for room (the
+ *     bound of the completions' group writer too)
+ * @param completionGroupWait how long the writer of workers' completions ({@link JobLifecycle})
+ *     waits for more after the first of a group; zero writes at once what has arrived, so a group
+ *     is the completions that came in while the previous group was being committed
+ * @param completionGroupRows most completions committed in one transaction (one WAL flush)
  */
 @Validated
 @ConfigurationProperties("tts.request")
@@ -30,4 +35,6 @@ public record RequestProperties(
     @NotNull AudioCacheScope audioCache,
     @NotNull Duration groupCommitWait,
     @Min(1) @Max(10_000) int groupCommitRows,
-    @Min(1) @Max(1_000_000) int groupCommitPending) {}
+    @Min(1) @Max(1_000_000) int groupCommitPending,
+    @NotNull Duration completionGroupWait,
+    @Min(1) @Max(1_000) int completionGroupRows) {}

@@ -432,6 +432,12 @@ public class RequestRepository {
    * in one statement (one round trip, atomic): a job that runs twice completes, and is charged,
    * once, because everything hangs off the conditional UPDATE. The request as it is now; empty if
    * the attempt was no longer current.
+   *
+   * <p>The timings of audio this attempt made ({@link Completion#timings}) are saved by the same
+   * statement, whether or not the attempt is still current: they describe the stored audio, which
+   * whoever indexes it (this statement, or {@link #indexAudio} after a stale attempt) makes
+   * findable. Saved in the index entry's own transaction, nobody finds the audio without them, and
+   * the worker pays no round trip of their own (they used to be a statement before this one).
    */
   public Optional<TtsRequest> complete(TtsRequest r, Completion done, Instant now) {
     return jdbc.sql(
@@ -455,7 +461,12 @@ public class RequestRepository {
               ON CONFLICT (content_key) DO NOTHING),
             charged AS (
               SELECT add_usage(user_id, :day, :characters, :seconds, :inputTokens,
-                :outputTokens) FROM done)
+                :outputTokens) FROM done),
+            -- not FROM done: a data-modifying CTE runs whether or not anyone reads it
+            timed AS (
+              INSERT INTO audio_timings (content_key, timings)
+              SELECT :contentKey, CAST(:timings AS jsonb) WHERE CAST(:timings AS text) IS NOT NULL
+              ON CONFLICT (content_key) DO UPDATE SET timings = EXCLUDED.timings)
             -- charged is a SELECT: joined here so that it runs (a CTE no one reads does not)
             SELECT done.* FROM done, charged
             """
@@ -478,6 +489,8 @@ public class RequestRepository {
         .param("characters", (long) r.characters())
         .param("ssml", done.ssml(), java.sql.Types.VARCHAR)
         .param("seconds", done.durationMs() / 1000.0)
+        .param("contentKey", r.contentKey())
+        .param("timings", done.timings(), java.sql.Types.VARCHAR)
         .query(RequestRepository::map)
         .optional()
         .map(this::wroteFor);

@@ -76,6 +76,8 @@ public class RequestService {
     this.groups =
         new GroupCommit<>(
             "submit-group-commit",
+            "tts.requests.group",
+            "Submits",
             properties.groupCommitRows(),
             properties.groupCommitWait(),
             properties.groupCommitPending(),

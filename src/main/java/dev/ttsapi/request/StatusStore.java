@@ -97,10 +97,10 @@ public class StatusStore {
 
   /**
    * Only the progress field, while a worker synthesizes; the script finds the owner in the hash, so
-   * the event goes out in the same round trip.
+   * the event goes out in the same round trip. Sent, not waited for.
    */
-  void progress(UUID id, double progress) {
-    redis.eval(
+  CompletableFuture<Long> progressAsync(UUID id, double progress) {
+    return redis.evalAsync(
         RedisScript.STATUS_PROGRESS,
         List.of(key(id)),
         List.of(Double.toString(progress), id.toString(), EVENTS_CHANNEL_PREFIX));

@@ -12,6 +12,8 @@ import dev.ttsapi.request.JobLifecycle;
 import dev.ttsapi.request.TtsRequest;
 import dev.ttsapi.worker.OnceOnlySynthesis.Made;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -103,6 +105,8 @@ class JobProcessor {
     MDC.put("attempt", Integer.toString(request.attempt()));
     Made made;
     long start = System.nanoTime();
+    // progress writes are sent as the chunks come (this thread), waited for before the next status
+    List<CompletableFuture<Long>> progressWritten = new ArrayList<>();
     try {
       // A store failing mid-job is not the job's fault: wait it out (bounded) and go on; the
       // synthesis is not repeated, the stored audio is found again.
@@ -111,13 +115,15 @@ class JobProcessor {
               () -> {
                 try {
                   return synthesis.run(
-                      request, progress -> lifecycle.progress(request.id(), progress), slot);
+                      request,
+                      progress -> progressWritten.add(lifecycle.progress(request.id(), progress)),
+                      slot);
                 } catch (java.io.IOException io) {
                   throw new java.io.UncheckedIOException(io);
                 }
               });
     } catch (NothingToSpeakException e) {
-      lifecycle.awaitStatus(request, started.get().statusWritten());
+      lifecycle.awaitStatus(request, written(started.get(), progressWritten));
       despiteOutage(
           () -> {
             refuse(delivery, request, e);
@@ -131,7 +137,7 @@ class JobProcessor {
       // can still talk to PostgreSQL and Redis, and set it again after.
       boolean interrupted = Thread.interrupted();
       try {
-        lifecycle.awaitStatus(request, started.get().statusWritten());
+        lifecycle.awaitStatus(request, written(started.get(), progressWritten));
         despiteOutage(
             () -> {
               fail(delivery, request, asException(e));
@@ -144,8 +150,10 @@ class JobProcessor {
       }
       return;
     }
-    // long done by now; the completion's status write must not overtake it
-    lifecycle.awaitStatus(request, started.get().statusWritten());
+    // The status writes sent so far (start, progress) are not waited for here: the completion's
+    // status write is sent only once they are answered (mostly long since), and nothing else on
+    // the way to the completion talks to Redis.
+    CompletableFuture<Long> statusSoFar = written(started.get(), progressWritten);
     Completion result = made.completion();
     metrics.processed(
         request.voice(),
@@ -154,11 +162,12 @@ class JobProcessor {
         result.durationMs());
     Optional<CompletableFuture<Long>> status;
     try {
-      status = despiteOutage(() -> lifecycle.completeAttempt(request, result));
+      status = despiteOutage(() -> lifecycle.completeAttempt(request, result, statusSoFar));
     } catch (RuntimeException e) {
       // PostgreSQL refused the completion itself, or stayed away too long: this attempt failed
       // with that error (retried or dead-lettered), rather than being left to the reclaimer as if
       // the worker had died. If the store is still away, the reclaimer does take over.
+      lifecycle.awaitStatus(request, statusSoFar);
       made.releaseLease();
       despiteOutage(
           () -> {
@@ -168,6 +177,7 @@ class JobProcessor {
       return;
     }
     if (status.isEmpty()) {
+      lifecycle.awaitStatus(request, statusSoFar);
       log.info(
           "Request {} attempt {} finished after it stopped being current",
           request.id(),
@@ -203,6 +213,18 @@ class JobProcessor {
       metrics.workerOverhead("before_engine", Duration.ofNanos(made.engineStarted() - taken));
       metrics.workerOverhead("after_engine", Duration.ofNanos(acked - made.engineEnded()));
     }
+  }
+
+  /** The attempt's start and progress writes, all sent: the next status write must follow them. */
+  private static CompletableFuture<Long> written(
+      JobLifecycle.StartedAttempt started, List<CompletableFuture<Long>> progress) {
+    if (progress.isEmpty()) {
+      return started.statusWritten();
+    }
+    List<CompletableFuture<Long>> all = new ArrayList<>(progress);
+    all.add(started.statusWritten());
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenCompose(done -> started.statusWritten());
   }
 
   /**

@@ -18,7 +18,6 @@ import dev.ttsapi.request.TtsRequest;
 import dev.ttsapi.ssml.SsmlReport;
 import dev.ttsapi.text.SentenceSplitter;
 import dev.ttsapi.timings.TimingsRecorder;
-import dev.ttsapi.timings.TimingsStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -56,16 +55,10 @@ class SynthesisPipeline {
   private final AudioStore store;
   private final ChunkedSynthesis chunks;
   private final WorkerProperties properties;
-  private final TimingsStore timingsStore;
   private final int synthesisThreads;
 
   SynthesisPipeline(
-      VoiceCatalog voices,
-      AudioStore store,
-      ChunkedSynthesis chunks,
-      WorkerProperties properties,
-      TimingsStore timingsStore) {
-    this.timingsStore = timingsStore;
+      VoiceCatalog voices, AudioStore store, ChunkedSynthesis chunks, WorkerProperties properties) {
     this.synthesisThreads = properties.effectiveSynthesisThreads();
     this.voices = voices;
     this.store = store;
@@ -171,15 +164,15 @@ class SynthesisPipeline {
                   ChunkEncoder.encode(request.format(), in, pcmBytes, rate, encoded);
                 }
               });
-      // before the audio is indexed (the caller does that), so whoever finds it finds these too
-      timingsStore.save(request.contentKey(), timings.finish());
+      // saved by the completing statement, with the audio's index entry (RequestRepository)
       return new Completion(
           stored.size(),
           pcmBytes / 2 * 1000 / rate,
           engine.model(),
           usage,
           (System.nanoTime() - start) / 1e6,
-          ssml == null ? null : SsmlReport.fromJson(request.ssml()).withMarks(marks).toJson());
+          ssml == null ? null : SsmlReport.fromJson(request.ssml()).withMarks(marks).toJson(),
+          timings.finish().toJson());
     }
   }
 

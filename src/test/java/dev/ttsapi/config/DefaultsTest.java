@@ -54,6 +54,8 @@ class DefaultsTest {
     assertThat(request.groupCommitWait()).isEqualTo(Duration.ZERO);
     assertThat(request.groupCommitRows()).isEqualTo(128);
     assertThat(request.groupCommitPending()).isEqualTo(10_000);
+    assertThat(request.completionGroupWait()).isEqualTo(Duration.ZERO);
+    assertThat(request.completionGroupRows()).isEqualTo(64);
     QueueProperties queue = binder.bind("tts.queue", QueueProperties.class).get();
     assertThat(queue.maxAttempts()).isEqualTo(3);
     assertThat(queue.visibilityTimeout()).isEqualTo(Duration.ofMinutes(5));
