@@ -27,11 +27,14 @@ public interface AudioStore {
   Optional<StoredAudio> find(String key);
 
   /**
-   * Whether {@link #find} answers from this machine (a file system's stat), cheaply enough to ask
-   * on every submit before the index is read. An object store's answer is a network round trip: it
-   * is asked only for audio the index lists.
+   * Whether the object under {@code key} in {@code format} is stored, if this machine can tell
+   * cheaply enough to ask on every submit before the index is read (a file system: one stat); false
+   * when it cannot (an object store's answer is a network round trip: it is asked, with {@link
+   * #find}, only for audio the index lists).
+   *
+   * @throws IllegalArgumentException when {@code key} is not a hex string
    */
-  default boolean findsLocally() {
+  default boolean holdsLocally(String key, AudioFormat format) {
     return false;
   }
 

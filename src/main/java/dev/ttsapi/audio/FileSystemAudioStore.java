@@ -49,8 +49,8 @@ public final class FileSystemAudioStore implements AudioStore {
   }
 
   @Override
-  public boolean findsLocally() {
-    return true;
+  public boolean holdsLocally(String key, AudioFormat format) {
+    return Files.isRegularFile(pathOf(ContentKeys.check(key), format));
   }
 
   @Override

@@ -195,13 +195,11 @@ public class RequestService {
 
   private Submit submitOf(Submission submission) {
     TtsRequest.Speech speech = speech(submission);
-    boolean inStore = false;
-    if (audioStore.findsLocally()) {
-      try {
-        inStore = audioStore.find(speech.contentKey()).isPresent();
-      } catch (RuntimeException e) {
-        inStore = false; // not seen: if the index lists it, the store is asked again after
-      }
+    boolean inStore;
+    try {
+      inStore = audioStore.holdsLocally(speech.contentKey(), speech.format());
+    } catch (RuntimeException e) {
+      inStore = false; // not seen: if the index lists it, the store is asked again after
     }
     return new Submit(submission, speech, inStore);
   }

@@ -156,6 +156,20 @@ public abstract class AudioStoreContract {
   }
 
   @Test
+  void holding_locally_is_never_claimed_for_what_find_does_not_have() throws IOException {
+    String key = key(9);
+    assertThat(store().holdsLocally(key, AudioFormat.MP3)).isFalse();
+    store().put(key, AudioFormat.MP3, out -> out.write(bytes(10, 9)));
+
+    assertThat(store().holdsLocally(key, AudioFormat.WAV)).as("another format").isFalse();
+    if (store().holdsLocally(key, AudioFormat.MP3)) {
+      assertThat(store().find(key)).isPresent();
+    }
+    store().delete(key);
+    assertThat(store().holdsLocally(key, AudioFormat.MP3)).as("deleted").isFalse();
+  }
+
+  @Test
   void delete_says_whether_there_was_an_object_and_it_is_gone() throws IOException {
     String key = key(8);
     store().put(key, AudioFormat.PCM, out -> out.write(bytes(10, 8)));

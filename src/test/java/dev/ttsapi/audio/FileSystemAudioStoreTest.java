@@ -38,6 +38,15 @@ class FileSystemAudioStoreTest extends AudioStoreContract {
   }
 
   @Test
+  void a_stored_file_is_held_locally_so_a_submit_can_answer_from_it_in_one_statement()
+      throws IOException {
+    String key = "ab".repeat(32);
+    store().put(key, AudioFormat.OGG, out -> out.write(new byte[] {1, 2, 3}));
+
+    assertThat(store().holdsLocally(key, AudioFormat.OGG)).isTrue();
+  }
+
+  @Test
   void an_object_is_a_file_under_two_levels_of_directories_named_by_its_key() throws IOException {
     String key = key(100);
 
