@@ -38,6 +38,10 @@ import tools.jackson.databind.JsonNode;
       "tts.worker.synthesis-threads=2",
       // Test contexts close at the end of the run: no drain window to wait out.
       "tts.observability.drain-window=0s",
+      // Up to 32 test contexts stay cached, each with its pool, on one PostgreSQL of 100
+      // connections: an idle context keeps one connection, and gives back the rest within seconds.
+      "spring.datasource.hikari.minimum-idle=1",
+      "spring.datasource.hikari.idle-timeout=10000",
       // The warm-up runs the hot paths briefly: WarmUpTest covers it, other tests need no JIT.
       "tts.observability.warm-up-hot-paths=200ms",
       // Tests poll and submit fast; rate-limit tests set low limits of their own.
@@ -80,13 +84,33 @@ public abstract class IntegrationTest {
     if (dispatcher.isRunning()) {
       dispatcher.stop();
     }
-    jdbc.sql("TRUNCATE requests, logs, usage_daily, audio_cache, api_keys, users CASCADE").update();
+    truncateTables();
     redis.sync().flushdb();
     queue = new TestQueue(context);
     queue.ensureGroups();
     api = new ApiClient(port);
     if (!dispatcher.isRunning()) {
       dispatcher.start();
+    }
+  }
+
+  /**
+   * Empties the tables. Other cached test contexts keep their schedules running on the same
+   * database (the sweeper every second, hit counts, webhooks), and a TRUNCATE taking its locks
+   * table by table can meet one of them in a deadlock; PostgreSQL then aborts one side, so this one
+   * tries again.
+   */
+  private void truncateTables() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        jdbc.sql("TRUNCATE requests, logs, usage_daily, audio_cache, api_keys, users CASCADE")
+            .update();
+        return;
+      } catch (org.springframework.dao.PessimisticLockingFailureException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
     }
   }
 
