@@ -95,10 +95,10 @@ public abstract class IntegrationTest {
   }
 
   /**
-   * Empties the tables. Other cached test contexts keep their schedules running on the same
-   * database (the sweeper every second, hit counts, webhooks), and a TRUNCATE taking its locks
-   * table by table can meet one of them in a deadlock; PostgreSQL then aborts one side, so this one
-   * tries again.
+   * Empties the tables. A context that has just started is still warming up (observability.WarmUp)
+   * while its first test begins: its rehearsal of a submit reads audio_cache and then requests,
+   * while a TRUNCATE locks them the other way round, so PostgreSQL may find a deadlock and abort
+   * one side (the rehearsal is rolled back anyway); the TRUNCATE then tries again.
    */
   private void truncateTables() {
     for (int attempt = 1; ; attempt++) {
