@@ -1,7 +1,10 @@
 package dev.ttsapi.support;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.auth.UserService;
+import dev.ttsapi.observability.WarmUp;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.queue.QueueKeys;
 import dev.ttsapi.queue.TestQueue;
@@ -62,6 +65,7 @@ public abstract class IntegrationTest {
   @Autowired protected Redis redis;
   @Autowired private ApplicationContext context;
   @Autowired protected UserService users;
+  @Autowired private WarmUp warmUp;
 
   @Autowired
   @Qualifier("jobDispatcher")
@@ -84,6 +88,10 @@ public abstract class IntegrationTest {
     if (dispatcher.isRunning()) {
       dispatcher.stop();
     }
+    // A context that has just started is still warming up (observability.WarmUp): its trial
+    // synthesis would count as an engine call of the first test, its statements would be on that
+    // test's wire, and its rehearsal of a submit would meet the TRUNCATE below.
+    await().atMost(Duration.ofSeconds(120)).until(warmUp::done);
     truncateTables();
     redis.sync().flushdb();
     queue = new TestQueue(context);
@@ -95,10 +103,9 @@ public abstract class IntegrationTest {
   }
 
   /**
-   * Empties the tables. A context that has just started is still warming up (observability.WarmUp)
-   * while its first test begins: its rehearsal of a submit reads audio_cache and then requests,
-   * while a TRUNCATE locks them the other way round, so PostgreSQL may find a deadlock and abort
-   * one side (the rehearsal is rolled back anyway); the TRUNCATE then tries again.
+   * Empties the tables. Other cached contexts keep their schedules running on the same database (a
+   * sweep every second, hit counts, webhooks); should one of them meet this TRUNCATE, which locks
+   * table after table, in a deadlock, PostgreSQL aborts one side and this one tries again.
    */
   private void truncateTables() {
     for (int attempt = 1; ; attempt++) {

@@ -1,7 +1,6 @@
 package dev.ttsapi.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.queue.Priority;
@@ -13,7 +12,6 @@ import dev.ttsapi.support.PostgresWire;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -34,13 +32,6 @@ import org.springframework.test.context.TestPropertySource;
 class CompletionGroupCommitTest extends IntegrationTest {
 
   @Autowired RequestRepository requests;
-
-  @BeforeEach
-  void warmUpDone() {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .until(() -> api.get("/health/ready", null).status() == 200);
-  }
 
   @Test
   void completions_of_two_jobs_finishing_together_share_one_commit() {

@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -30,17 +29,6 @@ class DuplicateWaitTest extends IntegrationTest {
   @Autowired GateEngine gate;
   @Autowired MeterRegistry meters;
   @Autowired RequestRepository requests;
-
-  /**
-   * Warm-up's trial synthesis of each engine runs once, after the context starts; on a loaded
-   * machine it may come late, and it would count as a call of the gate engine. Ready means done.
-   */
-  @BeforeEach
-  void warmUpDone() {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .until(() -> api.get("/health/ready", null).status() == 200);
-  }
 
   @Test
   void while_a_duplicate_waits_its_slot_runs_another_job() {

@@ -1,17 +1,14 @@
 package dev.ttsapi.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.support.GateEngine;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
 import dev.ttsapi.support.PostgresWire;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,14 +19,6 @@ import org.junit.jupiter.api.Test;
  * the completion.
  */
 class JobRoundTripsTest extends IntegrationTest {
-
-  /** Warm-up's trial synthesis runs on other threads, but its statements would be noise. */
-  @BeforeEach
-  void warmUpDone() {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .until(() -> api.get("/health/ready", null).status() == 200);
-  }
 
   @Test
   void a_synthesized_job_is_two_postgres_round_trips_its_timings_saved_by_the_completion() {

@@ -11,7 +11,6 @@ import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -31,14 +30,6 @@ class LostStartTest extends IntegrationTest {
 
   @Autowired GateEngine gate;
   @Autowired RequestRepository requests;
-
-  /** Warm-up's trial synthesis would count as a gate call; ready means it is done. */
-  @BeforeEach
-  void warmUpDone() {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .until(() -> api.get("/health/ready", null).status() == 200);
-  }
 
   @Test
   void job_whose_start_postgresql_lost_mid_synthesis_runs_again_and_completes_once() {

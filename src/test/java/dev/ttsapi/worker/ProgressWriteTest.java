@@ -18,7 +18,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -38,13 +37,6 @@ class ProgressWriteTest extends IntegrationTest {
   @Autowired GateEngine gate;
   @Autowired RequestRepository requests;
   @Autowired RedisEndpoint redisEndpoint;
-
-  @BeforeEach
-  void warmUpDone() {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .until(() -> api.get("/health/ready", null).status() == 200);
-  }
 
   @Test
   void job_completes_in_postgresql_while_redis_holds_its_progress_write() throws IOException {
