@@ -49,6 +49,7 @@ public class RequestService {
   private final TransactionTemplate transactions;
   private final GroupCommit<Submit, Accepted> groups;
   private final Readmissions readmissions;
+  private final Redis redis;
 
   RequestService(
       RequestRepository repository,
@@ -61,8 +62,10 @@ public class RequestService {
       TtsMetrics metrics,
       TransactionTemplate transactions,
       MeterRegistry registry,
-      Readmissions readmissions) {
+      Readmissions readmissions,
+      Redis redis) {
     this.readmissions = readmissions;
+    this.redis = redis;
     this.metrics = metrics;
     this.transactions = transactions;
     this.repository = repository;
@@ -81,7 +84,13 @@ public class RequestService {
             properties.groupCommitRows(),
             properties.groupCommitWait(),
             properties.groupCommitPending(),
-            this::writeGroup,
+            // the group's status hashes and queue entries leave in one write, not one per command
+            group ->
+                redis.together(
+                    () -> {
+                      writeGroup(group);
+                      return null;
+                    }),
             registry);
   }
 
@@ -141,12 +150,18 @@ public class RequestService {
               }
               return answers;
             });
-    List<CompletableFuture<Void>> published = new ArrayList<>(accepted.size());
-    for (Accepted answer : accepted) {
-      metrics.received(answer.request().voice(), answer.request().cacheHit());
-      published.add(publish(answer.request()));
-    }
-    published.forEach(CompletableFuture::join); // never fails: a Redis failure is logged
+    List<CompletableFuture<Void>> published =
+        redis.together(
+            () -> {
+              List<CompletableFuture<Void>> sent = new ArrayList<>(accepted.size());
+              for (Accepted answer : accepted) {
+                metrics.received(answer.request().voice(), answer.request().cacheHit());
+                sent.add(publish(answer.request()));
+              }
+              return sent;
+            });
+    // waited for once the scope has sent them all; never fails: a Redis failure is logged
+    published.forEach(CompletableFuture::join);
     return accepted;
   }
 
