@@ -24,7 +24,6 @@ import dev.ttsapi.idempotency.Idempotency;
 import dev.ttsapi.queue.Priority;
 import dev.ttsapi.ratelimit.QuotaCharge;
 import dev.ttsapi.ratelimit.RateLimiter;
-import dev.ttsapi.redis.Redis;
 import dev.ttsapi.request.AlongsideInsert;
 import dev.ttsapi.request.Estimates;
 import dev.ttsapi.request.RequestService;
@@ -91,7 +90,6 @@ class TtsController {
   private final StatusWaitProperties statusWaitProperties;
   private final Estimates estimates;
   private final QueueForecast forecasts;
-  private final Redis redis;
 
   TtsController(
       RequestService requests,
@@ -107,9 +105,7 @@ class TtsController {
       StatusWaits waits,
       StatusWaitProperties statusWaitProperties,
       Estimates estimates,
-      QueueForecast forecasts,
-      Redis redis) {
-    this.redis = redis;
+      QueueForecast forecasts) {
     this.estimates = estimates;
     this.forecasts = forecasts;
     this.waits = waits;
@@ -336,18 +332,15 @@ class TtsController {
   /**
    * The request's status. Its place in the queue (asked before the status is known: {@link
    * QueueForecast#early}), its status hash and its poll budget ({@link Budgeted}) are sent together
-   * and waited for once: one Redis round trip, and one write ({@link Redis#together}), queued or
-   * not. The answer carries an ETag of its fields ({@link StatusEtag}), and a poll with a matching
-   * {@code If-None-Match} gets a bodyless 304.
+   * and waited for once: one Redis round trip, queued or not. The answer carries an ETag of its
+   * fields ({@link StatusEtag}), and a poll with a matching {@code If-None-Match} gets a bodyless
+   * 304.
    */
   @GetMapping(path = "/status/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<StatusResponse> status(Caller caller, Budgeted budget, @PathVariable String id) {
-    return redis.together(
-        () -> {
-          QueueForecast.EarlyPlace place = forecasts.early(id, caller.userId());
-          return statusAnswer(
-              requests.status(caller.userId(), caller.admin(), id, budget::check), null, place);
-        });
+    QueueForecast.EarlyPlace place = forecasts.early(id, caller.userId());
+    return statusAnswer(
+        requests.status(caller.userId(), caller.admin(), id, budget::check), null, place);
   }
 
   /**

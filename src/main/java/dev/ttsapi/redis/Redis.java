@@ -42,16 +42,6 @@ public final class Redis implements AutoCloseable {
   private final StatefulConnection<String, String> shared;
   private final RedisClusterCommands<String, String> sync;
   private final RedisClusterAsyncCommands<String, String> async;
-  private final Duration commandTimeout;
-
-  /**
-   * The connection {@link #together} sends on: Lettuce flushes nothing on it until asked, so the
-   * commands of one scope leave in one write. Made on the first scope.
-   */
-  private volatile Held held;
-
-  /** The scope this thread is in ({@link #together}), and whether it sent anything not flushed. */
-  private static final ThreadLocal<Scope> SCOPE = new ThreadLocal<>();
 
   /** How connections are made: standalone (or Sentinel) and Cluster differ only here. */
   interface Connector {
@@ -88,7 +78,6 @@ public final class Redis implements AutoCloseable {
     this.shared = connector.connect(commandTimeout);
     this.sync = connector.sync(shared);
     this.async = connector.async(shared);
-    this.commandTimeout = commandTimeout;
   }
 
   /** Commands on the shared connection, waiting for each answer. */
@@ -96,82 +85,9 @@ public final class Redis implements AutoCloseable {
     return sync;
   }
 
-  /**
-   * Commands on the shared connection, answered later: send several, then wait for them all. Inside
-   * {@link #together}, on the connection whose writes wait for the scope's first wait.
-   */
+  /** Commands on the shared connection, answered later: send several, then wait for them all. */
   public RedisClusterAsyncCommands<String, String> async() {
-    Scope scope = SCOPE.get();
-    if (scope == null || scope.redis != this) {
-      return async;
-    }
-    scope.unflushed = true;
-    return scope.held.async;
-  }
-
-  /**
-   * Runs {@code work} with every command it sends through {@link #async} (and {@link #evalAsync})
-   * held back until it first waits for an answer ({@link #await}) or ends, then written to Redis at
-   * once: the reads of a status poll leave in one write and come back in one read, where Lettuce
-   * would write and flush each on its own (its auto-flush is a setting of the whole connection, so
-   * the scope's commands go on a second connection that has it off). What one thread holds is
-   * flushed by it, whatever other threads do; another thread's flush only sends them sooner.
-   * Commands of {@link #sync} are not held, and are not ordered with the held ones.
-   *
-   * <p>On a Redis Cluster nothing is held: a command a master answers with MOVED or ASK is sent
-   * again by Lettuce's own thread, and on a connection that does not flush it would wait for the
-   * next scope's flush, or its timeout.
-   */
-  public <T> T together(Supplier<T> work) {
-    if (SCOPE.get() != null || connector.cluster()) {
-      return work.get();
-    }
-    Scope scope = new Scope(this, held());
-    SCOPE.set(scope);
-    try {
-      return work.get();
-    } finally {
-      SCOPE.remove();
-      scope.flush();
-    }
-  }
-
-  private Held held() {
-    Held h = held;
-    if (h == null) {
-      synchronized (this) {
-        h = held;
-        if (h == null) {
-          StatefulConnection<String, String> connection = connector.connect(commandTimeout);
-          connection.setAutoFlushCommands(false);
-          h = new Held(connection, connector.async(connection));
-          held = h;
-        }
-      }
-    }
-    return h;
-  }
-
-  private record Held(
-      StatefulConnection<String, String> connection,
-      RedisClusterAsyncCommands<String, String> async) {}
-
-  private static final class Scope {
-    private final Redis redis;
-    private final Held held;
-    private boolean unflushed;
-
-    private Scope(Redis redis, Held held) {
-      this.redis = redis;
-      this.held = held;
-    }
-
-    private void flush() {
-      if (unflushed) {
-        unflushed = false;
-        held.connection.flushCommands();
-      }
-    }
+    return async;
   }
 
   /**
@@ -358,8 +274,7 @@ public final class Redis implements AutoCloseable {
     String[] k = keys.toArray(String[]::new);
     String[] a = args.toArray(String[]::new);
     CompletableFuture<T> bySha =
-        async().<T>evalsha(script.sha(), script.output(), k, a).toCompletableFuture();
-    // The fallback is sent from Lettuce's thread, outside any scope: on the shared connection.
+        async.<T>evalsha(script.sha(), script.output(), k, a).toCompletableFuture();
     return bySha.exceptionallyCompose(
         failure ->
             unwrap(failure) instanceof RedisNoScriptException
@@ -421,24 +336,15 @@ public final class Redis implements AutoCloseable {
   /** Closes the shared connection and the client's threads (connections handed out close apart). */
   @Override
   public void close() {
-    Held h = held;
-    if (h != null) {
-      h.connection.close();
-    }
     shared.close();
     connector.shutdown();
   }
 
   /**
    * Waits for an answer of {@link #async} and rethrows its failure unwrapped, so callers catch the
-   * same exceptions as from {@link #sync}. Inside {@link #together}, first sends what the scope
-   * holds: an answer is never waited for while its command waits to be written.
+   * same exceptions as from {@link #sync}.
    */
   public static <T> T await(java.util.concurrent.Future<T> future) {
-    Scope scope = SCOPE.get();
-    if (scope != null) {
-      scope.flush();
-    }
     try {
       return future.get();
     } catch (InterruptedException e) {

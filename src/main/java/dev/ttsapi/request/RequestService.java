@@ -49,7 +49,6 @@ public class RequestService {
   private final TransactionTemplate transactions;
   private final GroupCommit<Submit, Accepted> groups;
   private final Readmissions readmissions;
-  private final Redis redis;
 
   RequestService(
       RequestRepository repository,
@@ -62,10 +61,8 @@ public class RequestService {
       TtsMetrics metrics,
       TransactionTemplate transactions,
       MeterRegistry registry,
-      Readmissions readmissions,
-      Redis redis) {
+      Readmissions readmissions) {
     this.readmissions = readmissions;
-    this.redis = redis;
     this.metrics = metrics;
     this.transactions = transactions;
     this.repository = repository;
@@ -84,13 +81,7 @@ public class RequestService {
             properties.groupCommitRows(),
             properties.groupCommitWait(),
             properties.groupCommitPending(),
-            // the group's status hashes and queue entries leave in one write, not one per command
-            group ->
-                redis.together(
-                    () -> {
-                      writeGroup(group);
-                      return null;
-                    }),
+            this::writeGroup,
             registry);
   }
 
@@ -150,18 +141,12 @@ public class RequestService {
               }
               return answers;
             });
-    List<CompletableFuture<Void>> published =
-        redis.together(
-            () -> {
-              List<CompletableFuture<Void>> sent = new ArrayList<>(accepted.size());
-              for (Accepted answer : accepted) {
-                metrics.received(answer.request().voice(), answer.request().cacheHit());
-                sent.add(publish(answer.request()));
-              }
-              return sent;
-            });
-    // waited for once the scope has sent them all; never fails: a Redis failure is logged
-    published.forEach(CompletableFuture::join);
+    List<CompletableFuture<Void>> published = new ArrayList<>(accepted.size());
+    for (Accepted answer : accepted) {
+      metrics.received(answer.request().voice(), answer.request().cacheHit());
+      published.add(publish(answer.request()));
+    }
+    published.forEach(CompletableFuture::join); // never fails: a Redis failure is logged
     return accepted;
   }
 
