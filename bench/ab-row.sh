@@ -4,8 +4,11 @@
 # API-only node of the jar on the same database and Redis db: the row's warm-up (8 s), /health
 # (4 s unmeasured), then /health, the row and /health again (8, 10 and 8 s, 32 connections). Prints
 # a line per run: the row's req/s and the JVM's CPU per request, and both /health runs; the row's
-# ratio is its req/s over their mean. Per request, too: the JVM's write and read system calls and
-# Redis's reads (/proc/PID/io), which a busy machine does not blur.
+# ratio is its req/s over their mean. Per request, too: the JVM's write and read system calls
+# (socket writes, netty's eventfd wake-ups, log lines) and Redis's reads (/proc/PID/io). Each
+# round runs OLD first, and the first node also fills the table for status: run again with the
+# jars swapped. One run's CPU per request moves by 10-20 % on this machine (2026-12-02-hot-path.md);
+# the system-call counts barely move.
 #
 #   bench/ab-row.sh status|submit OLD.jar NEW.jar
 #
@@ -21,9 +24,13 @@ case $ROW in status|submit) ;; *) echo "row: status or submit" >&2; exit 2 ;; es
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 ROUNDS=${TTS_AB_ROUNDS:-3}; PORT=${TTS_AB_PORT:-18095}; DB=${TTS_AB_DATABASE:-tts_ab}
 REDIS_DB=${TTS_AB_REDIS_DB:-5}; BASE=http://127.0.0.1:$PORT
+if curl -s -o /dev/null "$BASE/health"; then
+  echo "something already answers on port $PORT (a node left from an earlier run?)" >&2
+  exit 1
+fi
 WORK=$(mktemp -d /tmp/tts-ab.XXXXXX)
-psql -qh 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" \
-  -c "CREATE DATABASE $DB" 2>/dev/null
+PGOPTIONS='-c client_min_messages=warning' psql -qh 127.0.0.1 -U postgres -d postgres \
+  -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
 redis-cli -n "$REDIS_DB" flushdb >/dev/null
 start() { # jar roles log-name
   DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB" \
