@@ -83,6 +83,37 @@ class FormatsAndLevelsTest {
   }
 
   @Test
+  void a_whispered_chunk_is_raised_by_the_largest_gain_sample_for_sample() {
+    // -47 dBFS wants 23 times louder; the gain stops at 8, and 8 × an integer needs no rounding
+    Pcm whisper = tone(200, 0.5, 16000, 200);
+
+    short[] in = shorts(whisper);
+    short[] out = shorts(Loudness.normalize(whisper));
+
+    assertThat(out).hasSameSizeAs(in);
+    for (int i = 0; i < in.length; i++) {
+      assertThat(out[i]).as("sample %d", i).isEqualTo((short) (in[i] * 8));
+    }
+  }
+
+  @Test
+  void a_lone_click_in_a_quiet_chunk_is_not_pushed_past_minus_one_dbfs() {
+    Pcm quiet = tone(200, 0.5, 16000, 300);
+    byte[] samples = quiet.samples().clone();
+    ByteBuffer.wrap(samples).order(ByteOrder.LITTLE_ENDIAN).putShort(4000, (short) -30000);
+
+    short[] out = shorts(Loudness.normalize(new Pcm(samples, 16000)));
+
+    // the click bounds the gain (below 1 here): it comes out at the limit, neither clipped nor
+    // wrapped
+    int limit = (int) Math.round(0.89 * Short.MAX_VALUE);
+    assertThat(out[2000]).isBetween((short) -limit, (short) (-limit + 1));
+    for (short v : out) {
+      assertThat(Math.abs(v)).isLessThanOrEqualTo(limit);
+    }
+  }
+
+  @Test
   void silence_is_left_silent() {
     Pcm silence = new Pcm(new byte[3200], 16000);
     assertThat(Loudness.normalize(silence).samples()).isEqualTo(silence.samples());
@@ -106,6 +137,12 @@ class FormatsAndLevelsTest {
       b.putShort((short) (amplitude * Math.sin(2 * Math.PI * hz * i / rate)));
     }
     return new Pcm(b.array(), rate);
+  }
+
+  private static short[] shorts(Pcm pcm) {
+    short[] out = new short[pcm.sampleCount()];
+    ByteBuffer.wrap(pcm.samples()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
+    return out;
   }
 
   private static double zeroCrossingsPerSecond(Pcm pcm) {
