@@ -23,8 +23,11 @@
 #   TTS_SCALE_DURATION [5]        seconds of each wrk measurement (submit, status)
 #   TTS_SCALE_CONNECTIONS [8]     wrk connections
 #   TTS_SCALE_WORKER_SECONDS [5]  seconds a worker process runs at each point (throughput)
+#   TTS_SCALE_WARMUP [20]         seconds of unmeasured submits, of status polls and of the worker
+#                                 before the first point, so its numbers are not the JVMs' cold
+#                                 seconds; the warm-up's own rows are deleted after (0: no warm-up)
 #   TTS_SCALE_DRAIN_JOBS [10000]  short jobs drained by 1, 2, 4 worker processes
-#   TTS_SCALE_DRAIN_WORKERS ["1 2 4"]
+#   TTS_SCALE_DRAIN_WORKERS ["1 2 4"]  set to "" for no drain
 #   TTS_SCALE_ROLES [api]         roles of the measured node (api,maintenance adds the sweeper)
 #   TTS_SCALE_NMT [0]             1: every node runs with -XX:NativeMemoryTracking=summary, and the
 #                                 worker's and the measured node's NMT summary, heap and glibc
@@ -42,8 +45,9 @@ BACKLOGS=${TTS_SCALE_BACKLOGS:-"1000 10000 100000"}
 DURATION=${TTS_SCALE_DURATION:-5}
 CONNECTIONS=${TTS_SCALE_CONNECTIONS:-8}
 WORKER_SECONDS=${TTS_SCALE_WORKER_SECONDS:-5}
+WARMUP=${TTS_SCALE_WARMUP:-20}
 DRAIN_JOBS=${TTS_SCALE_DRAIN_JOBS:-10000}
-DRAIN_WORKERS=${TTS_SCALE_DRAIN_WORKERS:-"1 2 4"}
+DRAIN_WORKERS=${TTS_SCALE_DRAIN_WORKERS-"1 2 4"} # set and empty: no drain
 ROLES=${TTS_SCALE_ROLES:-api}
 NMT=${TTS_SCALE_NMT:-0}
 JVM_OPTS=()
@@ -134,8 +138,8 @@ start_node() {
 }
 
 wrk_run() {
-  local name=$1 script=$2
-  wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s "bench/wrk/$script" "$BASE" \
+  local name=$1 script=$2 seconds=${3:-$DURATION}
+  wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "bench/wrk/$script" "$BASE" \
     >"$WORK/wrk-$name.txt" 2>&1 || { cat "$WORK/wrk-$name.txt" >&2; die "wrk $name failed"; }
   grep '^WRK_RESULT' "$WORK/wrk-$name.txt" || die "no result from wrk $name"
 }
@@ -150,6 +154,7 @@ log "work dir $WORK; load $LOAD_BEFORE; recreating $DATABASE, emptying Redis db 
 start_node publisher "$PORT" api,worker,maintenance; PUB=$STARTED
 ADMIN_KEY=$(grep -oP 'Admin API key: \K\S+' "$WORK/publisher.log" | head -n1)
 read -r USER_ID KEY < <(bench_user "$BASE" "$ADMIN_KEY" "scale-$RUN_TAG")
+read -r WARM_USER_ID WARM_KEY < <(bench_user "$BASE" "$ADMIN_KEY" "scale-warm-$RUN_TAG")
 export TTS_BENCH_KEY=$KEY
 VOICES=$(curl -sf "$BASE/tts/voices" -H "Authorization: Bearer $KEY" || true)
 VOICE=$(grep -oP '"id":"\Kespeak:en-us(?=")' <<<"$VOICES" | head -n1 || true)
@@ -249,6 +254,21 @@ log "measured node ($ROLES) pid $NODE, worker pid $WORKER (stopped)"
 # no job of the template's user may be left running when the points start
 sql "UPDATE requests SET status = 'cancelled', completed_at = now(), updated_at = now() WHERE status IN ('queued', 'processing')" >/dev/null
 
+# Warm-up: the first point would otherwise measure the JIT compiling the hot paths (the lines of
+# earlier runs fell from the first point on, as the nodes warmed). The warm-up user's submits are
+# deleted afterwards, so the table holds only the points' rows; the worker warms on the first
+# backlog's jobs, which the first point then tops up again.
+if [ "$WARMUP" -gt 0 ]; then
+  log "warming up the nodes for 3 × $WARMUP s (not measured)"
+  seed_waiting "${BACKLOGS%% *}"
+  TTS_BENCH_KEY=$WARM_KEY TTS_BENCH_RUN="$RUN_TAG-warm" wrk_run warm-submit submit.lua "$WARMUP" >/dev/null
+  sql "SELECT id FROM requests ORDER BY random() LIMIT 10000" >"$WORK/ids.txt"
+  TTS_BENCH_IDS="$WORK/ids.txt" wrk_run warm-status status.lua "$WARMUP" >/dev/null
+  kill -CONT "$WORKER"; sleep "$WARMUP"; kill -STOP "$WORKER"
+  sql "DELETE FROM logs WHERE request_id IN (SELECT id FROM requests WHERE user_id = '$WARM_USER_ID');
+    DELETE FROM requests WHERE user_id = '$WARM_USER_ID'" >/dev/null
+fi
+
 printf 'rows\trows_actual\twaiting\tsubmit_rps\tsubmit_p50_ms\tsubmit_p99_ms\tstatus_rps\tstatus_p50_ms\tstatus_p99_ms\tworker_jobs_per_s\tapi_rss_mib\tworker_rss_mib\tstream_len\tbench_user_held\n' >"$WORK/scale.tsv"
 for rows in $TABLE_SIZES; do
   have=$(rows_now)
@@ -324,7 +344,8 @@ table() { awk -F'\t' 'NR == 1 { h = "|"; s = "|"; for (i = 1; i <= NF; i++) { h 
   echo "\`bench/scale.sh\` at commit \`$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo '+changes')\`,"
   echo "$(date -u +'%F %T') UTC. Machine: $(nproc) cores, shared: load average $LOAD_BEFORE before, $LOAD_AFTER after."
   echo "Settings: table sizes $TABLE_SIZES; backlogs $BACKLOGS; wrk ${DURATION} s × $CONNECTIONS connections per"
-  echo "measurement; worker window ${WORKER_SECONDS} s; drain of $DRAIN_JOBS jobs; measured node \`--roles=$ROLES\`; jobs"
+  echo "measurement; worker window ${WORKER_SECONDS} s; warm-up 3 × ${WARMUP} s before the first point;"
+  echo "$([ -n "$DRAIN_WORKERS" ] && echo "drain of $DRAIN_JOBS jobs by $DRAIN_WORKERS worker processes" || echo "no drain"); measured node \`--roles=$ROLES\`; jobs"
   echo "spoken by \`$VOICE\`."
   echo
   echo "![scale]($DAY-scale.png)"
