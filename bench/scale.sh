@@ -240,6 +240,15 @@ seed_waiting() {
 ADMIT_SHA=$(cat src/main/resources/redis/queue-entry.lua src/main/resources/redis/queue-admit.lua |
   "${REDIS[@]}" -x SCRIPT LOAD)
 
+# empty_queue: no job waiting or running any more: their rows cancelled, the stream, the places
+# and the entries' keys deleted, the workers' group made again on the empty stream.
+empty_queue() {
+  sql "UPDATE requests SET status = 'cancelled', completed_at = now(), updated_at = now() WHERE status IN ('queued', 'processing')" >/dev/null
+  "${REDIS[@]}" DEL '{tts}:q:normal' '{tts}:q:admitted' '{tts}:q:admitted-count' >/dev/null
+  "${REDIS[@]}" --scan --pattern '{tts}:q:entries:*' | xargs -r -n 500 "${REDIS[@]}" DEL >/dev/null
+  "${REDIS[@]}" XGROUP CREATE '{tts}:q:normal' workers '$' MKSTREAM >/dev/null
+}
+
 # jobs waiting in the stream (the bench user's own submits beyond the cap are held, not counted)
 waiting_now() { "${REDIS[@]}" XLEN '{tts}:q:normal'; }
 rows_now() { sql "SELECT count(*) FROM requests"; }
@@ -271,6 +280,9 @@ fi
 
 printf 'rows\trows_actual\twaiting\tsubmit_rps\tsubmit_p50_ms\tsubmit_p99_ms\tstatus_rps\tstatus_p50_ms\tstatus_p99_ms\tworker_jobs_per_s\tapi_rss_mib\tworker_rss_mib\tstream_len\tbench_user_held\n' >"$WORK/scale.tsv"
 for rows in $TABLE_SIZES; do
+  # each table size starts from an empty queue, so its small backlogs are small (the waiting jobs
+  # of the size before would otherwise still be there)
+  [ "$rows" = "${TABLE_SIZES%% *}" ] || empty_queue
   have=$(rows_now)
   log "table: $have rows, seeding $((rows - have)) more"
   seed_completed $((rows - have))
@@ -311,10 +323,7 @@ stop_pid "$WORKER"
 # into the stream; the time runs from the last entry written to the last job completed.
 printf 'workers\tjobs\tseconds\tjobs_per_s\tworker_cpu_s\tcpu_ms_per_job\n' >"$WORK/drain.tsv"
 for k in $DRAIN_WORKERS; do
-  sql "UPDATE requests SET status = 'cancelled', completed_at = now(), updated_at = now() WHERE status IN ('queued', 'processing')" >/dev/null
-  "${REDIS[@]}" DEL '{tts}:q:normal' '{tts}:q:admitted' '{tts}:q:admitted-count' >/dev/null
-  "${REDIS[@]}" --scan --pattern '{tts}:q:entries:*' | xargs -r -n 500 "${REDIS[@]}" DEL >/dev/null
-  "${REDIS[@]}" XGROUP CREATE '{tts}:q:normal' workers '$' MKSTREAM >/dev/null
+  empty_queue
   declare -a DRAINERS=()
   for i in $(seq 1 "$k"); do start_node "drain-$k-$i" $((PORT + 10 + i)) worker; DRAINERS+=("$STARTED"); done
   cpu0=0; for pid in "${DRAINERS[@]}"; do cpu0=$(calc "$cpu0 + $(cpu_s "$pid")"); done
