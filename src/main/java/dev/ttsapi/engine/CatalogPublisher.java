@@ -12,7 +12,7 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * On worker nodes: publishes the engines loaded here when the node starts, and again every {@link
+ * On worker nodes: publishes the engines loaded here as the node starts, and again every {@link
  * #INTERVAL}, which puts back a catalog the database lost (restored from a backup taken before it)
  * and keeps {@code published_at} and {@code published_by} telling who has the engines now.
  */
@@ -29,6 +29,18 @@ class CatalogPublisher extends PeriodicTasks {
   CatalogPublisher(TaskScheduler scheduler, VoiceDirectory directory) {
     super(scheduler);
     this.directory = directory;
+  }
+
+  /**
+   * Publishes once before the node counts as started, on the starting thread: the periodic task's
+   * first run is on the scheduler's thread, so an API node asked for a voice just after this worker
+   * started could still find nothing published and refuse the request with a 503 (seen in
+   * RoleSplitTest). A failure here is logged and the start goes on; the task tries again.
+   */
+  @Override
+  public synchronized void start() {
+    publish();
+    super.start();
   }
 
   @Override
