@@ -87,8 +87,8 @@ class FormatsAndLevelsTest {
     // -47 dBFS wants 23 times louder; the gain stops at 8, and 8 × an integer needs no rounding
     Pcm whisper = tone(200, 0.5, 16000, 200);
 
-    short[] in = shorts(whisper);
-    short[] out = shorts(Loudness.normalize(whisper));
+    short[] in = PcmAnalysis.samples(whisper);
+    short[] out = PcmAnalysis.samples(Loudness.normalize(whisper));
 
     assertThat(out).hasSameSizeAs(in);
     for (int i = 0; i < in.length; i++) {
@@ -102,7 +102,7 @@ class FormatsAndLevelsTest {
     byte[] samples = quiet.samples().clone();
     ByteBuffer.wrap(samples).order(ByteOrder.LITTLE_ENDIAN).putShort(4000, (short) -30000);
 
-    short[] out = shorts(Loudness.normalize(new Pcm(samples, 16000)));
+    short[] out = PcmAnalysis.samples(Loudness.normalize(new Pcm(samples, 16000)));
 
     // the click bounds the gain (below 1 here): it comes out at the limit, neither clipped nor
     // wrapped
@@ -137,12 +137,6 @@ class FormatsAndLevelsTest {
       b.putShort((short) (amplitude * Math.sin(2 * Math.PI * hz * i / rate)));
     }
     return new Pcm(b.array(), rate);
-  }
-
-  private static short[] shorts(Pcm pcm) {
-    short[] out = new short[pcm.sampleCount()];
-    ByteBuffer.wrap(pcm.samples()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(out);
-    return out;
   }
 
   private static double zeroCrossingsPerSecond(Pcm pcm) {

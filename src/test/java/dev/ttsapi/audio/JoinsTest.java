@@ -34,8 +34,8 @@ class JoinsTest {
     Pcm faded = Joins.fadeEdges(tone);
     int ramp = (int) Math.round(Joins.FADE_MS * RATE / 1000);
 
-    short[] before = shorts(tone);
-    short[] after = shorts(faded);
+    short[] before = PcmAnalysis.samples(tone);
+    short[] after = PcmAnalysis.samples(faded);
     for (int i = ramp; i < before.length - ramp; i++) {
       assertThat(after[i]).as("sample %d", i).isEqualTo(before[i]);
     }
@@ -54,8 +54,8 @@ class JoinsTest {
   }
 
   private static int jump(Pcm left, Pcm right) {
-    short[] l = shorts(left);
-    short[] r = shorts(right);
+    short[] l = PcmAnalysis.samples(left);
+    short[] r = PcmAnalysis.samples(right);
     return Math.abs(r[0] - l[l.length - 1]);
   }
 
@@ -65,11 +65,5 @@ class JoinsTest {
       b.putShort((short) Math.round(16_384 * Math.sin(phase + 2 * Math.PI * 220 * i / RATE)));
     }
     return new Pcm(b.array(), RATE);
-  }
-
-  private static short[] shorts(Pcm pcm) {
-    short[] s = new short[pcm.sampleCount()];
-    ByteBuffer.wrap(pcm.samples()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(s);
-    return s;
   }
 }

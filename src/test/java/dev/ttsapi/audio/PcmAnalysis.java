@@ -1,5 +1,7 @@
 package dev.ttsapi.audio;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -8,6 +10,13 @@ import java.util.List;
 public final class PcmAnalysis {
 
   private PcmAnalysis() {}
+
+  /** The samples as numbers, to compare one by one. */
+  public static short[] samples(Pcm pcm) {
+    short[] s = new short[pcm.sampleCount()];
+    ByteBuffer.wrap(pcm.samples()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(s);
+    return s;
+  }
 
   public static double rms(Pcm pcm) {
     float[] x = PcmEffects.toFloats(pcm.samples());

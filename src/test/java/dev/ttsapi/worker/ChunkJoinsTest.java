@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ttsapi.audio.Loudness;
 import dev.ttsapi.audio.Pcm;
+import dev.ttsapi.audio.PcmAnalysis;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.VoiceCatalog;
@@ -114,16 +115,10 @@ class ChunkJoinsTest extends IntegrationTest {
     try (ChunkedSynthesis.ChunkStream stream =
         synthesis.open(parts, voice, SpeechSettings.NORMAL, voice.sampleRate())) {
       for (Optional<Pcm> pcm = stream.next(); pcm.isPresent(); pcm = stream.next()) {
-        chunks.add(shorts(pcm.get()));
+        chunks.add(PcmAnalysis.samples(pcm.get()));
       }
     }
     return new Joined(chunks, voice.sampleRate());
-  }
-
-  private static short[] shorts(Pcm pcm) {
-    short[] s = new short[pcm.sampleCount()];
-    ByteBuffer.wrap(pcm.samples()).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(s);
-    return s;
   }
 
   private static Pcm pcm(short[] s, int rate) {
