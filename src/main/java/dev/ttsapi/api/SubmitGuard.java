@@ -4,12 +4,16 @@ import dev.ttsapi.api.TtsDtos.SubmitBody;
 import dev.ttsapi.api.TtsDtos.SubmitResponse;
 import dev.ttsapi.auth.Caller;
 import dev.ttsapi.idempotency.Idempotency;
+import dev.ttsapi.request.AlongsideInsert;
+import dev.ttsapi.request.RequestService;
+import dev.ttsapi.request.TtsRequest;
 import dev.ttsapi.text.TextNormalizer;
 import dev.ttsapi.web.InvalidInputException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,22 +29,27 @@ class SubmitGuard {
   private static final int MAX_FIELD_LENGTH = 200;
 
   private final Idempotency idempotency;
+  private final RequestService requests;
   private final JsonMapper json;
 
-  SubmitGuard(Idempotency idempotency, JsonMapper json) {
+  SubmitGuard(Idempotency idempotency, RequestService requests, JsonMapper json) {
     this.idempotency = idempotency;
+    this.requests = requests;
     this.json = json;
   }
 
-  /** Runs the submission, or replays the first answer given to this idempotency key. */
+  /**
+   * Runs the submission, or replays the first answer given to this idempotency key. The submission
+   * writes what it is given alongside its request: the key's record, when there is a key.
+   */
   SubmitResponse once(
       Caller caller,
       SubmitBody body,
       String idempotencyKey,
       HttpServletResponse response,
-      Supplier<SubmitResponse> submission) {
+      Function<AlongsideInsert, SubmitResponse> submission) {
     if (idempotencyKey == null) {
-      return submission.get();
+      return submission.apply(AlongsideInsert.NOTHING);
     }
     if (!Idempotency.VALID_KEY.matcher(idempotencyKey).matches()) {
       throw new InvalidInputException(
@@ -51,11 +60,24 @@ class SubmitGuard {
             caller.userId(),
             idempotencyKey,
             json.writeValueAsString(body),
-            () -> json.writeValueAsString(submission.get()));
+            claim ->
+                json.writeValueAsString(
+                    submission.apply(
+                        made -> claim.record(made.getFirst().id(), made.getFirst().createdAt()))),
+            requestId -> json.writeValueAsString(recordedAnswer(caller, requestId)));
     if (outcome.replayed()) {
       response.setHeader(REPLAYED_HEADER, "true");
     }
     return json.readValue(outcome.answer(), SubmitResponse.class);
+  }
+
+  /**
+   * The answer for a request made under a key whose first answer Redis no longer holds: the request
+   * as it is now (its status may have moved on since it was accepted).
+   */
+  private SubmitResponse recordedAnswer(Caller caller, UUID requestId) {
+    TtsRequest request = requests.get(caller.userId(), false, requestId.toString());
+    return SubmitResponse.of(new RequestService.Accepted(request, request.cacheHit()));
   }
 
   /** Refuses short fields that are too long or carry characters no database should see. */

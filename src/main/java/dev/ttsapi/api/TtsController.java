@@ -150,7 +150,7 @@ class TtsController {
           body,
           idempotencyKey,
           response,
-          () -> {
+          keyRecord -> {
             guard.rejectUnsafeFields(body);
             Submission submission = validate(caller, body);
             AlongsideInsert callback =
@@ -166,9 +166,11 @@ class TtsController {
                 budget
                     .checkAndCharge(owner, characters)
                     .orElseGet(() -> limiter.charge(owner, characters))) {
+              // the key's record first: a key taken already rolls back before anything is written
               SubmitResponse answer =
                   SubmitResponse.of(
-                      requests.submit(submission, callback), submission.utterance().lexicons());
+                      requests.submit(submission, AlongsideInsert.both(keyRecord, callback)),
+                      submission.utterance().lexicons());
               charge.keep();
               return answer;
             }

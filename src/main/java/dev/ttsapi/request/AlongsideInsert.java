@@ -18,4 +18,18 @@ public interface AlongsideInsert {
    * transaction.
    */
   void write(List<TtsRequest> requests);
+
+  /** {@code first}'s rows, then {@code second}'s; nothing alongside if neither writes any. */
+  static AlongsideInsert both(AlongsideInsert first, AlongsideInsert second) {
+    if (first == NOTHING) {
+      return second;
+    }
+    if (second == NOTHING) {
+      return first;
+    }
+    return requests -> {
+      first.write(requests);
+      second.write(requests);
+    };
+  }
 }

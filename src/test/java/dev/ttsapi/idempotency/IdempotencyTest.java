@@ -7,6 +7,7 @@ import dev.ttsapi.support.ApiClient;
 import dev.ttsapi.support.ApiClient.Response;
 import dev.ttsapi.support.IntegrationTest;
 import dev.ttsapi.support.Payloads;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * {@code Idempotency-Key} on POST /tts/request: one request per key and body, the first answer
@@ -138,6 +140,129 @@ class IdempotencyTest extends IntegrationTest {
     api.post("/tts/request", user.key(), body);
 
     assertThat(requestRows()).isEqualTo(2);
+  }
+
+  /**
+   * The API node died after the submit committed and before Redis kept its answer: the claim
+   * expired, and Redis knows nothing of the key (TopologyIT once saw a second row so). The retry
+   * must find the request the key made, not make another.
+   */
+  @Test
+  void a_retry_after_redis_lost_the_answer_replays_the_request_the_key_made() {
+    String body = Payloads.submit("Said once, even when the node dies.", "wav");
+    Response first = submit(user, "key-lost", body);
+    forgetInRedis(user);
+
+    Response retry = submit(user, "key-lost", body);
+
+    assertThat(retry.status()).as(retry.text()).isEqualTo(200);
+    assertThat(retry.json().path("request_id").asString())
+        .isEqualTo(first.json().path("request_id").asString());
+    assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(requestRows()).isEqualTo(1);
+    Response again = submit(user, "key-lost", body);
+    assertThat(again.json()).as("kept in Redis again").isEqualTo(retry.json());
+  }
+
+  @Test
+  void a_retry_with_another_body_after_redis_lost_the_answer_is_a_422() {
+    submit(user, "key-lost-2", Payloads.submit("The first words.", "wav"));
+    forgetInRedis(user);
+
+    Response other = submit(user, "key-lost-2", Payloads.submit("Other words.", "wav"));
+
+    assertThat(other.status()).as(other.text()).isEqualTo(422);
+    assertThat(other.json().path("type").asString())
+        .isEqualTo("https://tts-api.dev/problems/idempotency-key-reused");
+    assertThat(requestRows()).isEqualTo(1);
+  }
+
+  @Test
+  void a_key_recorded_longer_ago_than_its_ttl_makes_a_new_request() {
+    String body = Payloads.submit("Yesterday's key.", "wav");
+    Response first = submit(user, "key-old", body);
+    ageRecords(Duration.ofHours(25));
+    forgetInRedis(user);
+
+    Response later = submit(user, "key-old", body);
+
+    assertThat(later.status()).as(later.text()).isEqualTo(200);
+    assertThat(later.json().path("request_id").asString())
+        .isNotEqualTo(first.json().path("request_id").asString());
+    assertThat(later.header("Idempotent-Replayed")).isNull();
+    assertThat(requestRows()).isEqualTo(2);
+    assertThat(recordedRequest("key-old"))
+        .as("the key now names the new request")
+        .isEqualTo(later.json().path("request_id").asString());
+  }
+
+  @Test
+  void a_keyed_submit_with_a_callback_keeps_both_and_a_refused_one_neither() {
+    String body =
+        ApiClient.json(
+            Map.of("text", "Call me back once.", "callback_url", "https://203.0.113.5/tts"));
+    Response first = submit(user, "key-hook", body);
+    forgetInRedis(user);
+    submit(user, "key-hook", body);
+
+    assertThat(first.status()).as(first.text()).isEqualTo(200);
+    assertThat(recordedRequest("key-hook")).isEqualTo(first.json().path("request_id").asString());
+    assertThat(
+            jdbc.sql("SELECT count(*) FROM request_callbacks WHERE user_id = :user")
+                .param("user", user.caller().userId())
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+    assertThat(requestRows()).isEqualTo(1);
+
+    Response refused =
+        submit(
+            user,
+            "key-refused",
+            ApiClient.json(
+                Map.of("text", "Who speaks?", "voice_settings", Map.of("voice", "x:y"))));
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(recordedKeys()).as("only the accepted key is recorded").isEqualTo(1);
+  }
+
+  @Test
+  void maintenance_forgets_records_older_than_the_ttl_and_keeps_the_rest() {
+    submit(user, "key-a", Payloads.submit("Old one.", "wav"));
+    ageRecords(Duration.ofHours(25));
+    submit(user, "key-b", Payloads.submit("New one.", "wav"));
+
+    assertThat(cleanup.clean()).isEqualTo(1);
+    assertThat(recordedKeys()).isEqualTo(1);
+    assertThat(recordedRequest("key-a")).isNull();
+  }
+
+  @Autowired private ExpiredKeysCleanup cleanup;
+
+  private void forgetInRedis(TestUser as) {
+    List<String> keys = redis.sync().keys("idem:{" + as.caller().userId() + "}:*");
+    assertThat(keys).as("the key's answer was in Redis").isNotEmpty();
+    redis.sync().del(keys.toArray(String[]::new));
+  }
+
+  private void ageRecords(Duration by) {
+    jdbc.sql("UPDATE idempotency_keys SET created_at = created_at - make_interval(secs => :s)")
+        .param("s", by.toSeconds())
+        .update();
+  }
+
+  private String recordedRequest(String key) {
+    return jdbc.sql(
+            "SELECT request_id::text FROM idempotency_keys WHERE user_id = :user AND key_hash ="
+                + " encode(sha256(convert_to(:key, 'UTF8')), 'hex')")
+        .param("user", user.caller().userId())
+        .param("key", key)
+        .query(String.class)
+        .optional()
+        .orElse(null);
+  }
+
+  private long recordedKeys() {
+    return jdbc.sql("SELECT count(*) FROM idempotency_keys").query(Long.class).single();
   }
 
   private Response submit(TestUser as, String idempotencyKey, String body) {
