@@ -134,6 +134,11 @@ class WebhookSender implements DisposableBean {
     }
   }
 
+  private Result noAnswer(double ms) {
+    return new Result(
+        Outcome.TIMEOUT, null, ms, "no answer within " + properties.timeout().toMillis() + " ms");
+  }
+
   private Result failure(Exception e, boolean cutOff, double ms) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof RefusedAddressException refused) {
@@ -141,8 +146,7 @@ class WebhookSender implements DisposableBean {
       }
     }
     if (cutOff) {
-      return new Result(
-          Outcome.TIMEOUT, null, ms, "no answer within " + properties.timeout().toMillis() + " ms");
+      return noAnswer(ms);
     }
     if (e instanceof ConnectTimeoutException) {
       return new Result(
@@ -152,7 +156,9 @@ class WebhookSender implements DisposableBean {
           "no connection within " + properties.connectTimeout().toMillis() + " ms");
     }
     if (e instanceof SocketTimeoutException) {
-      return new Result(Outcome.TIMEOUT, null, ms, "no answer: " + e.getMessage());
+      // The socket's read timeout is the whole call's deadline too, so a receiver that does not
+      // answer meets whichever of the two fires first: one outcome, one message.
+      return noAnswer(ms);
     }
     if (e instanceof UnknownHostException) {
       return new Result(Outcome.NETWORK_ERROR, null, ms, "unknown host: " + e.getMessage());
