@@ -43,60 +43,19 @@ REDIS_DB=${TTS_BENCH_REDIS_DB:-0}
 OUT=${TTS_BENCH_OUT:-bench/results/$(date -u +%F)-memory.md}
 BASE=http://127.0.0.1:$PORT
 
-log() { printf '[memory %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
-field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<" $1"; }
+BENCH_NAME=memory
+. bench/jar-node.sh
 
-for tool in wrk curl psql redis-cli; do command -v $tool >/dev/null || die "missing: $tool"; done
-if [ -z "${JAVA_HOME:-}" ]; then JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
-[ -x "$JAVA_HOME/bin/java" ] || die "set JAVA_HOME to a JDK 21 or newer"
-export JAVA_HOME
-JAVA=$JAVA_HOME/bin/java
-PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qtA)
-REDIS=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$REDIS_DB")
-"${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null || die "no PostgreSQL on 127.0.0.1:5432"
-[ "$("${REDIS[@]}" ping)" = PONG ] || die "no Redis on 127.0.0.1:$REDIS_PORT"
-
-if [ -z "${TTS_BENCH_JAR:-}" ]; then
-  newest_source=$(find src/main pom.xml -type f -newer "$(ls -t target/tts-api-*.jar 2>/dev/null | head -n1 || echo pom.xml)" 2>/dev/null | head -n1 || true)
-  if ! ls target/tts-api-*.jar >/dev/null 2>&1 || [ -n "$newest_source" ]; then
-    log "building (./mvnw -q -o package -DskipTests)"
-    ./mvnw -q -o package -DskipTests >/dev/null 2>&1 || ./mvnw -q package -DskipTests >/dev/null ||
-      die "build failed"
-  fi
-fi
-JAR=${TTS_BENCH_JAR:-$(ls -t target/tts-api-*.jar | head -n1)}
-
-WORK=$(mktemp -d /tmp/tts-memory.XXXXXX)
-SERVICE_PID=
 SAMPLER_PID=
-stop_service() {
-  local pid=$SERVICE_PID
-  SERVICE_PID=
+stop_node() {
   [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null || true
   SAMPLER_PID=
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
+  stop_service
 }
-cleanup() { stop_service; log "logs kept in $WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "work dir $WORK; load average $LOAD_BEFORE on $(nproc) cores"
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)" -c "CREATE DATABASE $DATABASE"
-"${REDIS[@]}" flushdb >/dev/null
-export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DATABASE"
-export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$REDIS_DB"
-export PORT TTS_DATA_DIR=$WORK/data
-# As bench/run.sh: limits that would otherwise measure the backpressure machinery.
-SERVICE_ARGS=(--tts.backpressure.max-queue-depth=100000000
-  --tts.backpressure.high-priority-max-queue-depth=100000000)
-CLOCK_TICKS=$(getconf CLK_TCK)
-process_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+fresh_stores
 kib() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
 
 # launch OPTIONS ROLES NAME: starts the service and waits for /health/ready.
@@ -117,19 +76,6 @@ launch() {
     sleep 0.1
   done
   die "$name not ready in 3 minutes (log: $WORK/$name.log)"
-}
-
-# wrk_run NAME SCRIPT SECONDS: one wrk run against the node; prints its result line.
-wrk_run() {
-  local cpu_before result
-  cpu_before=$(process_cpu_ticks "$SERVICE_PID")
-  TTS_BENCH_RUN="$1-$(date +%s%N)" wrk -t1 -c"$CONNECTIONS" -d"$3s" --timeout 10s -s "bench/wrk/$2" "$BASE" \
-    >"$WORK/wrk-$1.txt" 2>&1 || { cat "$WORK/wrk-$1.txt" >&2; die "wrk $1 failed"; }
-  result=$(grep '^WRK_RESULT' "$WORK/wrk-$1.txt") || die "no result from wrk $1"
-  result="$result jvm_cpu_ms_per_req=$(calc "($(process_cpu_ticks "$SERVICE_PID") - $cpu_before) * 1000 / $CLOCK_TICKS / $(field "$result" requests)" 3)"
-  [ "$(field "$result" non2xx)" = 0 ] || log "WARNING: $1 had non-2xx answers"
-  log "  $1: $result"
-  echo "$result"
 }
 
 log "publisher node (all roles): schema, engine catalog, admin key"
@@ -173,7 +119,7 @@ for round in $(seq 1 "$ROUNDS"); do
       NMT[$i]=$WORK/$name.nmt
     fi
     log "  RSS now $((rss_end / 1024)) MiB, sampled max $((rss_max / 1024)), VmHWM $((hwm / 1024)), anonymous $((anon / 1024)); heap committed ${heap:-?} B"
-    stop_service
+    stop_node
   done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -49,60 +49,13 @@ WAYS=${TTS_BENCH_WAYS:-plain extracted cache}
 OUT=${TTS_BENCH_OUT:-bench/results/$(date -u +%F)-startup.md}
 BASE=http://127.0.0.1:$PORT
 
-log() { printf '[startup %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
-field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<" $1"; }
-
-for tool in wrk curl psql redis-cli; do command -v $tool >/dev/null || die "missing: $tool"; done
-if [ -z "${JAVA_HOME:-}" ]; then JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
-[ -x "$JAVA_HOME/bin/java" ] || die "set JAVA_HOME to a JDK 21 or newer"
-export JAVA_HOME
-JAVA=$JAVA_HOME/bin/java
-PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qtA)
-REDIS=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$REDIS_DB")
-"${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null || die "no PostgreSQL on 127.0.0.1:5432"
-[ "$("${REDIS[@]}" ping)" = PONG ] || die "no Redis on 127.0.0.1:$REDIS_PORT"
-
-newest_source=
-if [ -z "${TTS_BENCH_JAR:-}" ]; then
-  newest_source=$(find src/main pom.xml -type f -newer "$(ls -t target/tts-api-*.jar 2>/dev/null | head -n1 || echo pom.xml)" 2>/dev/null | head -n1 || true)
-fi
-if [ -z "${TTS_BENCH_JAR:-}" ] && { ! ls target/tts-api-*.jar >/dev/null 2>&1 || [ -n "$newest_source" ]; }; then
-  log "building (./mvnw -q -o package -DskipTests)"
-  ./mvnw -q -o package -DskipTests >/dev/null 2>&1 || ./mvnw -q package -DskipTests >/dev/null ||
-    die "build failed"
-fi
-JAR=${TTS_BENCH_JAR:-$(ls -t target/tts-api-*.jar | head -n1)}
-
-WORK=$(mktemp -d /tmp/tts-startup.XXXXXX)
+BENCH_NAME=startup
+. bench/jar-node.sh
 AOT_DIR=$WORK/aot
-SERVICE_PID=
-stop_service() {
-  local pid=$SERVICE_PID
-  SERVICE_PID=
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-cleanup() { stop_service; log "logs kept in $WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "work dir $WORK; load average $LOAD_BEFORE on $(nproc) cores"
-"${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)" -c "CREATE DATABASE $DATABASE"
-"${REDIS[@]}" flushdb >/dev/null
-export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DATABASE"
-export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$REDIS_DB"
-export PORT TTS_DATA_DIR=$WORK/data
-# As bench/run.sh: limits that would otherwise measure the backpressure machinery.
-SERVICE_ARGS=(--tts.backpressure.max-queue-depth=100000000
-  --tts.backpressure.high-priority-max-queue-depth=100000000)
-
-process_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-CLOCK_TICKS=$(getconf CLK_TCK)
+fresh_stores
 
 # launch WAY ROLES NAME: starts the service one way; sets SERVICE_PID and LAUNCHED.
 launch() {
@@ -174,26 +127,15 @@ done
 
 # ------------------------------------------------------------------------------------------------
 # The first seconds after ready ÷ steady, on one API-only node per way.
-wrk_run() { # NAME SECONDS
-  local cpu_before result
-  cpu_before=$(process_cpu_ticks "$SERVICE_PID")
-  TTS_BENCH_RUN="$1-$(date +%s%N)" wrk -t1 -c"$CONNECTIONS" -d"$2s" --timeout 10s -s bench/wrk/submit.lua "$BASE" \
-    >"$WORK/wrk-$1.txt" 2>&1 || { cat "$WORK/wrk-$1.txt" >&2; die "wrk $1 failed"; }
-  result=$(grep '^WRK_RESULT' "$WORK/wrk-$1.txt") || die "no result from wrk $1"
-  result="$result jvm_cpu_ms_per_req=$(calc "($(process_cpu_ticks "$SERVICE_PID") - $cpu_before) * 1000 / $CLOCK_TICKS / $(field "$result" requests)" 3)"
-  [ "$(field "$result" non2xx)" = 0 ] || log "WARNING: $1 had non-2xx answers"
-  log "  $1: $result"
-  echo "$result"
-}
 declare -A COLD STEADY
 for way in plain cache; do
   [[ " $WAYS " == *" $way "* ]] || continue
   launch "$way" api "first-$way"
   read -r s cpu < <(await_ready "first-$way")
   log "$way API-only node ready after $s s ($cpu CPU-s); submitting at once"
-  COLD[$way]=$(wrk_run "cold-$way" "$COLD_SECONDS")
-  wrk_run "warm-$way" "$WARMUP" >/dev/null
-  STEADY[$way]=$(wrk_run "steady-$way" "$DURATION")
+  COLD[$way]=$(wrk_run "cold-$way" submit.lua "$COLD_SECONDS")
+  wrk_run "warm-$way" submit.lua "$WARMUP" >/dev/null
+  STEADY[$way]=$(wrk_run "steady-$way" submit.lua "$DURATION")
   stop_service
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
