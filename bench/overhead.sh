@@ -11,8 +11,9 @@
 #
 # Settings: TTS_BENCH_JAR, TTS_OVERHEAD_SAMPLES [100], TTS_OVERHEAD_VOICE [espeak:en-us if
 # installed, else mary:cmu-slt-hsmm], TTS_BENCH_PORT [18280], TTS_BENCH_DATABASE [tts_overhead],
-# TTS_BENCH_REDIS_PORT [6379], TTS_BENCH_REDIS_DB [0]. Needs the test classpath of bench/run.sh
-# (target/bench-classpath.txt) for SynthesisBench.
+# TTS_BENCH_REDIS_PORT [6379], TTS_BENCH_REDIS_DB [0], TTS_BENCH_WAIT [events: completions seen on
+# GET /tts/events; poll: status polled every 2 ms, which takes CPU from the job it measures].
+# Needs the test classpath of bench/run.sh (target/bench-classpath.txt) for SynthesisBench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/bench-user.sh
@@ -51,7 +52,7 @@ TAG=$(date +%s)
 # warm-up: the same number of jobs, not counted
 for round in warm measured; do
   for i in $(seq 1 "$SAMPLES"); do echo "Overhead $round $TAG number $i. The committee met on Tuesday."; done >"$WORK/$round.txt"
-  "$JAVA" -cp "$CP" -Dtts.bench.voice="$VOICE" dev.ttsapi.bench.SynthesisBench sequential "$BASE" "$KEY" "$WORK/$round.txt" >/dev/null
+  "$JAVA" -cp "$CP" -Dtts.bench.voice="$VOICE" -Dtts.bench.wait="${TTS_BENCH_WAIT:-events}" dev.ttsapi.bench.SynthesisBench sequential "$BASE" "$KEY" "$WORK/$round.txt" >/dev/null
 done
 read -r N Q50 Q99 W50 W99 S50 T50 <<<"$("${PSQL[@]}" -d "$DATABASE" -F' ' -c "
   WITH t AS (

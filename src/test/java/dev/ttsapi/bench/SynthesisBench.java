@@ -50,8 +50,9 @@ import marytts.MaryInterface;
  *       /tts/request} (8 clients), then each request's status polled until it is completed; the
  *       time runs from the first submission to the last completion seen.
  *   <li>{@code sequential <base-url> <key> <file>}: one text at a time, the next submitted when the
- *       last is completed (status polled every 2 ms), so no request waits behind another; the
- *       script reads each request's times from PostgreSQL.
+ *       last is completed (seen on {@code GET /tts/events}; {@code -Dtts.bench.wait=poll}: status
+ *       polled every 2 ms instead), so no request waits behind another; the script reads each
+ *       request's times from PostgreSQL.
  *   <li>{@code espeak-direct <file> [voice]}: espeak-ng through libespeak-ng in this process, as
  *       the service's engine calls it (the same {@code EspeakEngine}), one text at a time after a
  *       warm-up; reports the p50 and p99 of one text's synthesis ({@code p50_ms=}, {@code
@@ -389,17 +390,87 @@ public final class SynthesisBench {
 
   private static void sequential(String baseUrl, String key, List<String> texts) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    boolean poll = "poll".equals(System.getProperty("tts.bench.wait", "events"));
+    Completions completions = poll ? null : Completions.open(http, baseUrl, key);
     long start = System.nanoTime();
     for (String text : texts) {
-      Matcher m = ID.matcher(submit(http, baseUrl, key, text, "wav"));
+      String answer = submit(http, baseUrl, key, text, "wav");
+      Matcher m = ID.matcher(answer);
       if (!m.find()) {
         throw new IllegalStateException("no request_id");
       }
-      while (!status(http, baseUrl, key, m.group(1)).equals("completed")) {
-        Thread.sleep(2);
+      if (poll) {
+        while (!status(http, baseUrl, key, m.group(1)).equals("completed")) {
+          Thread.sleep(2);
+        }
+      } else {
+        Matcher status = STATUS.matcher(answer);
+        if (!(status.find() && status.group(1).equals("completed"))) {
+          completions.await(m.group(1));
+        }
       }
     }
     report("sequential", texts, (System.nanoTime() - start) / 1e9, "");
+  }
+
+  /**
+   * Completions seen on the caller's {@code GET /tts/events} stream. Waiting on it instead of
+   * polling keeps the client from taking CPU from the job it measures: on 2 cores, a status poll
+   * every 2 ms made a short job's worker steps take about twice as long as with no client at all.
+   */
+  private static final class Completions {
+
+    private static final Duration LONGEST = Duration.ofMinutes(2);
+    private final Map<String, java.util.concurrent.CompletableFuture<Void>> byId =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    static Completions open(HttpClient http, String baseUrl, String key) throws Exception {
+      Completions completions = new Completions();
+      java.util.concurrent.CompletableFuture<Void> ready =
+          new java.util.concurrent.CompletableFuture<>();
+      HttpResponse<java.util.stream.Stream<String>> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(baseUrl + "/tts/events"))
+                  .header("Authorization", "Bearer " + key)
+                  .header("Accept", "text/event-stream")
+                  .build(),
+              HttpResponse.BodyHandlers.ofLines());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("GET /tts/events: " + response.statusCode());
+      }
+      Thread.ofPlatform()
+          .daemon()
+          .name("events")
+          .start(
+              () ->
+                  response
+                      .body()
+                      .forEach(
+                          line -> {
+                            if (line.startsWith("event:") && line.contains("ready")) {
+                              ready.complete(null);
+                            }
+                            Matcher id = ID.matcher(line);
+                            Matcher status = STATUS.matcher(line);
+                            if (line.startsWith("data:")
+                                && id.find()
+                                && status.find()
+                                && status.group(1).equals("completed")) {
+                              completions.of(id.group(1)).complete(null);
+                            }
+                          }));
+      ready.get(LONGEST.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      return completions;
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> of(String id) {
+      return byId.computeIfAbsent(id, any -> new java.util.concurrent.CompletableFuture<>());
+    }
+
+    void await(String id) throws Exception {
+      of(id).get(LONGEST.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      byId.remove(id);
+    }
   }
 
   private static void espeakDirect(List<String> texts, String voiceName) {
