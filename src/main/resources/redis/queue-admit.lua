@@ -6,11 +6,16 @@
 -- KEYS[3] holders (users with held jobs), KEYS[4] held-count (priority -> held jobs),
 -- KEYS[5] the job's stream, KEYS[6] the user's held list of the job's priority,
 -- KEYS[7] the user's entries, KEYS[8] the user's held-at (where its jobs stand, queue-entry.lua).
--- ARGV[1] cap, ARGV[2] request id, ARGV[3] user id, ARGV[4] created_at, ARGV[5] priority.
+-- ARGV[1] cap, ARGV[2] request id, ARGV[3] user id, ARGV[4] created_at, ARGV[5] priority,
+-- ARGV[6] content key or '' (carried by the entry, not by a held item: a held job's entry has none).
 -- Returns 1 queued, 2 queued again (it held a place), 0 held.
 local id, user = ARGV[2], ARGV[3]
 local rank = ({high = 1, normal = 2, low = 3})[ARGV[5]] or 2
 local fields = {'request_id', id, 'created_at', ARGV[4], 'user_id', user}
+if ARGV[6] and ARGV[6] ~= '' then
+  fields[#fields + 1] = 'content_key'
+  fields[#fields + 1] = ARGV[6]
+end
 if redis.call('HEXISTS', KEYS[1], id) == 1 then
   enter(KEYS[5], KEYS[7], rank, id, fields)
   return 2

@@ -33,16 +33,27 @@ public class SingleFlight {
    * Cluster they spread over all masters instead of loading the master of {@code {tts}} with every
    * job.
    */
-  static String leaseKey(String contentKey) {
+  public static String leaseKey(String contentKey) {
     return "tts_synth:" + contentKey;
   }
 
   /** The lease on {@code contentKey}, if nobody holds it now. */
   public Optional<Lease> tryAcquire(String contentKey, Duration ttl) {
+    return Redis.await(tryAcquireAsync(contentKey, ttl));
+  }
+
+  /**
+   * {@link #tryAcquire}, sent without waiting, so the caller can do something else meanwhile (a
+   * worker starts the job in PostgreSQL).
+   */
+  public CompletableFuture<Optional<Lease>> tryAcquireAsync(String contentKey, Duration ttl) {
     String key = leaseKey(contentKey);
     String token = UUID.randomUUID().toString();
-    String ok = redis.sync().set(key, token, SetArgs.Builder.nx().px(ttl.toMillis()));
-    return "OK".equals(ok) ? Optional.of(new Lease(key, token)) : Optional.empty();
+    return redis
+        .async()
+        .set(key, token, SetArgs.Builder.nx().px(ttl.toMillis()))
+        .toCompletableFuture()
+        .thenApply(ok -> "OK".equals(ok) ? Optional.of(new Lease(key, token)) : Optional.empty());
   }
 
   /** Whether someone holds the lease on {@code contentKey} now. */

@@ -19,6 +19,9 @@ final class Entries {
     if (job.userId() != null) {
       body.put("user_id", job.userId().toString());
     }
+    if (job.contentKey() != null) {
+      body.put("content_key", job.contentKey());
+    }
     if (job.lostBeforeStart() > 0) {
       body.put("lost_before_start", Integer.toString(job.lostBeforeStart()));
     }
@@ -39,6 +42,7 @@ final class Entries {
               Instant.parse(body.get("created_at")),
               priority,
               user == null ? null : UUID.fromString(user),
+              body.get("content_key"),
               Integer.parseInt(body.getOrDefault("lost_before_start", "0"))));
     } catch (DateTimeParseException | IllegalArgumentException e) {
       return Optional.empty();

@@ -58,7 +58,8 @@ final class PerUserCap {
             job.requestId().toString(),
             job.userId().toString(),
             job.createdAt().toString(),
-            job.priority().wireName()));
+            job.priority().wireName(),
+            job.contentKey() == null ? "" : job.contentKey()));
   }
 
   /**

@@ -506,7 +506,7 @@ public class RequestService {
     }
     CompletableFuture<?> admitted = CompletableFuture.completedFuture(null);
     if (request.status() == RequestStatus.QUEUED) {
-      Job job = new Job(request.id(), request.createdAt(), request.priority(), request.userId());
+      Job job = request.job();
       try {
         admitted = queue.admitAsync(job);
       } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.ttsapi.request;
 
 import dev.ttsapi.audio.AudioFormat;
+import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.Priority;
 import java.time.Instant;
 import java.util.UUID;
@@ -165,6 +166,11 @@ public record TtsRequest(
 
   public String contentKey() {
     return speech.contentKey();
+  }
+
+  /** The queue's view of this request: what its stream entry carries. */
+  public Job job() {
+    return new Job(id, createdAt, priority, userId, contentKey());
   }
 
   /** The characters billed for this request: the spoken ones. */

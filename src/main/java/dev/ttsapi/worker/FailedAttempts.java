@@ -139,6 +139,6 @@ public class FailedAttempts {
 
   /** The queue's view of a request. */
   public static Job job(TtsRequest request) {
-    return new Job(request.id(), request.createdAt(), request.priority(), request.userId());
+    return request.job();
   }
 }

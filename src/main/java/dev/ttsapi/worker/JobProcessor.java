@@ -75,17 +75,21 @@ class JobProcessor {
   /**
    * The round trips of a job that synthesizes, around the engine: before it one PostgreSQL
    * statement (start and its event, committed without waiting for the WAL flush: see {@code
-   * RequestRepository.start}) and one Redis round trip (the status write, not waited for, and the
-   * single-flight lease); after it one PostgreSQL statement (completion, event, audio index and
-   * usage) and, once that has committed (acks late), one Redis round trip carrying the status
-   * write, the lease's release and the acknowledgement together.
+   * RequestRepository.start}) and, at the same time, one Redis round trip (the single-flight lease,
+   * asked for as the job is taken when its entry names the content key, else after the start; the
+   * start's status write is sent, not waited for); after it one PostgreSQL statement (completion,
+   * event, audio index and usage) and, once that has committed (acks late), one Redis round trip
+   * carrying the status write, the lease's release and the acknowledgement together.
    */
   private void processLogged(Delivery delivery, Slot slot) {
     long taken = System.nanoTime();
+    // Sent first, answered while PostgreSQL starts the job: one wait for both round trips.
+    OnceOnlySynthesis.AskedEarly asked = synthesis.askEarly(delivery.job().contentKey());
     Optional<JobLifecycle.StartedAttempt> started;
     try {
       started = lifecycle.startAttempt(delivery.job().requestId());
     } catch (RuntimeException e) {
+      asked.giveUp();
       if (!StoreOutage.isStoreFailure(e)) {
         throw e;
       }
@@ -97,6 +101,7 @@ class JobProcessor {
     }
     outage.recovered();
     if (started.isEmpty()) {
+      asked.giveUp();
       log.debug("Job {} is not queued any more; dropping entry", delivery.job().requestId());
       dropEntry(delivery);
       return;
@@ -117,7 +122,8 @@ class JobProcessor {
                   return synthesis.run(
                       request,
                       progress -> progressWritten.add(lifecycle.progress(request.id(), progress)),
-                      slot);
+                      slot,
+                      asked);
                 } catch (java.io.IOException io) {
                   throw new java.io.UncheckedIOException(io);
                 }

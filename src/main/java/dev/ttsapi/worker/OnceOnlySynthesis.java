@@ -87,16 +87,27 @@ class OnceOnlySynthesis {
    * is still held, and the caller releases it once the request has completed.
    *
    * @param slot the job's slot, given back while it waits for another job's synthesis
+   * @param asked the lease asked for as the job was taken ({@link #askEarly})
    */
-  Made run(TtsRequest request, DoubleConsumer progress, Slot slot) throws IOException {
+  Made run(TtsRequest request, DoubleConsumer progress, Slot slot, AskedEarly asked)
+      throws IOException {
     String key = request.contentKey();
+    // the lease asked for while the job started; used up by the first turn of the loop
+    Optional<Lease> early = asked.answer(key);
     while (true) {
-      Optional<Completion> done = stored(request);
-      if (done.isPresent()) {
-        return new Made(done.get(), null, 0, 0);
+      Optional<Lease> lease;
+      try {
+        Optional<Completion> done = stored(request);
+        if (done.isPresent()) {
+          return new Made(done.get(), null, 0, 0);
+        }
+        takeSlot(slot);
+        lease = early.isPresent() ? early : singleFlight.tryAcquire(key, leaseTtl);
+        early = Optional.empty();
+      } finally {
+        // not used (the audio was found, or this failed): nobody else may be kept waiting by it
+        early.ifPresent(this::releaseLater);
       }
-      takeSlot(slot);
-      Optional<Lease> lease = singleFlight.tryAcquire(key, leaseTtl);
       if (lease.isPresent()) {
         HeldLease held = hold(lease.get());
         try {
@@ -109,6 +120,97 @@ class OnceOnlySynthesis {
         }
       }
       waitWhileHeld(key, slot);
+    }
+  }
+
+  /**
+   * Asks for the lease on a job's content key as the job is taken, before it is started, when its
+   * queue entry carries the key: the answer comes back while PostgreSQL starts the job, instead of
+   * costing a Redis round trip of its own after the start. Nothing is asked for an entry without
+   * the key; the job then asks after its start, as before.
+   */
+  AskedEarly askEarly(String contentKey) {
+    CompletableFuture<Optional<Lease>> asked;
+    try {
+      asked =
+          contentKey == null
+              ? CompletableFuture.completedFuture(Optional.empty())
+              : singleFlight.tryAcquireAsync(contentKey, leaseTtl);
+    } catch (RuntimeException e) {
+      // Redis away: the job asks again after its start, which deals with it
+      asked = CompletableFuture.completedFuture(Optional.empty());
+    }
+    return new AskedEarly(asked);
+  }
+
+  /**
+   * A lease asked for before the job started. It is handed over once: to the job's first {@link
+   * #run} (a run repeated after a store outage asks for the lease itself), or, if the job does not
+   * get as far as synthesizing, released by {@link #giveUp}. A lease taken early is never left
+   * held. Used by the job's own thread only.
+   */
+  final class AskedEarly {
+
+    private final CompletableFuture<Optional<Lease>> asked;
+    private boolean handedOver;
+
+    private AskedEarly(CompletableFuture<Optional<Lease>> asked) {
+      this.asked = asked;
+    }
+
+    /**
+     * The lease, the first time, if it was taken and is the one on {@code key} (the row's content
+     * key, which the entry's always matches unless the entry was tampered with); otherwise empty,
+     * and the job asks again itself.
+     */
+    private Optional<Lease> answer(String key) {
+      if (handedOver) {
+        return Optional.empty();
+      }
+      handedOver = true;
+      Optional<Lease> lease;
+      try {
+        lease = Redis.await(asked);
+      } catch (RuntimeException e) {
+        return Optional.empty();
+      }
+      if (lease.isPresent() && !lease.get().key().equals(SingleFlight.leaseKey(key))) {
+        releaseQuietly(lease.get());
+        return Optional.empty();
+      }
+      return lease;
+    }
+
+    /** Releases the lease, if it was taken and not handed over: the job will not synthesize. */
+    void giveUp() {
+      if (handedOver) {
+        return;
+      }
+      handedOver = true;
+      asked.thenAccept(lease -> lease.ifPresent(OnceOnlySynthesis.this::releaseLater));
+    }
+  }
+
+  private void releaseLater(Lease lease) {
+    try {
+      singleFlight
+          .releaseAsync(lease)
+          .exceptionally(
+              e -> {
+                log.warn("Lease {} not released: {}", lease.key(), e.toString());
+                return 0L;
+              });
+    } catch (RuntimeException e) {
+      log.warn("Lease {} not released: {}", lease.key(), e.toString());
+    }
+  }
+
+  private void releaseQuietly(Lease lease) {
+    try {
+      singleFlight.release(lease);
+    } catch (RuntimeException e) {
+      // It runs out by itself within its TTL.
+      log.warn("Lease {} not released: {}", lease.key(), e.toString());
     }
   }
 
