@@ -175,7 +175,7 @@ class OnceOnlySynthesis {
         return Optional.empty();
       }
       if (lease.isPresent() && !lease.get().key().equals(SingleFlight.leaseKey(key))) {
-        releaseQuietly(lease.get());
+        releaseLater(lease.get());
         return Optional.empty();
       }
       return lease;
@@ -191,6 +191,7 @@ class OnceOnlySynthesis {
     }
   }
 
+  /** Sends the lease's release without waiting; if it fails, the lease runs out with its TTL. */
   private void releaseLater(Lease lease) {
     try {
       singleFlight
@@ -201,15 +202,6 @@ class OnceOnlySynthesis {
                 return 0L;
               });
     } catch (RuntimeException e) {
-      log.warn("Lease {} not released: {}", lease.key(), e.toString());
-    }
-  }
-
-  private void releaseQuietly(Lease lease) {
-    try {
-      singleFlight.release(lease);
-    } catch (RuntimeException e) {
-      // It runs out by itself within its TTL.
       log.warn("Lease {} not released: {}", lease.key(), e.toString());
     }
   }
