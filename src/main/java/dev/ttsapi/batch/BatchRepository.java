@@ -1,10 +1,11 @@
 package dev.ttsapi.batch;
 
+import static dev.ttsapi.database.Timestamps.utc;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,7 +44,7 @@ class BatchRepository {
             """)
         .param("id", batch.id())
         .param("user", batch.userId())
-        .param("createdAt", time(batch.createdAt()))
+        .param("createdAt", utc(batch.createdAt()))
         .param("total", batch.total())
         .param("callbackUrl", batch.callbackUrl(), java.sql.Types.VARCHAR)
         .update();
@@ -60,7 +61,7 @@ class BatchRepository {
         .param("positions", items.stream().map(Item::position).toArray(Integer[]::new))
         .param(
             "createdAts",
-            items.stream().map(i -> time(i.requestCreatedAt()).toString()).toArray(String[]::new))
+            items.stream().map(i -> utc(i.requestCreatedAt()).toString()).toArray(String[]::new))
         .param("clientIds", items.stream().map(Item::clientId).toArray(String[]::new))
         .update();
   }
@@ -99,7 +100,7 @@ class BatchRepository {
                 "UPDATE batches SET cancelled_at = :now"
                     + " WHERE id = :id AND cancelled_at IS NULL AND ended_at IS NULL")
             .param("id", id)
-            .param("now", time(now))
+            .param("now", utc(now))
             .update()
         > 0;
   }
@@ -107,7 +108,7 @@ class BatchRepository {
   /** Deletes batches (and, by cascade, their items) made before {@code before}. */
   int deleteCreatedBefore(Instant before) {
     return jdbc.sql("DELETE FROM batches WHERE created_at < :before")
-        .param("before", time(before))
+        .param("before", utc(before))
         .update();
   }
 
@@ -125,9 +126,5 @@ class BatchRepository {
   private static Instant instant(ResultSet rs, String column) throws SQLException {
     OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
     return value == null ? null : value.toInstant();
-  }
-
-  private static OffsetDateTime time(Instant instant) {
-    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }
 }

@@ -1,8 +1,8 @@
 package dev.ttsapi.idempotency;
 
+import static dev.ttsapi.database.Timestamps.utc;
+
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -81,9 +81,5 @@ class IdempotencyRecords {
         .param("before", utc(before))
         .param("limit", limit)
         .update();
-  }
-
-  private static OffsetDateTime utc(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
   }
 }

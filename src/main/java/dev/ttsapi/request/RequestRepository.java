@@ -1,5 +1,7 @@
 package dev.ttsapi.request;
 
+import static dev.ttsapi.database.Timestamps.utc;
+
 import dev.ttsapi.audio.AudioFormat;
 import dev.ttsapi.database.DatabaseRouter;
 import dev.ttsapi.queue.Priority;
@@ -131,7 +133,7 @@ public class RequestRepository {
         throw new IllegalArgumentException("not a queued row: " + r.id());
       }
       ids[i] = r.id().toString();
-      createdAt[i] = time(r.createdAt()).toString();
+      createdAt[i] = utc(r.createdAt()).toString();
       users[i] = r.userId().toString();
       priorities[i] = r.priority().wireName();
       texts[i] = r.text();
@@ -247,7 +249,7 @@ public class RequestRepository {
   private static MapSqlParameterSource insertParameters(TtsRequest r) {
     return new MapSqlParameterSource()
         .addValue("id", r.id())
-        .addValue("createdAt", time(r.createdAt()))
+        .addValue("createdAt", utc(r.createdAt()))
         .addValue("userId", r.userId())
         .addValue("status", r.status().wireName())
         .addValue("priority", r.priority().wireName())
@@ -268,8 +270,8 @@ public class RequestRepository {
         .addValue("progress", r.progress())
         .addValue("audioBytes", r.audioBytes(), java.sql.Types.BIGINT)
         .addValue("audioDurationMs", r.audioDurationMs(), java.sql.Types.BIGINT)
-        .addValue("startedAt", time(r.startedAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
-        .addValue("completedAt", time(r.completedAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+        .addValue("startedAt", utc(r.startedAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+        .addValue("completedAt", utc(r.completedAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
         .addValue("detail", r.cacheHit() ? "audio already stored" : null, java.sql.Types.VARCHAR);
   }
 
@@ -286,7 +288,7 @@ public class RequestRepository {
   private static Optional<TtsRequest> find(JdbcClient db, UUID id) {
     return db.sql("SELECT " + COLUMNS + " FROM requests WHERE id = :id AND created_at = :createdAt")
         .param("id", id)
-        .param("createdAt", time(RequestIds.createdAt(id)))
+        .param("createdAt", utc(RequestIds.createdAt(id)))
         .query(RequestRepository::map)
         .optional();
   }
@@ -333,7 +335,7 @@ public class RequestRepository {
                   AND (status IN ('queued', 'processing') OR updated_at >= ?)
                 ORDER BY id DESC LIMIT ?\
                 """)
-        .params(userId, time(createdAfter), time(since), max)
+        .params(userId, utc(createdAfter), utc(since), max)
         .query(RequestRepository::statusSnapshot)
         .list();
   }
@@ -346,8 +348,8 @@ public class RequestRepository {
                 + " WHERE id = ANY (CAST(:ids AS uuid[]))"
                 + " AND created_at BETWEEN :first AND :last")
         .param("ids", ids.stream().map(UUID::toString).toArray(String[]::new))
-        .param("first", time(first))
-        .param("last", time(last));
+        .param("first", utc(first))
+        .param("last", utc(last));
   }
 
   /**
@@ -380,7 +382,7 @@ public class RequestRepository {
       statement =
           statement
               .param("before", before)
-              .param("beforeCreatedAt", time(RequestIds.createdAt(before)));
+              .param("beforeCreatedAt", utc(RequestIds.createdAt(before)));
     }
     return statement.query(RequestRepository::map).list();
   }
@@ -419,9 +421,9 @@ public class RequestRepository {
         .param("to", Transition.START.to().wireName())
         .param("from", Transition.START.from().wireName())
         .param("event", Transition.START.event())
-        .param("now", time(now))
+        .param("now", utc(now))
         .param("id", id)
-        .param("createdAt", time(RequestIds.createdAt(id)))
+        .param("createdAt", utc(RequestIds.createdAt(id)))
         .query(RequestRepository::map)
         .optional()
         .map(this::wroteFor);
@@ -475,7 +477,7 @@ public class RequestRepository {
         .param("from", Transition.COMPLETE.from().wireName())
         .param("event", Transition.COMPLETE.event())
         .param("detail", synthesisDetail(done))
-        .param("now", time(now))
+        .param("now", utc(now))
         .param("bytes", done.audioBytes())
         .param("durationMs", done.durationMs())
         .param("model", done.model())
@@ -483,7 +485,7 @@ public class RequestRepository {
         .param("inputTokens", done.usage().inputTokens())
         .param("outputTokens", done.usage().outputTokens())
         .param("id", r.id())
-        .param("createdAt", time(r.createdAt()))
+        .param("createdAt", utc(r.createdAt()))
         .param("attempt", r.attempt())
         .param("day", now.atOffset(ZoneOffset.UTC).toLocalDate())
         .param("characters", (long) r.characters())
@@ -525,10 +527,10 @@ public class RequestRepository {
         .param("from", transition.from().wireName())
         .param("event", transition.event())
         .param("error", error)
-        .param("now", time(now))
+        .param("now", utc(now))
         .param("terminal", transition.to().terminal())
         .param("id", r.id())
-        .param("createdAt", time(r.createdAt()))
+        .param("createdAt", utc(r.createdAt()))
         .param("attempt", r.attempt())
         .query(RequestRepository::map)
         .optional()
@@ -575,7 +577,7 @@ public class RequestRepository {
             .param("ids", requests.stream().map(r -> r.id().toString()).toArray(String[]::new))
             .param(
                 "createdAts",
-                requests.stream().map(r -> time(r.createdAt()).toString()).toArray(String[]::new))
+                requests.stream().map(r -> utc(r.createdAt()).toString()).toArray(String[]::new))
             .param(
                 "attempts",
                 requests.stream().mapToInt(TtsRequest::attempt).boxed().toArray(Integer[]::new))
@@ -586,7 +588,7 @@ public class RequestRepository {
             .param("failed", Transition.FAIL.to().wireName())
             .param("retryEvent", Transition.RETRY.event())
             .param("failEvent", Transition.FAIL.event())
-            .param("now", time(now))
+            .param("now", utc(now))
             .query(RequestRepository::map)
             .list();
     // One WAL position read for the whole batch, not one per request.
@@ -611,9 +613,9 @@ public class RequestRepository {
         .param("to", Transition.CANCEL.to().wireName())
         .param("from", Transition.CANCEL.from().wireName())
         .param("event", Transition.CANCEL.event())
-        .param("now", time(now))
+        .param("now", utc(now))
         .param("id", id)
-        .param("createdAt", time(RequestIds.createdAt(id)))
+        .param("createdAt", utc(RequestIds.createdAt(id)))
         .param("userId", userId)
         .query(RequestRepository::map)
         .optional()
@@ -647,10 +649,10 @@ public class RequestRepository {
             .param("to", Transition.CANCEL.to().wireName())
             .param("from", Transition.CANCEL.from().wireName())
             .param("event", Transition.CANCEL.event())
-            .param("now", time(now))
+            .param("now", utc(now))
             .param("ids", ids.stream().map(UUID::toString).toArray(String[]::new))
-            .param("first", time(first))
-            .param("last", time(last))
+            .param("first", utc(first))
+            .param("last", utc(last))
             .param("userId", userId)
             .query(RequestRepository::map)
             .list();
@@ -686,7 +688,7 @@ public class RequestRepository {
                 + "' AND updated_at < :before"
                 + " AND user_id <> ALL (CAST(:except AS uuid[]))"
                 + " ORDER BY updated_at LIMIT :limit")
-        .param("before", time(before))
+        .param("before", utc(before))
         .param("except", exceptUsers.stream().map(UUID::toString).toArray(String[]::new))
         .param("limit", limit)
         .query(RequestRepository::map)
@@ -715,7 +717,7 @@ public class RequestRepository {
         .param("format", r.format().extension())
         .param("bytes", done.audioBytes())
         .param("durationMs", done.durationMs())
-        .param("now", time(now))
+        .param("now", utc(now))
         .update();
   }
 
@@ -837,10 +839,6 @@ public class RequestRepository {
     return done.synthesisMs() > 0
         ? String.format(java.util.Locale.ROOT, "synthesis_ms=%.1f", done.synthesisMs())
         : null;
-  }
-
-  private static OffsetDateTime time(Instant instant) {
-    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }
 
   /** What a status snapshot reads of a request: everything but its text. */

@@ -1,6 +1,6 @@
 package dev.ttsapi.webhook;
 
-import static dev.ttsapi.webhook.WebhookSettingsRepository.time;
+import static dev.ttsapi.database.Timestamps.utc;
 
 import dev.ttsapi.webhook.DeliveryLog.Attempt;
 import dev.ttsapi.webhook.DeliveryLog.Delivery;
@@ -79,8 +79,8 @@ class DeliveryRepository {
             SELECT id, user_id, subject, subject_id, event, url, attempts, created_at, payload
             FROM claimed
             """)
-        .param("now", time(now))
-        .param("leaseUntil", time(leaseUntil))
+        .param("now", utc(now))
+        .param("leaseUntil", utc(leaseUntil))
         .param("limit", limit)
         .param("node", node)
         .query(
@@ -143,8 +143,8 @@ class DeliveryRepository {
         .param("latency", result.latencyMs())
         .param("error", result.error(), java.sql.Types.VARCHAR)
         .param("state", state)
-        .param("next", time(next), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
-        .param("now", time(now))
+        .param("next", utc(next), java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+        .param("now", utc(now))
         .update();
   }
 
@@ -201,7 +201,7 @@ class DeliveryRepository {
   int deleteEndedBefore(Instant before) {
     return jdbc.sql(
             "DELETE FROM webhook_deliveries WHERE state <> 'pending' AND ended_at < :before")
-        .param("before", time(before))
+        .param("before", utc(before))
         .update();
   }
 

@@ -1,10 +1,11 @@
 package dev.ttsapi.webhook;
 
+import static dev.ttsapi.database.Timestamps.utc;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,7 +40,7 @@ class WebhookSettingsRepository {
             """)
         .param("user", userId)
         .param("url", url)
-        .param("now", time(now))
+        .param("now", utc(now))
         .update();
   }
 
@@ -59,7 +60,7 @@ class WebhookSettingsRepository {
             ORDER BY expires_at IS NULL DESC, created_at DESC
             """)
         .param("user", userId)
-        .param("now", time(now))
+        .param("now", utc(now))
         .query(WebhookSettingsRepository::secret)
         .list();
   }
@@ -73,7 +74,7 @@ class WebhookSettingsRepository {
             """)
         .param("user", userId)
         .param("secret", secret)
-        .param("now", time(now))
+        .param("now", utc(now))
         .update();
   }
 
@@ -91,19 +92,19 @@ class WebhookSettingsRepository {
             "UPDATE webhook_secrets SET expires_at = :now"
                 + " WHERE user_id = :user AND expires_at > :now")
         .param("user", userId)
-        .param("now", time(now))
+        .param("now", utc(now))
         .update();
     jdbc.sql(
             "UPDATE webhook_secrets SET expires_at = :until"
                 + " WHERE user_id = :user AND expires_at IS NULL")
         .param("user", userId)
-        .param("until", time(previousUntil))
+        .param("until", utc(previousUntil))
         .update();
     jdbc.sql(
             "INSERT INTO webhook_secrets (user_id, secret, created_at) VALUES (:user, :secret, :now)")
         .param("user", userId)
         .param("secret", secret)
-        .param("now", time(now))
+        .param("now", utc(now))
         .update();
   }
 
@@ -117,7 +118,7 @@ class WebhookSettingsRepository {
         .param("id", requestId)
         .param("user", userId)
         .param("url", url)
-        .param("createdAt", time(createdAt))
+        .param("createdAt", utc(createdAt))
         .update();
   }
 
@@ -125,11 +126,11 @@ class WebhookSettingsRepository {
   int deleteOlderThan(Instant before) {
     int secrets =
         jdbc.sql("DELETE FROM webhook_secrets WHERE expires_at < :before")
-            .param("before", time(before))
+            .param("before", utc(before))
             .update();
     int callbacks =
         jdbc.sql("DELETE FROM request_callbacks WHERE created_at < :before")
-            .param("before", time(before))
+            .param("before", utc(before))
             .update();
     return secrets + callbacks;
   }
@@ -140,9 +141,5 @@ class WebhookSettingsRepository {
         rs.getString("secret"),
         rs.getObject("created_at", OffsetDateTime.class).toInstant(),
         expires == null ? null : expires.toInstant());
-  }
-
-  static OffsetDateTime time(Instant instant) {
-    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
   }
 }
