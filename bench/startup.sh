@@ -34,7 +34,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/bench-user.sh
-ROOT=$(pwd)
 
 STARTS=${TTS_BENCH_STARTS:-3}
 COLD_SECONDS=${TTS_BENCH_COLD_SECONDS:-10}
