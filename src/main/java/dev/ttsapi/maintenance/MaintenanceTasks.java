@@ -229,7 +229,7 @@ class MaintenanceTasks extends PeriodicTasks {
       for (TtsRequest request : queued) {
         if (!inQueue.contains(request.id())) {
           try {
-            producer.admit(FailedAttempts.job(request));
+            producer.admit(request.job());
             inQueue.add(request.id());
             requeued++;
           } catch (RuntimeException e) {
@@ -279,11 +279,11 @@ class MaintenanceTasks extends PeriodicTasks {
             }
           } else if (row.get().status().terminal()) {
             // false when the job ended normally between reading the places and the streams
-            if (consumer.release(FailedAttempts.job(row.get()))) {
+            if (consumer.release(row.get().job())) {
               freed++;
             }
           } else if (row.get().status() == RequestStatus.QUEUED) {
-            producer.admit(FailedAttempts.job(row.get()));
+            producer.admit(row.get().job());
           }
         } catch (RuntimeException e) {
           failures.add(e);

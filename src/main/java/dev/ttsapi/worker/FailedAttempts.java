@@ -1,7 +1,6 @@
 package dev.ttsapi.worker;
 
 import dev.ttsapi.queue.Delivery;
-import dev.ttsapi.queue.Job;
 import dev.ttsapi.queue.QueueConsumer;
 import dev.ttsapi.queue.QueueProducer;
 import dev.ttsapi.queue.QueueProperties;
@@ -124,10 +123,10 @@ public class FailedAttempts {
       try {
         switch (ended.outcome()) {
           case RETRY -> {
-            producer.admit(job(request));
+            producer.admit(request.job());
             requeued.add(request.id());
           }
-          case FAILED -> queue.deadLetter(job(request), request.attempt(), request.error());
+          case FAILED -> queue.deadLetter(request.job(), request.attempt(), request.error());
           case STALE -> {}
         }
       } catch (RuntimeException e) {
@@ -135,10 +134,5 @@ public class FailedAttempts {
       }
     }
     return new Settled(requeued, failures);
-  }
-
-  /** The queue's view of a request. */
-  public static Job job(TtsRequest request) {
-    return request.job();
   }
 }
