@@ -1,42 +1,16 @@
 # Sourced by the benchmarks that start nodes of the built jar against the local PostgreSQL and
 # Redis (bench/startup.sh, bench/memory.sh). The script sets first:
 #   BENCH_NAME (the log prefix), DATABASE, REDIS_PORT, REDIS_DB, PORT, BASE, CONNECTIONS.
-# This gives it:
-#   log, die, calc NUMBER_EXPR [DECIMALS], field RESULT_LINE NAME
-#   JAVA, PSQL (array), REDIS (array), JAR (TTS_BENCH_JAR, or this checkout's jar, built if there
-#     is none or the sources are newer), WORK (a temp dir, kept for its logs)
+# This gives it what bench/bench-env.sh gives (log, die, calc, field, JAVA, PSQL, REDIS, JAR), and:
+#   WORK (a temp dir, kept for its logs)
 #   SERVICE_PID and stop_service (TERM, then KILL after 60 s; also on exit)
 #   fresh_stores: recreates DATABASE, empties Redis db REDIS_DB, exports DATABASE_URL, REDIS_URL,
 #     PORT and TTS_DATA_DIR; SERVICE_ARGS (the limits bench/run.sh lifts)
 #   process_cpu_ticks PID, CLOCK_TICKS
 #   wrk_run NAME SCRIPT SECONDS: wrk with bench/wrk/SCRIPT against SERVICE_PID's node; prints its
 #     WRK_RESULT line with jvm_cpu_ms_per_req (the node's CPU per request) added
-# Needs: wrk, curl, psql, redis-cli; a JDK 21+ (JAVA_HOME; JDK 25 by default).
 
-log() { printf '[%s %s] %s\n' "$BENCH_NAME" "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
-field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<" $1"; }
-
-for tool in wrk curl psql redis-cli; do command -v $tool >/dev/null || die "missing: $tool"; done
-if [ -z "${JAVA_HOME:-}" ]; then JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64; fi
-[ -x "$JAVA_HOME/bin/java" ] || die "set JAVA_HOME to a JDK 21 or newer"
-export JAVA_HOME
-JAVA=$JAVA_HOME/bin/java
-PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qtA)
-REDIS=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$REDIS_DB")
-"${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null || die "no PostgreSQL on 127.0.0.1:5432"
-[ "$("${REDIS[@]}" ping)" = PONG ] || die "no Redis on 127.0.0.1:$REDIS_PORT"
-
-if [ -z "${TTS_BENCH_JAR:-}" ]; then
-  newest_source=$(find src/main pom.xml -type f -newer "$(ls -t target/tts-api-*.jar 2>/dev/null | head -n1 || echo pom.xml)" 2>/dev/null | head -n1 || true)
-  if ! ls target/tts-api-*.jar >/dev/null 2>&1 || [ -n "$newest_source" ]; then
-    log "building (./mvnw -q -o package -DskipTests)"
-    ./mvnw -q -o package -DskipTests >/dev/null 2>&1 || ./mvnw -q package -DskipTests >/dev/null ||
-      die "build failed"
-  fi
-fi
-JAR=${TTS_BENCH_JAR:-$(ls -t target/tts-api-*.jar | head -n1)}
+. bench/bench-env.sh
 
 WORK=$(mktemp -d "/tmp/tts-$BENCH_NAME.XXXXXX")
 SERVICE_PID=

@@ -59,28 +59,8 @@ REDIS_PORT=${TTS_SCALE_REDIS_PORT:-6379}
 BASE=http://127.0.0.1:$PORT
 CAP=8 # tts.queue.per-user-max-jobs, the default
 
-log() { printf '[scale %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
-field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<" $1"; }
-
-for tool in wrk curl psql redis-cli; do command -v $tool >/dev/null || die "missing $tool"; done
-if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
-  JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-export JAVA_HOME
-JAVA=$JAVA_HOME/bin/java
-PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qtA)
-REDIS=(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n "$REDIS_DB")
-"${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null || die "no PostgreSQL on 127.0.0.1:5432"
-[ "$("${REDIS[@]}" ping)" = PONG ] || die "no Redis on 127.0.0.1:$REDIS_PORT"
-
-if ! ls target/tts-api-*.jar >/dev/null 2>&1; then
-  log "building (./mvnw -q -o package -DskipTests)"
-  ./mvnw -q -o package -DskipTests >/dev/null 2>&1 || ./mvnw -q package -DskipTests >/dev/null ||
-    die "build failed"
-fi
-JAR=$(ls target/tts-api-*.jar | head -n1)
+BENCH_NAME=scale
+. bench/bench-env.sh
 
 WORK=$(mktemp -d /tmp/tts-scale.XXXXXX)
 declare -a PIDS=()
