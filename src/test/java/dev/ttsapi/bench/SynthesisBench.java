@@ -1,5 +1,6 @@
 package dev.ttsapi.bench;
 
+import dev.ttsapi.console.EventStreamClient;
 import dev.ttsapi.engine.SpeechSettings;
 import dev.ttsapi.engine.Voice;
 import dev.ttsapi.engine.espeak.EspeakEngine;
@@ -390,87 +391,49 @@ public final class SynthesisBench {
 
   private static void sequential(String baseUrl, String key, List<String> texts) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // Waiting on the events stream instead of polling keeps the client from taking CPU from the
+    // job it measures: on 2 cores, a status poll every 2 ms made a short job's synthesis take 4-5
+    // ms longer than with no client at all.
     boolean poll = "poll".equals(System.getProperty("tts.bench.wait", "events"));
-    Completions completions = poll ? null : Completions.open(http, baseUrl, key);
-    long start = System.nanoTime();
-    for (String text : texts) {
-      String answer = submit(http, baseUrl, key, text, "wav");
-      Matcher m = ID.matcher(answer);
-      if (!m.find()) {
-        throw new IllegalStateException("no request_id");
+    try (EventStreamClient events = poll ? null : new EventStreamClient(baseUrl, key)) {
+      if (events != null) {
+        events.awaitReady();
       }
-      if (poll) {
-        while (!status(http, baseUrl, key, m.group(1)).equals("completed")) {
-          Thread.sleep(2);
+      long start = System.nanoTime();
+      for (String text : texts) {
+        String answer = submit(http, baseUrl, key, text, "wav");
+        Matcher m = ID.matcher(answer);
+        if (!m.find()) {
+          throw new IllegalStateException("no request_id");
         }
-      } else {
-        Matcher status = STATUS.matcher(answer);
-        if (!(status.find() && status.group(1).equals("completed"))) {
-          completions.await(m.group(1));
+        if (poll) {
+          while (!status(http, baseUrl, key, m.group(1)).equals("completed")) {
+            Thread.sleep(2);
+          }
+        } else {
+          Matcher status = STATUS.matcher(answer);
+          if (!(status.find() && status.group(1).equals("completed"))) {
+            awaitCompleted(events, m.group(1));
+          }
         }
       }
+      report("sequential", texts, (System.nanoTime() - start) / 1e9, "");
     }
-    report("sequential", texts, (System.nanoTime() - start) / 1e9, "");
   }
 
-  /**
-   * Completions seen on the caller's {@code GET /tts/events} stream. Waiting on it instead of
-   * polling keeps the client from taking CPU from the job it measures: on 2 cores, a status poll
-   * every 2 ms made a short job's worker steps take about twice as long as with no client at all.
-   */
-  private static final class Completions {
-
-    private static final Duration LONGEST = Duration.ofMinutes(2);
-    private final Map<String, java.util.concurrent.CompletableFuture<Void>> byId =
-        new java.util.concurrent.ConcurrentHashMap<>();
-
-    static Completions open(HttpClient http, String baseUrl, String key) throws Exception {
-      Completions completions = new Completions();
-      java.util.concurrent.CompletableFuture<Void> ready =
-          new java.util.concurrent.CompletableFuture<>();
-      HttpResponse<java.util.stream.Stream<String>> response =
-          http.send(
-              HttpRequest.newBuilder(URI.create(baseUrl + "/tts/events"))
-                  .header("Authorization", "Bearer " + key)
-                  .header("Accept", "text/event-stream")
-                  .build(),
-              HttpResponse.BodyHandlers.ofLines());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("GET /tts/events: " + response.statusCode());
+  /** Reads the stream until {@code id}'s completed event; other requests' events are passed by. */
+  private static void awaitCompleted(EventStreamClient events, String id) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      EventStreamClient.Event event = events.next(Duration.ofSeconds(10));
+      if (event != null
+          && event.name().equals("status")
+          && event.json().path("request_id").asString().equals(id)
+          && event.json().path("status").asString().equals("completed")) {
+        return;
       }
-      Thread.ofPlatform()
-          .daemon()
-          .name("events")
-          .start(
-              () ->
-                  response
-                      .body()
-                      .forEach(
-                          line -> {
-                            if (line.startsWith("event:") && line.contains("ready")) {
-                              ready.complete(null);
-                            }
-                            Matcher id = ID.matcher(line);
-                            Matcher status = STATUS.matcher(line);
-                            if (line.startsWith("data:")
-                                && id.find()
-                                && status.find()
-                                && status.group(1).equals("completed")) {
-                              completions.of(id.group(1)).complete(null);
-                            }
-                          }));
-      ready.get(LONGEST.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-      return completions;
     }
-
-    private java.util.concurrent.CompletableFuture<Void> of(String id) {
-      return byId.computeIfAbsent(id, any -> new java.util.concurrent.CompletableFuture<>());
-    }
-
-    void await(String id) throws Exception {
-      of(id).get(LONGEST.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-      byId.remove(id);
-    }
+    throw new IllegalStateException("no completed event for " + id + " within 2 minutes");
   }
 
   private static void espeakDirect(List<String> texts, String voiceName) {
